@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace Flotilla.Kube.Api;
+
+/// <summary>Wire type of <c>clusters.flotilla.io</c>; mutable for the serializer, mapped at the boundary.</summary>
+public sealed class ClusterResource : IKubernetesObject<V1ObjectMeta>
+{
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = FlotillaApi.ApiVersion;
+    [JsonPropertyName("kind")] public string Kind { get; set; } = FlotillaApi.ClusterKind;
+    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("spec")] public ClusterSpec Spec { get; set; } = new();
+    [JsonPropertyName("status")] public ClusterStatus? Status { get; set; }
+}
+
+public sealed class ClusterSpec
+{
+    [JsonPropertyName("server")] public string? Server { get; set; }
+    [JsonPropertyName("credentialsSecretRef")] public SecretReference? CredentialsSecretRef { get; set; }
+    [JsonPropertyName("taints")] public List<ClusterTaint>? Taints { get; set; }
+    [JsonPropertyName("healthCheck")] public HealthCheckSpec? HealthCheck { get; set; }
+}
+
+public sealed class SecretReference
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("namespace")] public string Namespace { get; set; } = "";
+    [JsonPropertyName("key")] public string? Key { get; set; }
+}
+
+public sealed class ClusterTaint
+{
+    [JsonPropertyName("key")] public string Key { get; set; } = "";
+    [JsonPropertyName("value")] public string? Value { get; set; }
+    [JsonPropertyName("effect")] public string Effect { get; set; } = "";
+
+    public override string ToString() => string.IsNullOrEmpty(Value) ? $"{Key}:{Effect}" : $"{Key}={Value}:{Effect}";
+}
+
+public sealed class HealthCheckSpec
+{
+    [JsonPropertyName("intervalSeconds")] public int? IntervalSeconds { get; set; }
+    [JsonPropertyName("unreachableGraceSeconds")] public int? UnreachableGraceSeconds { get; set; }
+}
+
+public sealed class ClusterStatus
+{
+    [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
+    [JsonPropertyName("kubernetesVersion")] public string? KubernetesVersion { get; set; }
+    [JsonPropertyName("nodeCount")] public int? NodeCount { get; set; }
+    [JsonPropertyName("lastHeartbeatTime")] public DateTimeOffset? LastHeartbeatTime { get; set; }
+    [JsonPropertyName("lastProbeError")] public string? LastProbeError { get; set; }
+    [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
+}
+
+public sealed class StatusCondition
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    [JsonPropertyName("status")] public string Status { get; set; } = "Unknown";
+    [JsonPropertyName("reason")] public string? Reason { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("lastTransitionTime")] public DateTimeOffset? LastTransitionTime { get; set; }
+    [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
+}
+
+/// <summary>List wire type.</summary>
+public sealed class ClusterResourceList
+{
+    [JsonPropertyName("items")] public List<ClusterResource> Items { get; set; } = [];
+}

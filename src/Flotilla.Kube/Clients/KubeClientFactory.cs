@@ -1,0 +1,46 @@
+using System.Text;
+using k8s;
+
+namespace Flotilla.Kube.Clients;
+
+/// <summary>Creates API clients from kubeconfigs. One client per cluster, kept for the process's life by the caller.</summary>
+public static class KubeClientFactory
+{
+    /// <summary>Default per-request timeout.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A client for <paramref name="context"/> (or the current context) of the user's own kubeconfig:
+    /// <paramref name="kubeconfig"/> if given, else every file in <c>KUBECONFIG</c>, else <c>~/.kube/config</c>.
+    /// </summary>
+    public static Kubernetes FromUserKubeconfig(string? kubeconfig, string? context, TimeSpan? requestTimeout = null)
+    {
+        var files = UserKubeconfigFiles(kubeconfig);
+        if (files.Length == 0)
+            throw new FileNotFoundException("no kubeconfig found: pass --kubeconfig or set KUBECONFIG");
+        var merged = KubernetesClientConfiguration.LoadKubeConfig(files.Select(f => new FileInfo(f)).ToArray());
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
+        config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
+        return new Kubernetes(config);
+    }
+
+    /// <summary>A client from a self-contained kubeconfig (already validated: inline data only, no plugins).</summary>
+    public static Kubernetes FromKubeconfigText(string kubeconfig, string? context = null, TimeSpan? requestTimeout = null)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig));
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, context);
+        config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
+        return new Kubernetes(config);
+    }
+
+    /// <summary>The kubeconfig files in effect, in precedence order.</summary>
+    public static string[] UserKubeconfigFiles(string? kubeconfig)
+    {
+        if (!string.IsNullOrEmpty(kubeconfig)) return [kubeconfig];
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        if (!string.IsNullOrEmpty(env))
+            return env.Split(':', StringSplitOptions.RemoveEmptyEntries).Where(File.Exists).ToArray();
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        return File.Exists(home) ? [home] : [];
+    }
+}
