@@ -18,8 +18,11 @@ public static class KubeClientFactory
         var files = UserKubeconfigFiles(kubeconfig);
         if (files.Length == 0)
             throw new FileNotFoundException("no kubeconfig found: pass --kubeconfig or set KUBECONFIG");
-        var merged = KubernetesClientConfiguration.LoadKubeConfig(files.Select(f => new FileInfo(f)).ToArray());
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
+        // The package merges no file lists publicly: use the first file that defines the context (kubectl's rule
+        // for a name defined twice); its cluster and user must live in that same file.
+        context ??= files.Select(CurrentContextOf).FirstOrDefault(c => c is not null);
+        var file = context is null ? files[0] : files.FirstOrDefault(f => Defines(f, context)) ?? files[0];
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file, context, useRelativePaths: true);
         config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
         return new Kubernetes(config);
     }
@@ -32,6 +35,12 @@ public static class KubeClientFactory
         config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
         return new Kubernetes(config);
     }
+
+    private static string? CurrentContextOf(string file) =>
+        KubernetesClientConfiguration.LoadKubeConfig(file, useRelativePaths: true).CurrentContext is { Length: > 0 } c ? c : null;
+
+    private static bool Defines(string file, string context) =>
+        KubernetesClientConfiguration.LoadKubeConfig(file, useRelativePaths: true).Contexts?.Any(c => c.Name == context) == true;
 
     /// <summary>The kubeconfig files in effect, in precedence order.</summary>
     public static string[] UserKubeconfigFiles(string? kubeconfig)

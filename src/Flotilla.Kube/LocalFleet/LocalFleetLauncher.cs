@@ -52,6 +52,16 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
         state.Save();
         await Task.WhenAll(state.Clusters.Select(c => WaitForApiServerAsync(state, c, ct)));
         foreach (var cluster in state.Clusters) state = StartIfStopped(state, cluster.ControllerManager);
+        if (state.HubController is { } hub) state = StartIfStopped(state, hub);
+        state.Save();
+        return state;
+    }
+
+    /// <summary>Records and starts the hub controller process (<c>flotilla hub run</c>) as part of the fleet.</summary>
+    public LocalFleetState StartHubController(LocalFleetState state, LocalProcess hub)
+    {
+        state = state with { HubController = hub };
+        state = StartIfStopped(state, hub);
         state.Save();
         return state;
     }
@@ -98,6 +108,7 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
             rows.Add(new(cluster.ApiServer, $"{role} apiserver", cluster.ApiServer.IsRunning, ready));
             rows.Add(new(cluster.ControllerManager, $"{role} controller-manager", cluster.ControllerManager.IsRunning, null));
         }
+        if (state.HubController is { } hub) rows.Add(new(hub, "flotilla hub", hub.IsRunning, null));
         return rows;
     }
 

@@ -30,6 +30,9 @@ public sealed record LocalCluster(
 /// <summary>What <c>flotilla local up</c> started, saved as <c>fleet.json</c> in the fleet directory.</summary>
 public sealed record LocalFleetState(string Directory, string CaPath, LocalProcess Etcd, IReadOnlyList<LocalCluster> Clusters)
 {
+    /// <summary>The <c>flotilla hub run</c> process started with <c>local up --with-hub</c>, if any.</summary>
+    public LocalProcess? HubController { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>The fleet's kubeconfig (contexts <c>flotilla-hub</c>, <c>member-1</c> …).</summary>
@@ -47,7 +50,8 @@ public sealed record LocalFleetState(string Directory, string CaPath, LocalProce
     /// <summary>Every process, etcd first.</summary>
     [JsonIgnore]
     public IEnumerable<LocalProcess> Processes =>
-        Clusters.SelectMany(c => new[] { c.ApiServer, c.ControllerManager }).Prepend(Etcd);
+        Clusters.SelectMany(c => new[] { c.ApiServer, c.ControllerManager }).Prepend(Etcd)
+            .Concat(HubController is null ? [] : [HubController]);
 
     /// <summary>Path of the state file inside <paramref name="directory"/>.</summary>
     public static string FilePath(string directory) => Path.Combine(directory, "fleet.json");
@@ -72,6 +76,7 @@ public sealed record LocalFleetState(string Directory, string CaPath, LocalProce
     public LocalFleetState With(LocalProcess updated) => this with
     {
         Etcd = Etcd.Name == updated.Name ? updated : Etcd,
+        HubController = HubController?.Name == updated.Name ? updated : HubController,
         Clusters = Clusters.Select(c => c with
         {
             ApiServer = c.ApiServer.Name == updated.Name ? updated : c.ApiServer,

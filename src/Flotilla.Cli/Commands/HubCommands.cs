@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Flotilla.Hub;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+
+namespace Flotilla.Cli.Commands;
+
+/// <summary><c>flotilla hub install|run</c>.</summary>
+public static class HubCommands
+{
+    public static Command Create()
+    {
+        var hub = new Command("hub", "Install Flotilla's CRDs on a hub cluster and run the hub's controllers");
+        hub.Add(Install());
+        hub.Add(Run());
+        return hub;
+    }
+
+    private static Option<string?> ContextOption() => new("--context") { Description = "Context of the hub cluster (default: the hub resolution of --hub-context)" };
+
+    private static Option<string?> KubeconfigOption() => new("--kubeconfig") { Description = "Kubeconfig file (default: --hub-kubeconfig resolution)" };
+
+    private static (string? Kubeconfig, string Context) Target(ParseResult r, Option<string?> kubeconfig, Option<string?> context)
+    {
+        var (defaultFile, defaultContext) = HubConnection.Resolve(r);
+        return (r.GetValue(kubeconfig) ?? defaultFile, r.GetValue(context) ?? defaultContext);
+    }
+
+    private static Command Install()
+    {
+        var context = ContextOption();
+        var kubeconfig = KubeconfigOption();
+        var install = new Command("install", "Install or upgrade the flotilla.io CRDs and the flotilla-system namespace (server-side apply)") { context, kubeconfig };
+        install.SetAction(async (r, ct) =>
+        {
+            var (file, ctx) = Target(r, kubeconfig, context);
+            using var client = KubeClientFactory.FromUserKubeconfig(file, ctx);
+            foreach (var name in await CrdInstaller.InstallAsync(client, TimeSpan.FromSeconds(60), ct))
+                Console.WriteLine($"customresourcedefinition.apiextensions.k8s.io/{name} serverside-applied");
+            return 0;
+        });
+        return install;
+    }
+
+    private static Command Run()
+    {
+        var context = ContextOption();
+        var kubeconfig = KubeconfigOption();
+        var listen = new Option<string>("--listen") { Description = "Address for /healthz and /metrics", DefaultValueFactory = _ => "127.0.0.1:9440" };
+        var interval = new Option<double>("--health-interval") { Description = "Seconds between health probes of each member", DefaultValueFactory = _ => 10 };
+        var grace = new Option<double>("--unreachable-grace") { Description = "Seconds without a heartbeat before a member is Unreachable", DefaultValueFactory = _ => 30 };
+        var identity = new Option<string?>("--identity") { Description = "Leader-election identity (default: host name + pid)" };
+        var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)") { context, kubeconfig, listen, interval, grace, identity };
+        run.SetAction(async (r, ct) =>
+        {
+            var (file, ctx) = Target(r, kubeconfig, context);
+            var options = new HubOptions { Kubeconfig = file, Context = ctx, Listen = r.GetValue(listen)! };
+            if (r.GetValue(identity) is { } id) options.Identity = id;
+            options.Health.Interval = TimeSpan.FromSeconds(r.GetValue(interval));
+            options.Health.UnreachableGrace = TimeSpan.FromSeconds(r.GetValue(grace));
+            options.Health.ProbeTimeout = TimeSpan.FromSeconds(Math.Min(5, r.GetValue(interval)));
+            await HubHost.RunAsync(options, ct);
+            return 0;
+        });
+        return run;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Flotilla.Kube.Clients;
+using k8s;
+
+namespace Flotilla.Cli.Commands;
+
+/// <summary>
+/// How the CLI finds the hub: <c>--hub-kubeconfig</c>/<c>--hub-context</c>, else <c>FLOTILLA_HUB_KUBECONFIG</c>/
+/// <c>FLOTILLA_HUB_CONTEXT</c>, else context <c>flotilla-hub</c> of the user's kubeconfig, else of the local fleet's.
+/// </summary>
+public static class HubConnection
+{
+    public const string DefaultContext = "flotilla-hub";
+
+    public static readonly Option<string?> KubeconfigOption = new("--hub-kubeconfig")
+    {
+        Description = "Kubeconfig of the hub (default: $FLOTILLA_HUB_KUBECONFIG, $KUBECONFIG, then the local fleet's)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ContextOption = new("--hub-context")
+    {
+        Description = "Context of the hub (default: $FLOTILLA_HUB_CONTEXT or flotilla-hub)",
+        Recursive = true,
+    };
+
+    /// <summary>The kubeconfig file and context the hub is reached with.</summary>
+    public static (string? Kubeconfig, string Context) Resolve(ParseResult r)
+    {
+        var context = r.GetValue(ContextOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT") ?? DefaultContext;
+        var kubeconfig = r.GetValue(KubeconfigOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG");
+        if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => DefinesContext(f, context)))
+        {
+            var local = Path.Combine(LocalFleetDirectory.Default, "kubeconfig");
+            if (File.Exists(local)) kubeconfig = local;
+        }
+        return (kubeconfig, context);
+    }
+
+    public static Kubernetes Connect(ParseResult r, TimeSpan? timeout = null)
+    {
+        var (kubeconfig, context) = Resolve(r);
+        return KubeClientFactory.FromUserKubeconfig(kubeconfig, context, timeout);
+    }
+
+    private static bool DefinesContext(string file, string context) =>
+        File.ReadLines(file).Any(l => l.Trim() == $"name: {context}" || l.Trim() == $"- name: {context}");
+}
+
+/// <summary>Where the local fleet lives: <c>$FLOTILLA_LOCAL_DIR</c>, default <c>~/.flotilla/local</c>.</summary>
+public static class LocalFleetDirectory
+{
+    public static string Default =>
+        Environment.GetEnvironmentVariable("FLOTILLA_LOCAL_DIR") is { Length: > 0 } dir ? dir
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".flotilla", "local");
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Flotilla.Cli.Output;
+using Flotilla.Core.Clusters;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.LocalFleet;
+using Flotilla.Kube.Registry;
+
+namespace Flotilla.Cli.Commands;
+
+/// <summary><c>flotilla local up|status|down</c>: the local fleet of real control planes.</summary>
+public static class LocalCommands
+{
+    private static readonly Option<string> DirOption = new("--dir")
+    {
+        Description = "Fleet directory: state, certificates, data, logs, kubeconfig (default: $FLOTILLA_LOCAL_DIR or ~/.flotilla/local)",
+        DefaultValueFactory = _ => LocalFleetDirectory.Default,
+        Recursive = true,
+    };
+
+    public static Command Create()
+    {
+        var local = new Command("local", "Run a fleet of real Kubernetes control planes on this machine (etcd + kube-apiservers as processes)");
+        local.Add(DirOption);
+        local.Add(Up());
+        local.Add(Status());
+        local.Add(Down());
+        return local;
+    }
+
+    private static Command Up()
+    {
+        var members = new Option<int>("--members") { Description = "Number of member clusters", DefaultValueFactory = _ => 3 };
+        var withHub = new Option<bool>("--with-hub") { Description = "Also run 'flotilla hub run' in the background as part of the fleet (stopped by 'local down')" };
+        var up = new Command("up", "Start the hub and N members (a no-op when they already run), install the CRDs and register the members") { members, withHub };
+        up.SetAction(async (r, ct) =>
+        {
+            var launcher = new LocalFleetLauncher(r.GetValue(DirOption)!, Console.Out);
+            var clock = Stopwatch.StartNew();
+            var bin = await KubeBinaries.EnsureAsync(ct);
+            var (state, started) = await launcher.UpAsync(r.GetValue(members), bin, ct);
+            if (!started)
+            {
+                Console.WriteLine($"local fleet already running in {state.Directory} (hub + {state.Members.Count()} members)");
+                PrintWhere(state);
+                return 0;
+            }
+            await BootstrapAsync(state, ct);
+            if (r.GetValue(withHub) && state.HubController is null) state = launcher.StartHubController(state, HubProcess(state));
+            Console.WriteLine($"local fleet up in {clock.Elapsed.TotalSeconds:0.0}s");
+            PrintWhere(state);
+            return 0;
+        });
+        return up;
+    }
+
+    /// <summary>Installs the CRDs on the hub and registers every member as a Cluster with its example labels.</summary>
+    public static async Task BootstrapAsync(LocalFleetState state, CancellationToken ct)
+    {
+        using var hub = KubeClientFactory.FromUserKubeconfig(state.KubeconfigPath, state.Hub.Name);
+        await CrdInstaller.InstallAsync(hub, TimeSpan.FromSeconds(60), ct);
+        var registry = new ClusterRegistry(hub);
+        var ca = await File.ReadAllTextAsync(state.CaPath, ct);
+        foreach (var member in state.Members)
+        {
+            var kubeconfig = LocalKubeconfig.Single(member.Name, member.Server, ca, member.AdminToken);
+            var labels = member.Labels.Select(l => new LabelChange(l.Key, l.Value)).ToList();
+            await registry.JoinAsync(member.Name, kubeconfig, member.Server, labels, [], ct);
+        }
+    }
+
+    private static LocalProcess HubProcess(LocalFleetState state)
+    {
+        var dll = typeof(LocalCommands).Assembly.Location;
+        return new LocalProcess("flotilla-hub-controller", DetachedProcess.ResolveExecutable(Environment.ProcessPath ?? "/usr/bin/dotnet"),
+            [dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0"],
+            Path.Combine(state.Directory, "logs", "hub.log"), 0);
+    }
+
+    private static void PrintWhere(LocalFleetState state)
+    {
+        Console.WriteLine($"kubeconfig: {state.KubeconfigPath} (contexts: {string.Join(", ", state.Clusters.Select(c => c.Name))})");
+        Console.WriteLine($"  export KUBECONFIG={state.KubeconfigPath}");
+    }
+
+    private static Command Status()
+    {
+        var status = new Command("status", "Show each process of the local fleet and whether it is running and ready");
+        status.SetAction(async (r, ct) =>
+        {
+            var launcher = new LocalFleetLauncher(r.GetValue(DirOption)!, Console.Out);
+            if (launcher.State is null)
+            {
+                Console.Error.WriteLine($"error: no local fleet in {launcher.Directory} (run 'flotilla local up')");
+                return 1;
+            }
+            var rows = await launcher.StatusAsync(ct);
+            TableWriter.Write(Console.Out, ["NAME", "ROLE", "PID", "STATE", "READY", "LOG"], rows.Select(s => (IReadOnlyList<string>)
+            [
+                s.Process.Name, s.Role, s.Process.Pid.ToString(), s.Running ? "Running" : "Stopped",
+                s.Ready switch { true => "True", false => "False", null => "-" }, s.Process.LogPath,
+            ]));
+            return rows.All(s => s.Running && s.Ready != false) ? 0 : 3;
+        });
+        return status;
+    }
+
+    private static Command Down()
+    {
+        var purge = new Option<bool>("--purge") { Description = "Also delete the fleet directory (etcd data, certificates, kubeconfig)" };
+        var down = new Command("down", "Stop the processes this fleet started (by pid; nothing else is touched)") { purge };
+        down.SetAction(async (r, ct) =>
+        {
+            var launcher = new LocalFleetLauncher(r.GetValue(DirOption)!, Console.Out);
+            var stopped = await launcher.DownAsync(r.GetValue(purge), ct);
+            Console.WriteLine($"stopped {stopped} processes{(r.GetValue(purge) ? $", removed {launcher.Directory}" : "")}");
+            return 0;
+        });
+        return down;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Flotilla.Core.Clusters;
+
+namespace Flotilla.Controllers;
+
+/// <summary>The hub's counters, rendered in the Prometheus text format at <c>/metrics</c>.</summary>
+public sealed class HubMetrics
+{
+    private long _statusWrites;
+    private int _leader;
+    private readonly ConcurrentDictionary<ProbeOutcome, long> _probes = new();
+
+    public void StatusWritten() => Interlocked.Increment(ref _statusWrites);
+
+    public void ProbeCompleted(ProbeOutcome outcome) => _probes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+
+    public bool IsLeader
+    {
+        get => Volatile.Read(ref _leader) == 1;
+        set => Volatile.Write(ref _leader, value ? 1 : 0);
+    }
+
+    public long StatusWrites => Interlocked.Read(ref _statusWrites);
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.Append("# HELP flotilla_leader 1 when this hub process holds the leader Lease.\n# TYPE flotilla_leader gauge\n");
+        text.Append($"flotilla_leader {(IsLeader ? 1 : 0)}\n");
+        text.Append("# HELP flotilla_status_writes_total Status patches written to the hub.\n# TYPE flotilla_status_writes_total counter\n");
+        text.Append($"flotilla_status_writes_total {StatusWrites}\n");
+        text.Append("# HELP flotilla_cluster_probes_total Member health probes by outcome.\n# TYPE flotilla_cluster_probes_total counter\n");
+        foreach (var (outcome, count) in _probes.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
+            text.Append($"flotilla_cluster_probes_total{{outcome=\"{outcome}\"}} {count}\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,22 @@
+using Flotilla.Controllers.ClusterHealth;
+
+namespace Flotilla.Hub;
+
+/// <summary>How <c>flotilla hub run</c> connects and serves. Per-object behaviour lives in the CRDs, not here.</summary>
+public sealed class HubOptions
+{
+    /// <summary>Kubeconfig of the hub API server (null: $KUBECONFIG or ~/.kube/config).</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Context of the hub (null: current context).</summary>
+    public string? Context { get; set; }
+
+    /// <summary>Address of /healthz and /metrics. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
+    public string Listen { get; set; } = "127.0.0.1:9440";
+
+    /// <summary>Leader-election identity. Default host name + pid.</summary>
+    public string Identity { get; set; } = $"{Environment.MachineName}_{Environment.ProcessId}";
+
+    /// <summary>Cluster health controller settings.</summary>
+    public ClusterHealthOptions Health { get; set; } = new();
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text;
+using Flotilla.Core.Clusters;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Flotilla.Kube.Registry;
+
+/// <summary>
+/// The hub's registry of member clusters: <c>Cluster</c> objects plus their credentials Secrets in
+/// <c>flotilla-system</c>. Credentials handed to it must already be validated and self-contained.
+/// </summary>
+public sealed class ClusterRegistry(IKubernetes hub)
+{
+    /// <summary>Creates or updates the registration of <paramref name="name"/> (Secret first, then the Cluster).</summary>
+    public async Task<ClusterResource> JoinAsync(string name, string kubeconfig, string server,
+        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, CancellationToken ct)
+    {
+        RequireName(name);
+        var secretName = FlotillaApi.KubeconfigSecretName(name);
+        var secret = new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = new V1ObjectMeta
+            {
+                Name = secretName,
+                NamespaceProperty = FlotillaApi.SystemNamespace,
+                Labels = new Dictionary<string, string>
+                {
+                    [FlotillaApi.ClusterLabel] = name,
+                    [FlotillaApi.CapiClusterNameLabel] = name,
+                },
+            },
+            Type = "cluster.x-k8s.io/secret",
+            Data = new Dictionary<string, byte[]> { [FlotillaApi.KubeconfigKey] = Encoding.UTF8.GetBytes(kubeconfig) },
+        };
+        await hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(KubernetesJson.Serialize(secret), V1Patch.PatchType.ApplyPatch),
+            secretName, FlotillaApi.SystemNamespace, fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        var cluster = new ClusterResource
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                Labels = labels.Where(l => l.Value is not null).ToDictionary(l => l.Key, l => l.Value!),
+            },
+            Spec = new ClusterSpec
+            {
+                Server = server,
+                CredentialsSecretRef = new SecretReference { Name = secretName, Namespace = FlotillaApi.SystemNamespace, Key = FlotillaApi.KubeconfigKey },
+                Taints = ApplyTaints([], taints),
+            },
+        };
+        return await ApplyAsync(cluster, ct);
+    }
+
+    /// <summary>Registers a cluster whose credentials live in an existing Secret (e.g. one Cluster API wrote).</summary>
+    public Task<ClusterResource> RegisterExistingSecretAsync(string name, string secretNamespace, string secretName, string server, CancellationToken ct)
+    {
+        RequireName(name);
+        return ApplyAsync(new ClusterResource
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string>() },
+            Spec = new ClusterSpec
+            {
+                Server = server,
+                CredentialsSecretRef = new SecretReference { Name = secretName, Namespace = secretNamespace, Key = FlotillaApi.KubeconfigKey },
+            },
+        }, ct);
+    }
+
+    /// <summary>Every registered cluster, ordered by name.</summary>
+    public async Task<IReadOnlyList<ClusterResource>> ListAsync(CancellationToken ct)
+    {
+        var result = await hub.CustomObjects.ListClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cancellationToken: ct);
+        return KubeJson.As<ClusterResourceList>(result).Items.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The cluster, or null when it is not registered.</summary>
+    public async Task<ClusterResource?> GetAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            var result = await hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, ct);
+            return KubeJson.As<ClusterResource>(result);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sets or removes labels (kubectl syntax) on a registered cluster.</summary>
+    public async Task<ClusterResource> LabelAsync(string name, IReadOnlyList<LabelChange> changes, CancellationToken ct)
+    {
+        await RequireAsync(name, ct);
+        var labels = changes.ToDictionary(c => c.Key, c => (object?)c.Value);
+        var patch = KubernetesJson.Serialize(new { metadata = new { labels } });
+        var result = await hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
+            FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct);
+        return KubeJson.As<ClusterResource>(result);
+    }
+
+    /// <summary>Adds or removes taints on a registered cluster.</summary>
+    public async Task<ClusterResource> TaintAsync(string name, IReadOnlyList<TaintChange> changes, CancellationToken ct)
+    {
+        var cluster = await RequireAsync(name, ct);
+        var taints = ApplyTaints(cluster.Spec.Taints ?? [], changes);
+        var patch = KubernetesJson.Serialize(new { metadata = new { resourceVersion = cluster.Metadata.ResourceVersion }, spec = new { taints } });
+        var result = await hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
+            FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct);
+        return KubeJson.As<ClusterResource>(result);
+    }
+
+    /// <summary>
+    /// Deletes the registration and the credentials Secret Flotilla created. Nothing on the member is touched,
+    /// and a Secret that Flotilla did not create (e.g. Cluster API's) is left alone.
+    /// </summary>
+    public async Task<bool> RemoveAsync(string name, CancellationToken ct)
+    {
+        var cluster = await GetAsync(name, ct);
+        if (cluster is null) return false;
+        await hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct);
+        var secretName = FlotillaApi.KubeconfigSecretName(name);
+        if (cluster.Spec.CredentialsSecretRef is { } r && r.Namespace == FlotillaApi.SystemNamespace && r.Name == secretName)
+        {
+            try { await hub.CoreV1.DeleteNamespacedSecretAsync(secretName, FlotillaApi.SystemNamespace, cancellationToken: ct); }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
+        }
+        return true;
+    }
+
+    /// <summary>Reads the kubeconfig text a cluster's credentials Secret holds.</summary>
+    public async Task<string> ReadKubeconfigAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        var reference = cluster.Spec.CredentialsSecretRef
+            ?? throw new InvalidOperationException($"Cluster/{cluster.Metadata.Name} has no credentialsSecretRef");
+        var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, reference.Namespace, cancellationToken: ct);
+        var key = string.IsNullOrEmpty(reference.Key) ? FlotillaApi.KubeconfigKey : reference.Key;
+        if (secret.Data is null || !secret.Data.TryGetValue(key, out var bytes))
+            throw new InvalidOperationException($"Secret/{reference.Namespace}/{reference.Name} has no key \"{key}\"");
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    private async Task<ClusterResource> ApplyAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        var result = await hub.CustomObjects.PatchClusterCustomObjectAsync(
+            new V1Patch(KubernetesJson.Serialize(cluster), V1Patch.PatchType.ApplyPatch),
+            FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster.Metadata.Name,
+            fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        return KubeJson.As<ClusterResource>(result);
+    }
+
+    private async Task<ClusterResource> RequireAsync(string name, CancellationToken ct) =>
+        await GetAsync(name, ct) ?? throw new KeyNotFoundException($"cluster \"{name}\" is not registered");
+
+    private static void RequireName(string name)
+    {
+        if (!LabelValidation.IsDnsLabel(name))
+            throw new ArgumentException($"invalid cluster name \"{name}\": lowercase letters, digits and '-', at most 63, starting and ending alphanumeric", nameof(name));
+    }
+
+    private static List<ClusterTaint> ApplyTaints(IEnumerable<ClusterTaint> current, IReadOnlyList<TaintChange> changes)
+    {
+        var taints = current.ToList();
+        foreach (var change in changes)
+        {
+            taints.RemoveAll(t => t.Key == change.Key && (change.Effect is null || t.Effect == change.Effect.ToString()));
+            if (!change.Remove)
+                taints.Add(new ClusterTaint { Key = change.Key, Value = change.Value, Effect = change.Effect!.Value.ToString() });
+        }
+        return taints.OrderBy(t => t.Key, StringComparer.Ordinal).ThenBy(t => t.Effect, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using k8s;
+using k8s.Models;
+
+namespace Flotilla.Kube.Registry;
+
+/// <summary>Thrown when a member's stored credentials are missing or refused; carries no secret material.</summary>
+public sealed class InvalidCredentialsException(string message) : Exception(message);
+
+/// <summary>
+/// One API client per member for the process's life, rebuilt only when its credentials Secret changes
+/// (by resourceVersion). Stored credentials are validated strictly before a client is built.
+/// </summary>
+public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, (string Version, Kubernetes Client)> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>The client for <paramref name="cluster"/>; throws <see cref="InvalidCredentialsException"/> for bad credentials.</summary>
+    public async Task<Kubernetes> GetAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        var name = cluster.Metadata.Name;
+        var reference = cluster.Spec.CredentialsSecretRef
+            ?? throw new InvalidCredentialsException($"Cluster/{name} has no credentialsSecretRef");
+        V1Secret secret;
+        try
+        {
+            secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, reference.Namespace, cancellationToken: ct);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} not found");
+        }
+        var version = secret.Metadata.ResourceVersion ?? "";
+        if (_clients.TryGetValue(name, out var cached) && cached.Version == version) return cached.Client;
+        var key = string.IsNullOrEmpty(reference.Key) ? FlotillaApi.KubeconfigKey : reference.Key;
+        if (secret.Data is null || !secret.Data.TryGetValue(key, out var bytes))
+            throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} has no key \"{key}\"");
+        var validation = StoredCredentials.Validate(System.Text.Encoding.UTF8.GetString(bytes));
+        if (!validation.IsValid)
+            throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} refused: {string.Join("; ", validation.Problems.Select(p => p.Message))}");
+        var client = KubeClientFactory.FromKubeconfigText(validation.Kubeconfig!, requestTimeout: requestTimeout);
+        _clients.AddOrUpdate(name, (version, client), (_, old) =>
+        {
+            old.Client.Dispose();
+            return (version, client);
+        });
+        return client;
+    }
+
+    /// <summary>Drops the client of a cluster that was removed.</summary>
+    public void Forget(string cluster)
+    {
+        if (_clients.TryRemove(cluster, out var entry)) entry.Client.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _clients.Values) entry.Client.Dispose();
+        _clients.Clear();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Flotilla.Cli.Commands;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.LocalFleet;
+using k8s;
+
+namespace Flotilla.Integration.Tests;
+
+/// <summary>
+/// One real local fleet (hub + 3 members: etcd and kube-apiserver processes) for the whole test run, plus a
+/// hub process (<c>flotilla hub run</c>) with default health settings. Torn down at the end.
+/// </summary>
+public sealed class FleetFixture : IAsyncLifetime
+{
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"flotilla-it-{Environment.ProcessId}");
+    public LocalFleetLauncher Launcher { get; private set; } = null!;
+    public LocalFleetState State { get; private set; } = null!;
+    public Kubernetes Hub { get; private set; } = null!;
+    public Process HubProcess { get; private set; } = null!;
+    public int HubPort { get; private set; }
+    public string HubLog => Path.Combine(Directory, "hub-a.log");
+
+    /// <summary>Environment for CLI runs: the fleet's kubeconfig and nothing from the developer's own.</summary>
+    public Dictionary<string, string?> Env => new()
+    {
+        ["KUBECONFIG"] = State.KubeconfigPath,
+        ["FLOTILLA_LOCAL_DIR"] = Directory,
+        ["FLOTILLA_HUB_KUBECONFIG"] = null,
+        ["FLOTILLA_HUB_CONTEXT"] = null,
+    };
+
+    public async Task InitializeAsync()
+    {
+        var bin = await KubeBinaries.EnsureAsync(CancellationToken.None);
+        Launcher = new LocalFleetLauncher(Directory, TextWriter.Null);
+        var clock = Stopwatch.StartNew();
+        (State, _) = await Launcher.UpAsync(3, bin, CancellationToken.None);
+        await LocalCommands.BootstrapAsync(State, CancellationToken.None);
+        Console.WriteLine($"local fleet (hub + 3) up in {clock.Elapsed.TotalSeconds:0.0}s");
+        Hub = KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, State.Hub.Name);
+        HubPort = FreePorts.Take(1)[0];
+        HubProcess = CliRunner.Start(Env, HubLog, "hub", "run", "--listen", $"127.0.0.1:{HubPort}", "--identity", "hub-a");
+    }
+
+    public Kubernetes Member(string name) =>
+        KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, name);
+
+    /// <summary>Restarts every stopped process (after a test stopped a member).</summary>
+    public async Task RestoreAsync() => State = await Launcher.StartStoppedAsync(Launcher.State!, CancellationToken.None);
+
+    public async Task DisposeAsync()
+    {
+        if (HubProcess is { HasExited: false })
+        {
+            HubProcess.Kill(entireProcessTree: true);
+            await HubProcess.WaitForExitAsync();
+        }
+        Hub?.Dispose();
+        if (Launcher is not null) await Launcher.DownAsync(purge: Environment.GetEnvironmentVariable("FLOTILLA_KEEP_FLEET") is null, CancellationToken.None);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FleetCollection : ICollectionFixture<FleetFixture>
+{
+    public const string Name = "fleet";
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using k8s.Models;
+
+namespace Flotilla.Integration.Tests;
+
+[Collection(FleetCollection.Name)]
+public sealed class FleetGetTests(FleetFixture fleet)
+{
+    [Fact]
+    public async Task Get_configmaps_across_three_clusters_with_one_down_prints_two_and_reports_the_third()
+    {
+        const string ns = "get-test";
+        foreach (var member in fleet.State.Members)
+        {
+            using var client = fleet.Member(member.Name);
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } });
+            await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = $"from-{member.Name}" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, ns);
+        }
+        var all = await CliRunner.RunAsync(fleet.Env, "get", "configmaps", "-A");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Matches(@"^CLUSTER\s+NAMESPACE\s+NAME\s+DATA\s+AGE", all.Stdout);
+        foreach (var member in fleet.State.Members) Assert.Matches($@"{member.Name}\s+{ns}\s+from-{member.Name}\s+1\s+", all.Stdout);
+
+        await fleet.Launcher.StopProcessAsync("member-3-apiserver", CancellationToken.None);
+        try
+        {
+            var partial = await CliRunner.RunAsync(fleet.Env, "get", "cm", "-n", ns, "--timeout", "5");
+            Assert.Equal(1, partial.ExitCode);
+            Assert.Matches(@"member-1\s+from-member-1\s+1", partial.Stdout);
+            Assert.Matches(@"member-2\s+from-member-2\s+1", partial.Stdout);
+            Assert.DoesNotContain("from-member-3", partial.Stdout);
+            Assert.Matches(@"error: cluster member-3: Unreachable", partial.Stderr);
+
+            var selected = await CliRunner.RunAsync(fleet.Env, "get", "configmaps", "from-member-1", "-n", ns, "--clusters", "env=dev", "-o", "json");
+            Assert.True(selected.ExitCode == 0, selected.ToString());
+            using var doc = JsonDocument.Parse(selected.Stdout);
+            var item = Assert.Single(doc.RootElement.GetProperty("items").EnumerateArray());
+            Assert.Equal("member-1", item.GetProperty("metadata").GetProperty("annotations").GetProperty("flotilla.io/cluster").GetString());
+        }
+        finally
+        {
+            await fleet.RestoreAsync();
+        }
+    }
+}
