@@ -1,0 +1,13 @@
+namespace Flotilla.Kube.Credentials;
+
+/// <summary>
+/// One reason a kubeconfig was refused. <see cref="Message"/> names the context and the cluster or
+/// user concerned, and never contains secret material (tokens, keys, passwords, plugin arguments).
+/// </summary>
+/// <param name="Kind">What is wrong.</param>
+/// <param name="Message">A sentence for a person, ending with the CLI flag that would allow it when there is one.</param>
+/// <param name="AllowFlag">The CLI flag that accepts this problem (e.g. <c>--allow-exec</c>), or null when no flag does.</param>
+public sealed record CredentialProblem(CredentialProblemKind Kind, string Message, string? AllowFlag = null)
+{
+    public override string ToString() => Message;
+}
