@@ -29,7 +29,7 @@ public static class HubConnection
     {
         var context = r.GetValue(ContextOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT") ?? DefaultContext;
         var kubeconfig = r.GetValue(KubeconfigOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG");
-        if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => DefinesContext(f, context)))
+        if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => ClusterCommands.DefinesContext(f, context)))
         {
             var local = Path.Combine(LocalFleetDirectory.Default, "kubeconfig");
             if (File.Exists(local)) kubeconfig = local;
@@ -42,9 +42,6 @@ public static class HubConnection
         var (kubeconfig, context) = Resolve(r);
         return KubeClientFactory.FromUserKubeconfig(kubeconfig, context, timeout);
     }
-
-    private static bool DefinesContext(string file, string context) =>
-        File.ReadLines(file).Any(l => l.Trim() == $"name: {context}" || l.Trim() == $"- name: {context}");
 }
 
 /// <summary>Where the local fleet lives: <c>$FLOTILLA_LOCAL_DIR</c>, default <c>~/.flotilla/local</c>.</summary>
