@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace Flotilla.Core.Manifests;
+
+/// <summary>
+/// One validated desired object: its JSON body, its identity and where it was read from.
+/// Created only by <see cref="ManifestValidator.TryCreate"/>, so every instance has a valid
+/// apiVersion, kind and name.
+/// </summary>
+/// <remarks>
+/// The manifest owns <see cref="Object"/>; callers must not mutate it (deep-clone it first to
+/// derive a changed object). Equality is by reference, like the JSON body it holds.
+/// </remarks>
+public sealed class Manifest
+{
+    internal Manifest(ObjectRef reference, JsonObject body, SourceLocation source)
+    {
+        Ref = reference;
+        Object = body;
+        Source = source;
+    }
+
+    /// <summary>The object's identity.</summary>
+    public ObjectRef Ref { get; }
+
+    /// <summary>The object as JSON.</summary>
+    public JsonObject Object { get; }
+
+    /// <summary>The file and document it was read from.</summary>
+    public SourceLocation Source { get; }
+
+    /// <summary><c>ref (source)</c>.</summary>
+    public override string ToString() => $"{Ref} ({Source})";
+}

@@ -1,0 +1,93 @@
+namespace Flotilla.Core.Manifests;
+
+/// <summary>
+/// Identifies one Kubernetes object: API group, version, kind, namespace and name.
+/// </summary>
+/// <remarks>
+/// Identity ignores <see cref="Version"/>: <c>apps/v1 Deployment shop/web</c> and
+/// <c>apps/v1beta1 Deployment shop/web</c> are the same object served at two versions, so
+/// <see cref="Equals(ObjectRef?)"/>, <see cref="GetHashCode"/> and <see cref="CompareTo"/> all
+/// compare group, kind, namespace and name only, ordinally. The version is carried along so that
+/// an inventory remembers which version an object was applied at. The core group is the empty
+/// string; a cluster-scoped object has an empty namespace.
+/// </remarks>
+public sealed record ObjectRef : IComparable<ObjectRef>
+{
+    /// <summary>Creates a reference. No argument may be null; group and namespace may be empty.</summary>
+    public ObjectRef(string group, string version, string kind, string @namespace, string name)
+    {
+        Group = group ?? throw new ArgumentNullException(nameof(group));
+        Version = version ?? throw new ArgumentNullException(nameof(version));
+        Kind = kind ?? throw new ArgumentNullException(nameof(kind));
+        Namespace = @namespace ?? throw new ArgumentNullException(nameof(@namespace));
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+    }
+
+    /// <summary>API group; empty for the core group (<c>v1</c>).</summary>
+    public string Group { get; init; }
+
+    /// <summary>API version within the group, e.g. <c>v1</c>. Not part of identity.</summary>
+    public string Version { get; init; }
+
+    /// <summary>Kind, e.g. <c>Deployment</c>.</summary>
+    public string Kind { get; init; }
+
+    /// <summary>Namespace; empty for cluster-scoped objects (or when none was given).</summary>
+    public string Namespace { get; init; }
+
+    /// <summary>metadata.name.</summary>
+    public string Name { get; init; }
+
+    /// <summary>The <c>apiVersion</c> string: <c>v1</c> for the core group, otherwise <c>group/version</c>.</summary>
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>Equal when group, kind, namespace and name are ordinally equal; the version is ignored.</summary>
+    public bool Equals(ObjectRef? other) =>
+        other is not null
+        && string.Equals(Group, other.Group, StringComparison.Ordinal)
+        && string.Equals(Kind, other.Kind, StringComparison.Ordinal)
+        && string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)
+        && string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(
+            StringComparer.Ordinal.GetHashCode(Group),
+            StringComparer.Ordinal.GetHashCode(Kind),
+            StringComparer.Ordinal.GetHashCode(Namespace),
+            StringComparer.Ordinal.GetHashCode(Name));
+
+    /// <summary>Ordinal order by group, kind, namespace, then name (consistent with equality). Null sorts first.</summary>
+    public int CompareTo(ObjectRef? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        var c = string.CompareOrdinal(Group, other.Group);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = string.CompareOrdinal(Kind, other.Kind);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = string.CompareOrdinal(Namespace, other.Namespace);
+        return c != 0 ? c : string.CompareOrdinal(Name, other.Name);
+    }
+
+    /// <summary>
+    /// <c>[group/]Kind/[namespace/]name</c>: <c>apps/Deployment/shop/web</c>, <c>Service/shop/web</c>,
+    /// <c>Namespace/shop</c>. The group is omitted for the core group, the namespace when empty.
+    /// </summary>
+    public override string ToString()
+    {
+        var prefix = Group.Length == 0 ? Kind : $"{Group}/{Kind}";
+        return Namespace.Length == 0 ? $"{prefix}/{Name}" : $"{prefix}/{Namespace}/{Name}";
+    }
+}
