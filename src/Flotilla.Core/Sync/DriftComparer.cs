@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Flotilla.Core.Sync;
+
+/// <summary>
+/// Pure comparisons between a desired object and its live copy. Only the fields the desired object sets
+/// are compared (server defaults and other managers' fields are not drift); metadata is compared only
+/// through labels and annotations.
+/// </summary>
+public static class DriftComparer
+{
+    private static readonly string[] IgnoredMetadata = ["name", "namespace", "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink"];
+
+    /// <summary>True when every field <paramref name="desired"/> sets has the same value in <paramref name="live"/>.</summary>
+    public static bool Matches(JsonObject desired, JsonObject live) => FirstDifference(desired, live) is null;
+
+    /// <summary>The path of the first desired field whose live value differs (e.g. <c>spec.replicas</c>), or null.</summary>
+    public static string? FirstDifference(JsonObject desired, JsonObject live)
+    {
+        // Explicit stack instead of recursion: manifests are depth-capped at render, but this stays safe regardless.
+        var stack = new Stack<(JsonNode? Desired, JsonNode? Live, string Path)>();
+        foreach (var (key, value) in desired)
+        {
+            if (key == "status") continue;
+            if (key == "metadata" && value is JsonObject meta)
+            {
+                foreach (var (mk, mv) in meta)
+                    if (!IgnoredMetadata.Contains(mk)) stack.Push((mv, live["metadata"]?[mk], $"metadata.{mk}"));
+                continue;
+            }
+            stack.Push((value, live[key], key));
+        }
+        while (stack.Count > 0)
+        {
+            var (d, l, path) = stack.Pop();
+            switch (d)
+            {
+                case null:
+                    continue;
+                case JsonObject dObj:
+                    if (l is not JsonObject lObj) return path;
+                    foreach (var (k, v) in dObj) stack.Push((v, lObj[k], $"{path}.{k}"));
+                    break;
+                case JsonArray dArr:
+                    if (l is not JsonArray lArr || lArr.Count != dArr.Count) return path;
+                    for (var i = 0; i < dArr.Count; i++) stack.Push((dArr[i], lArr[i], $"{path}[{i}]"));
+                    break;
+                case JsonValue dVal:
+                    if (l is not JsonValue lVal || !ScalarEquals(dVal, lVal)) return path;
+                    break;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A stable hash of the desired object (canonical JSON, keys sorted) to recognise "already applied".</summary>
+    public static string DesiredHash(JsonObject desired)
+    {
+        var canonical = new StringBuilder();
+        Canonical(desired, canonical);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))[..32].ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The field manager other than <paramref name="ownManager"/> that wrote the object last (by managedFields time),
+    /// which is who a drift is attributed to; null when only we wrote it.
+    /// </summary>
+    public static string? LastOtherManager(JsonObject live, string ownManager)
+    {
+        var entries = live["metadata"]?["managedFields"] as JsonArray;
+        return entries?.OfType<JsonObject>()
+            .Where(e => e["manager"]?.GetValue<string>() is { } m && m != ownManager)
+            .Where(e => e["subresource"] is null || e["subresource"]!.GetValue<string>() != "status")
+            .OrderByDescending(e => e["time"]?.GetValue<string>() ?? "", StringComparer.Ordinal)
+            .Select(e => e["manager"]!.GetValue<string>())
+            .FirstOrDefault();
+    }
+
+    private static bool ScalarEquals(JsonValue a, JsonValue b)
+    {
+        var (ka, kb) = (a.GetValueKind(), b.GetValueKind());
+        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number) return a.GetValue<decimal>() == b.GetValue<decimal>();
+        return ka == kb && a.ToJsonString() == b.ToJsonString();
+    }
+
+    private static void Canonical(JsonNode? node, StringBuilder output)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                output.Append('{');
+                foreach (var (k, v) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    output.Append(JsonSerializer.Serialize(k)).Append(':');
+                    Canonical(v, output);
+                    output.Append(',');
+                }
+                output.Append('}');
+                break;
+            case JsonArray a:
+                output.Append('[');
+                foreach (var item in a)
+                {
+                    Canonical(item, output);
+                    output.Append(',');
+                }
+                output.Append(']');
+                break;
+            default:
+                output.Append(node?.ToJsonString() ?? "null");
+                break;
+        }
+    }
+}

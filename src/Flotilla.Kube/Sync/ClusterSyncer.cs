@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Flotilla.Core.Health;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
+
+namespace Flotilla.Kube.Sync;
+
+/// <summary>
+/// Brings one member to one bundle revision: staged server-side apply (each stage dry-run first; one invalid
+/// object leaves the whole stage unwritten), only objects that differ are written, CRDs Established before
+/// their kinds are used, then prune by inventory — and only objects that carry this bundle's label.
+/// Throws on transport failures so the caller can mark the member Unreachable; never prunes after one.
+/// </summary>
+public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
+{
+    private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<SyncResult> SyncAsync(SyncRequest request, CancellationToken ct)
+    {
+        var stored = await InventoryStore.ReadAsync(member, request, ct);
+        if (request.Desired.Count == 0 && !request.Policy.AllowEmpty && stored.Inventory.Count > 0)
+            return SyncResult.Failure(SyncPhase.Failed, stored.Revision,
+                $"the source rendered no objects; refusing to prune the {stored.Inventory.Count} applied ones (set spec.sync.allowEmpty to allow it)");
+
+        var applied = new List<ObjectRef>();
+        var live = new ConcurrentDictionary<ObjectRef, JsonObject>();
+        var drift = new ConcurrentBag<DriftRecord>();
+        var written = 0;
+        foreach (var stage in ApplyStagePlanner.Plan(request.Desired).Stages)
+        {
+            var prepared = await PrepareAsync(stage.Manifests, request, ct);
+            if (prepared.Error is { } prepareError) return StageFailed(stored, stage.Kind, prepareError);
+            var plans = new ConcurrentBag<ObjectPlan>();
+            await Parallel.ForEachAsync(prepared.Objects, Options(ct), async (o, token) => plans.Add(await DecideAsync(o, request, drift, token)));
+            var ordered = plans.OrderBy(p => p.Object.Ref, ApplyOrder.Instance).ToList();
+            if (ordered.FirstOrDefault(p => p.Error is not null) is { } claimed) return StageFailed(stored, stage.Kind, claimed.Error!);
+
+            var changes = ordered.Where(p => p.Apply).ToList();
+            var dryRunErrors = new ConcurrentBag<(ObjectRef Ref, string Error)>();
+            var noOps = new ConcurrentBag<ObjectRef>();
+            await Parallel.ForEachAsync(changes, Options(ct), async (p, token) =>
+            {
+                try
+                {
+                    var result = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: true, request.Policy.Force, token);
+                    // Server normalisation (quantities, defaults) can make a desired field look different while
+                    // the stored object would not change at all: that is no drift and costs no write.
+                    if (p.Live is not null && p.DriftOnly && DriftComparer.Matches(Stripped(result), p.Live)) noOps.Add(p.Object.Ref);
+                }
+                catch (KubeApiException e) when (IsRejection(e.StatusCode))
+                {
+                    dryRunErrors.Add((p.Object.Ref, e.Message));
+                }
+            });
+            if (!dryRunErrors.IsEmpty)
+            {
+                var first = dryRunErrors.OrderBy(e => e.Ref, ApplyOrder.Instance).First();
+                var more = dryRunErrors.Count > 1 ? $" (and {dryRunErrors.Count - 1} more)" : "";
+                return StageFailed(stored, stage.Kind, first.Error + more);
+            }
+            var toWrite = changes.Where(p => !noOps.Contains(p.Object.Ref)).ToList();
+            await Parallel.ForEachAsync(toWrite, Options(ct), async (p, token) =>
+                live[p.Object.Ref] = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: false, request.Policy.Force, token));
+            written += toWrite.Count;
+            foreach (var p in ordered)
+            {
+                applied.Add(p.Object.Ref);
+                if (!live.ContainsKey(p.Object.Ref) && p.Live is not null) live[p.Object.Ref] = p.Live;
+            }
+            if (stage.WaitsForEstablishedDefinitions)
+            {
+                await WaitEstablishedAsync(ordered.Where(p => p.Object.Ref.Kind == "CustomResourceDefinition").Select(p => p.Object), ct);
+                member.InvalidateDiscovery();
+            }
+        }
+
+        var desiredInventory = new Inventory(applied);
+        var diff = InventoryDiff.Compute(stored.Inventory, applied, request.Policy.AllowEmpty);
+        var pruned = 0;
+        if (request.Policy.Prune && diff.Prune.Count > 0 && !diff.PruneWithheld)
+        {
+            // The inventory is written before any delete, so a crash mid-prune leaves every pending object on record.
+            await InventoryStore.WriteAsync(member, request, new Inventory(applied.Concat(diff.Prune)), stored.Revision ?? request.Revision, ct);
+            foreach (var reference in diff.Prune) pruned += await PruneAsync(reference, request, ct) ? 1 : 0;
+        }
+        if (pruned > 0 || !desiredInventory.Equals(stored.Inventory) || stored.Revision != request.Revision)
+            await InventoryStore.WriteAsync(member, request, desiredInventory, request.Revision, ct);
+
+        var health = HealthOf(applied.Select(r => live.GetValueOrDefault(r)));
+        var unresolved = drift.Where(d => !d.Corrected).ToList();
+        var phase = unresolved.Count > 0 && request.Policy.Drift == DriftMode.Warn ? SyncPhase.OutOfSync : SyncPhase.Synced;
+        return new SyncResult(phase, request.Revision, applied.Count, written, pruned, health.Status,
+            health.Status == HealthStatus.Healthy ? null : health.Message, drift.OrderBy(d => d.Object, ApplyOrder.Instance).ToList());
+    }
+
+    private sealed record PreparedObject(Manifest Source, ObjectRef Ref, ApiResource Resource, JsonObject Body, string Hash);
+
+    private sealed record ObjectPlan(PreparedObject Object, JsonObject? Live, bool Apply, bool DriftOnly, string? Error);
+
+    private async Task<(List<PreparedObject> Objects, string? Error)> PrepareAsync(IReadOnlyList<Manifest> manifests, SyncRequest request, CancellationToken ct)
+    {
+        var objects = new List<PreparedObject>();
+        foreach (var manifest in manifests)
+        {
+            var reference = manifest.Ref;
+            var resource = await member.ResourceForAsync(reference.ApiVersion, reference.Kind, ct);
+            if (resource is null)
+                return (objects, $"{reference} ({manifest.Source}): this cluster serves no kind {reference.Kind} in {reference.ApiVersion}");
+            var body = manifest.Object.DeepClone().AsObject();
+            var metadata = body["metadata"]!.AsObject();
+            var ns = "";
+            if (resource.Namespaced)
+            {
+                ns = metadata["namespace"]?.GetValue<string>() is { Length: > 0 } given ? given : request.Policy.TargetNamespace ?? "default";
+                metadata["namespace"] = ns;
+            }
+            else metadata.Remove("namespace");
+            if (metadata["labels"] is not JsonObject labels) metadata["labels"] = labels = new JsonObject();
+            labels[OwnershipLabels.ManagedBy] = OwnershipLabels.ManagedByValue;
+            labels[OwnershipLabels.Bundle] = request.Owner;
+            var hash = DriftComparer.DesiredHash(body);
+            if (metadata["annotations"] is not JsonObject annotations) metadata["annotations"] = annotations = new JsonObject();
+            annotations[OwnershipLabels.DesiredHash] = hash;
+            objects.Add(new(manifest, reference with { Namespace = ns }, resource, body, hash));
+        }
+        return (objects, null);
+    }
+
+    private async Task<ObjectPlan> DecideAsync(PreparedObject o, SyncRequest request, ConcurrentBag<DriftRecord> drift, CancellationToken ct)
+    {
+        var live = await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
+        if (live is null) return new(o, null, Apply: true, DriftOnly: false, null);
+        var owner = live["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
+        if (owner is not null && owner != request.Owner)
+            return new(o, live, false, false, $"{o.Ref}: already managed by bundle {owner}; an object can belong to one bundle only");
+        var liveHash = live["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>();
+        if (liveHash != o.Hash) return new(o, live, Apply: true, DriftOnly: false, null);
+        if (DriftComparer.FirstDifference(o.Body, live) is not { } field) return new(o, live, Apply: false, DriftOnly: false, null);
+        var manager = DriftComparer.LastOtherManager(live, FlotillaApi.FieldManager);
+        var correct = request.Policy.Drift == DriftMode.Correct;
+        if (request.Policy.Drift != DriftMode.Ignore) drift.Add(new DriftRecord(o.Ref, field, manager, correct));
+        return new(o, live, Apply: correct, DriftOnly: true, null);
+    }
+
+    private async Task<bool> PruneAsync(ObjectRef reference, SyncRequest request, CancellationToken ct)
+    {
+        var resource = await member.ResourceForAsync(reference.ApiVersion, reference.Kind, ct);
+        if (resource is null) return false; // its kind is gone (CRD removed): nothing left to delete
+        var ns = resource.Namespaced ? reference.Namespace : null;
+        var live = await member.GetAsync(resource, ns, reference.Name, ct);
+        if (live?["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>() != request.Owner) return false;
+        return await member.DeleteAsync(resource, ns, reference.Name, ct);
+    }
+
+    private async Task WaitEstablishedAsync(IEnumerable<PreparedObject> crds, CancellationToken ct)
+    {
+        foreach (var crd in crds)
+        {
+            var deadline = DateTime.UtcNow + EstablishTimeout;
+            while (true)
+            {
+                var live = await member.GetAsync(crd.Resource, null, crd.Ref.Name, ct);
+                var established = (live?["status"]?["conditions"] as JsonArray)?.Any(c =>
+                    c?["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True") == true;
+                if (established) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{crd.Ref}: not Established after {EstablishTimeout.TotalSeconds:0}s");
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    private static SyncResult StageFailed(StoredInventory stored, ApplyStageKind stage, string error) =>
+        SyncResult.Failure(SyncPhase.Failed, stored.Revision, $"stage {stage} not applied: {error}");
+
+    private static bool IsRejection(HttpStatusCode status) =>
+        status is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.Conflict
+            or HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.InternalServerError;
+
+    private static JsonObject Stripped(JsonObject result)
+    {
+        var copy = result.DeepClone().AsObject();
+        copy.Remove("status");
+        return copy;
+    }
+
+    private static HealthAssessment HealthOf(IEnumerable<JsonObject?> objects)
+    {
+        var worst = new HealthAssessment(HealthStatus.Healthy, "");
+        foreach (var obj in objects)
+        {
+            var h = HealthAssessor.Assess(obj);
+            if (Rank(h.Status) > Rank(worst.Status)) worst = h with { Message = $"{Describe(obj)}: {h.Message}" };
+        }
+        return worst;
+    }
+
+    /// <summary>Worse first: Degraded, Missing, Unknown, Progressing, Healthy.</summary>
+    public static int Rank(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => 0,
+        HealthStatus.Progressing => 1,
+        HealthStatus.Unknown => 2,
+        HealthStatus.Missing => 3,
+        HealthStatus.Degraded => 4,
+    };
+
+    private static string Describe(JsonObject? obj) =>
+        obj is null ? "object" : $"{obj["kind"]?.GetValue<string>()}/{(obj["metadata"]?["namespace"]?.GetValue<string>() is { } ns ? ns + "/" : "")}{obj["metadata"]?["name"]?.GetValue<string>()}";
+
+    private ParallelOptions Options(CancellationToken ct) => new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
+}
