@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace Flotilla.Kube.Api;
+
+/// <summary>Wire type of <c>bundles.flotilla.io</c>.</summary>
+public sealed class BundleResource : IKubernetesObject<V1ObjectMeta>
+{
+    public const string Plural = "bundles";
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = FlotillaApi.ApiVersion;
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "Bundle";
+    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("spec")] public BundleSpec Spec { get; set; } = new();
+    [JsonPropertyName("status")] public BundleStatus? Status { get; set; }
+}
+
+public sealed class BundleSpec
+{
+    [JsonPropertyName("sourceRef")] public LocalObjectReference SourceRef { get; set; } = new();
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("targetNamespace")] public string? TargetNamespace { get; set; }
+    [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
+    [JsonPropertyName("sync")] public BundleSync? Sync { get; set; }
+    [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
+}
+
+public sealed class BundlePlacement
+{
+    [JsonPropertyName("clusterSelector")] public V1LabelSelector? ClusterSelector { get; set; }
+}
+
+public sealed class BundleSync
+{
+    [JsonPropertyName("prune")] public bool? Prune { get; set; }
+    [JsonPropertyName("allowEmpty")] public bool? AllowEmpty { get; set; }
+    [JsonPropertyName("drift")] public string? Drift { get; set; }
+    [JsonPropertyName("force")] public bool? Force { get; set; }
+    [JsonPropertyName("interval")] public string? Interval { get; set; }
+}
+
+public sealed class BundleStatus
+{
+    [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
+    [JsonPropertyName("desiredRevision")] public string? DesiredRevision { get; set; }
+    [JsonPropertyName("renderError")] public string? RenderError { get; set; }
+    [JsonPropertyName("summary")] public BundleSummary? Summary { get; set; }
+    [JsonPropertyName("clusters")] public List<BundleClusterStatus>? Clusters { get; set; }
+    [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
+}
+
+public sealed class BundleSummary
+{
+    [JsonPropertyName("placed")] public int Placed { get; set; }
+    [JsonPropertyName("synced")] public int Synced { get; set; }
+    [JsonPropertyName("healthy")] public int Healthy { get; set; }
+    [JsonPropertyName("failed")] public int Failed { get; set; }
+}
+
+/// <summary>One placed cluster's compact entry; strings are capped so status stays small at 1,000 clusters.</summary>
+public sealed class BundleClusterStatus
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("phase")] public string? Phase { get; set; }
+    [JsonPropertyName("appliedRevision")] public string? AppliedRevision { get; set; }
+    [JsonPropertyName("health")] public string? Health { get; set; }
+    [JsonPropertyName("objects")] public int? Objects { get; set; }
+    [JsonPropertyName("written")] public int? Written { get; set; }
+    [JsonPropertyName("pruned")] public int? Pruned { get; set; }
+    [JsonPropertyName("error")] public string? Error { get; set; }
+    [JsonPropertyName("drift")] public string? Drift { get; set; }
+    [JsonPropertyName("lastSyncTime")] public DateTimeOffset? LastSyncTime { get; set; }
+}
+
+public sealed class BundleResourceList
+{
+    [JsonPropertyName("items")] public List<BundleResource> Items { get; set; } = [];
+}
