@@ -1,4 +1,6 @@
+using System.Text;
 using Flotilla.Kube.KubeConfig;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Flotilla.Kube.Credentials;
@@ -243,8 +245,9 @@ public sealed class KubeconfigCredentialValidator
             }
 
             // client-go trims whitespace around a token read from a file; the data fields are base64.
-            var value = asToken ? System.Text.Encoding.UTF8.GetString(content).Trim() : Convert.ToBase64String(content);
-            var node = asToken ? new YamlScalarNode(value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted } : KubeconfigYaml.Scalar(value);
+            var node = asToken
+                ? new YamlScalarNode(Encoding.UTF8.GetString(content).Trim()) { Style = ScalarStyle.DoubleQuoted }
+                : KubeconfigYaml.Scalar(Convert.ToBase64String(content));
             KubeconfigYaml.ReplaceKey(body, fileKey, dataKey, node);
         }
 
