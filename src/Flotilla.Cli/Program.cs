@@ -9,5 +9,12 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     HubCommands.Create(),
     ClusterCommands.Create(),
     GetCommand.Create(),
+    ContextCommands.CreateCtx(),
+    ContextCommands.CreateNs(async (context, ct) =>
+    {
+        using var client = Flotilla.Kube.Clients.KubeClientFactory.FromUserKubeconfig(null, context);
+        var list = await client.CoreV1.ListNamespaceAsync(cancellationToken: ct);
+        return list.Items.Select(n => n.Metadata.Name).Order(StringComparer.Ordinal).ToList();
+    }),
 };
 return await CliErrors.InvokeAsync(root, args);
