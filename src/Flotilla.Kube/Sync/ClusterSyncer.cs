@@ -35,8 +35,10 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
         {
             var prepared = await PrepareAsync(stage.Manifests, request, ct);
             if (prepared.Error is { } prepareError) return StageFailed(stored, stage.Kind, prepareError);
+            var owned = await ListOwnedAsync(prepared.Objects.Select(o => o.Resource), request, ct);
             var plans = new ConcurrentBag<ObjectPlan>();
-            await Parallel.ForEachAsync(prepared.Objects, Options(ct), async (o, token) => plans.Add(await DecideAsync(o, request, drift, token)));
+            await Parallel.ForEachAsync(prepared.Objects, Options(ct), async (o, token) =>
+                plans.Add(await DecideAsync(o, owned.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name)), request, drift, token)));
             var ordered = plans.OrderBy(p => p.Object.Ref, ApplyOrder.Instance).ToList();
             if (ordered.FirstOrDefault(p => p.Error is not null) is { } claimed) return StageFailed(stored, stage.Kind, claimed.Error!);
 
@@ -131,9 +133,32 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
         return (objects, null);
     }
 
-    private async Task<ObjectPlan> DecideAsync(PreparedObject o, SyncRequest request, ConcurrentBag<DriftRecord> drift, CancellationToken ct)
+    /// <summary>
+    /// One LIST per kind of the objects this bundle already owns (by label): a resync of N objects costs a
+    /// request per kind, not per object. Objects not found there are read one by one.
+    /// </summary>
+    private async Task<Dictionary<string, JsonObject>> ListOwnedAsync(IEnumerable<ApiResource> resources, SyncRequest request, CancellationToken ct)
     {
-        var live = await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
+        var owned = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(resources.Distinct(), Options(ct), async (resource, token) =>
+        {
+            var list = await member.ListAsync(resource, $"{OwnershipLabels.Bundle}={request.Owner}", token);
+            foreach (var item in list["items"]?.AsArray() ?? [])
+            {
+                var obj = item!.AsObject();
+                obj["apiVersion"] ??= resource.GroupVersion;
+                obj["kind"] ??= resource.Kind;
+                owned[Key(resource, obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", obj["metadata"]!["name"]!.GetValue<string>())] = obj;
+            }
+        });
+        return new Dictionary<string, JsonObject>(owned, StringComparer.Ordinal);
+    }
+
+    private static string Key(ApiResource resource, string ns, string name) => $"{resource.GroupVersion}/{resource.Plural}/{ns}/{name}";
+
+    private async Task<ObjectPlan> DecideAsync(PreparedObject o, JsonObject? listed, SyncRequest request, ConcurrentBag<DriftRecord> drift, CancellationToken ct)
+    {
+        var live = listed ?? await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
         if (live is null) return new(o, null, Apply: true, DriftOnly: false, null);
         var owner = live["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         if (owner is not null && owner != request.Owner)
