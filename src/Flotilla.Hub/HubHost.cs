@@ -1,8 +1,13 @@
 using Flotilla.Controllers;
+using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterHealth;
 using Flotilla.Controllers.Runtime;
+using Flotilla.Controllers.Sources;
+using Flotilla.Git.Render;
+using Flotilla.Git.Sources;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
+using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,14 +16,14 @@ using Microsoft.Extensions.Logging;
 namespace Flotilla.Hub;
 
 /// <summary>
-/// The hub process: serves /healthz and /metrics at once, and runs the controllers only while it holds the
-/// leader Lease, so a second hub waits instead of writing.
+/// The hub process: serves /healthz, /metrics and the Git webhook at once, and runs the controllers only while
+/// it holds the leader Lease, so a second hub waits instead of writing.
 /// </summary>
 public static partial class HubHost
 {
     public static async Task RunAsync(HubOptions options, CancellationToken ct)
     {
-        options.Health.Validate();
+        options.Validate();
         using var hub = KubeClientFactory.FromUserKubeconfig(options.Kubeconfig, options.Context);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -29,9 +34,12 @@ public static partial class HubHost
         var metrics = new HubMetrics();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var log = loggers.CreateLogger("Flotilla.Hub");
+        var sourceQueue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
         app.MapGet("/healthz", () => "ok");
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
+        app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
+            GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
 
@@ -43,28 +51,62 @@ public static partial class HubHost
             {
                 metrics.IsLeader = true;
                 Leading(log, options.Identity);
-                try { await RunControllersAsync(hub, options, metrics, loggers, leading); }
+                try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, leading); }
                 finally { metrics.IsLeader = false; }
             }, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         await app.StopAsync(CancellationToken.None);
+        sourceQueue.Dispose();
     }
 
-    private static async Task RunControllersAsync(k8s.Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
+        WorkQueue<string> sourceQueue, CancellationToken ct)
     {
-        using var clients = new MemberClients(hub, options.Health.ProbeTimeout);
-        using var queue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
-        var reconciler = new ClusterHealthReconciler(hub, clients, options.Health, TimeProvider.System, metrics);
-        var controller = new Controller<string>("cluster-health", queue, reconciler,
-            new ControllerOptions { MaxConcurrency = options.Health.MaxConcurrency, ReconcileTimeout = options.Health.ProbeTimeout * 3 },
-            TimeProvider.System, loggers.CreateLogger<Controller<string>>());
-        var discovery = new ClusterDiscovery(hub, queue, options.Health.DiscoveryInterval, TimeProvider.System, loggers.CreateLogger<ClusterDiscovery>());
+        var clock = TimeProvider.System;
+        using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2);
+        using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
+        var artifacts = new SourceArtifacts();
+        artifacts.RevisionChanged += source =>
+        {
+            // A new revision: every bundle of that namespace looks again (cheap; unrelated ones find nothing to do).
+            var ns = ObjectKey.Split(source).Namespace;
+            _ = EnqueueBundlesAsync(hub, bundleQueue, ns, ct);
+        };
+        var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
+        var controllers = new[]
+        {
+            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
+            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
+            Controller("bundle", bundleQueue, new BundleReconciler(hub, artifacts, new RenderCache(renderer), new MemberSyncClients(clients), options.Bundles, clock, metrics), 4, TimeSpan.FromMinutes(5), loggers),
+        };
+        var discoveries = new[]
+        {
+            new ObjectDiscovery("clusters", c => HubLists.ClustersAsync(hub, c), healthQueue, options.Health.DiscoveryInterval, clock, loggers.CreateLogger<ObjectDiscovery>()),
+            new ObjectDiscovery("gitrepositories", c => HubLists.GitRepositoriesAsync(hub, c), sourceQueue, TimeSpan.FromSeconds(2), clock, loggers.CreateLogger<ObjectDiscovery>()),
+            new ObjectDiscovery("bundles", c => HubLists.BundleKeysAsync(hub, c), bundleQueue, TimeSpan.FromSeconds(2), clock, loggers.CreateLogger<ObjectDiscovery>()),
+        };
+        var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
         try
         {
-            await Task.WhenAll(controller.RunAsync(ct), discovery.RunAsync(ct));
+            await Task.WhenAll(controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct)));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout, ILoggerFactory loggers) =>
+        new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System, loggers.CreateLogger<Controller<string>>());
+
+    private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string ns, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
+                if (bundle.Metadata.NamespaceProperty == ns) queue.Add(ObjectKey.Of(ns, bundle.Metadata.Name));
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { /* the bundle discovery lists again within 2 s */ }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hub listening on {Urls} as {Identity}; waiting for the leader Lease")]

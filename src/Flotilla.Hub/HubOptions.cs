@@ -1,3 +1,4 @@
+using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterHealth;
 
 namespace Flotilla.Hub;
@@ -11,12 +12,28 @@ public sealed class HubOptions
     /// <summary>Context of the hub (null: current context).</summary>
     public string? Context { get; set; }
 
-    /// <summary>Address of /healthz and /metrics. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
+    /// <summary>Address of /healthz, /metrics and the Git webhook. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
     public string Listen { get; set; } = "127.0.0.1:9440";
 
     /// <summary>Leader-election identity. Default host name + pid.</summary>
     public string Identity { get; set; } = $"{Environment.MachineName}_{Environment.ProcessId}";
 
+    /// <summary>Where Git caches and snapshots live. Default ~/.flotilla/hub.</summary>
+    public string DataDirectory { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".flotilla", "hub");
+
+    /// <summary>Accept file:// and local-path GitRepositories (the local fleet demo). Default false.</summary>
+    public bool AllowLocalSources { get; set; }
+
     /// <summary>Cluster health controller settings.</summary>
     public ClusterHealthOptions Health { get; set; } = new();
+
+    /// <summary>Bundle controller settings.</summary>
+    public BundleOptions Bundles { get; set; } = new();
+
+    public void Validate()
+    {
+        Health.Validate();
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("the hub needs a data directory");
+    }
 }

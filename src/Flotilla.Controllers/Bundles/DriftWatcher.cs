@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Flotilla.Controllers.Runtime;
+using Flotilla.Core.Sync;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
+using Flotilla.Kube.Registry;
+using Flotilla.Kube.Sync;
+using Flotilla.Kube.Watch;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace Flotilla.Controllers.Bundles;
+
+/// <summary>
+/// Watches, on every available member, only the kinds Flotilla manages there (read from the inventories) and
+/// only objects carrying Flotilla's label. A change to one of them queues its bundle at once, which corrects
+/// drift (or reports it, per the bundle's mode) within a reconcile — and notices workloads becoming healthy.
+/// </summary>
+public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients, WorkQueue<string> bundles, ILogger<DriftWatcher> logger)
+{
+    private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true);
+    private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Loop)> _watches = new(StringComparer.Ordinal);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var registry = new ClusterRegistry(hub);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
+        try
+        {
+            do
+            {
+                try
+                {
+                    foreach (var cluster in await registry.ListAsync(ct))
+                    {
+                        if (cluster.Status?.Conditions?.Any(c => c.Type == "Available" && c.Status == "True") != true) continue;
+                        try { await EnsureWatchesAsync(cluster, ct); }
+                        catch (Exception e) when (e is HttpRequestException or KubeApiException or InvalidCredentialsException or OperationCanceledException && !ct.IsCancellationRequested)
+                        {
+                            WatchSetupFailed(logger, cluster.Metadata.Name, e.Message);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException)
+                {
+                    WatchSetupFailed(logger, "hub", e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        finally
+        {
+            foreach (var (stop, _) in _watches.Values) stop.Cancel();
+            await Task.WhenAll(_watches.Values.Select(w => w.Loop.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private async Task EnsureWatchesAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        var member = new DynamicClient(await clients.GetAsync(cluster, ct));
+        var inventories = await member.ListAsync(ConfigMaps with { }, OwnershipLabels.Bundle, ct);
+        var kinds = new HashSet<(string ApiVersion, string Kind)>();
+        foreach (var item in inventories["items"]?.AsArray() ?? [])
+        {
+            if (item?["metadata"]?["namespace"]?.GetValue<string>() != FlotillaApi.SystemNamespace) continue;
+            foreach (var entry in Inventory.Parse(item["data"]?["entries"]?.GetValue<string>() ?? "").Entries) kinds.Add((entry.ApiVersion, entry.Kind));
+        }
+        foreach (var (apiVersion, kind) in kinds)
+        {
+            var key = $"{cluster.Metadata.Name}/{apiVersion}/{kind}";
+            if (_watches.ContainsKey(key)) continue;
+            var resource = await member.ResourceForAsync(apiVersion, kind, ct);
+            if (resource is null) continue;
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var loop = new WatchLoop(new DynamicWatchSource(member, resource, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}"),
+                obj => { Changed(obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
+            _watches[key] = (stop, Task.Run(() => loop.RunAsync(stop.Token), stop.Token));
+        }
+    }
+
+    private void Changed(System.Text.Json.Nodes.JsonObject obj)
+    {
+        var owner = obj["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
+        var dot = owner?.IndexOf('.') ?? -1;
+        if (owner is null || dot <= 0) return;
+        bundles.Add(ObjectKey.Of(owner[..dot], owner[(dot + 1)..]));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drift watches on {Cluster} not set up: {Reason}")]
+    private static partial void WatchSetupFailed(ILogger logger, string cluster, string reason);
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using Flotilla.Controllers.Runtime;
+using Flotilla.Git.Sources;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Flotilla.Controllers.Sources;
+
+/// <summary>
+/// Fetches a GitRepository (key <c>namespace/name</c>) and records the revision. A failure keeps the last good
+/// revision and is shown in status (Ready=False with the failure kind); it is retried with backoff.
+/// </summary>
+public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
+    : IReconciler<string>
+{
+    /// <summary>Fetch interval when the spec gives none.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(1);
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var (ns, name) = ObjectKey.Split(key);
+        GitRepositoryResource repository;
+        try
+        {
+            repository = KubeJson.As<GitRepositoryResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
+                FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, ct));
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            artifacts.Remove(key);
+            return ReconcileResult.Success;
+        }
+        if (repository.Spec.Suspend == true) return ReconcileResult.Success;
+        var interval = Durations.Parse(repository.Spec.Interval) ?? DefaultInterval;
+        var now = clock.GetUtcNow();
+        var status = repository.Status ?? new GitRepositoryStatus();
+        status.ObservedGeneration = repository.Metadata.Generation;
+        status.LastAttemptAt = now;
+        ReconcileResult result;
+        try
+        {
+            var spec = new GitSourceSpec(repository.Spec.Url) { Ref = RefOf(repository.Spec.Ref), Credentials = await CredentialsAsync(repository, ct) };
+            var fetched = await fetcher.FetchAsync(spec, ct);
+            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt));
+            status.Revision = fetched.CommitSha;
+            status.FetchedAt = fetched.FetchedAt;
+            status.LastError = null;
+            status.Conditions = [Condition("True", "Succeeded", $"fetched {Short(fetched.CommitSha)}", now, status, repository)];
+            result = ReconcileResult.RequeueAfter(interval);
+        }
+        catch (GitFetchException e)
+        {
+            status.LastError = e.Message;
+            var kept = artifacts.Get(key) is { } last ? $"; still serving {Short(last.Revision)}" : "";
+            status.Conditions = [Condition("False", e.Kind.ToString(), e.Message + kept, now, status, repository)];
+            result = ReconcileResult.Failed($"{e.Kind}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            status.LastError = e.Message;
+            status.Conditions = [Condition("False", "InvalidSpec", e.Message, now, status, repository)];
+            result = ReconcileResult.Stalled(e.Message);
+        }
+        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch),
+            FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, cancellationToken: ct);
+        metrics.StatusWritten();
+        return result;
+    }
+
+    private async Task<GitCredentials> CredentialsAsync(GitRepositoryResource repository, CancellationToken ct)
+    {
+        if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return GitCredentials.None;
+        var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, repository.Metadata.NamespaceProperty, cancellationToken: ct);
+        string? Value(string k) => secret.Data?.TryGetValue(k, out var v) == true ? Encoding.UTF8.GetString(v) : null;
+        if (Value("identity") is { } identity || Value("known_hosts") is not null)
+            return GitCredentials.Ssh(Value("known_hosts") ?? throw new ArgumentException($"Secret {reference.Name} has an ssh identity but no known_hosts: strict host key checking needs one"), Value("identity"));
+        if (Value("token") ?? Value("password") is { } token) return GitCredentials.HttpsToken(token, Value("username") ?? "git");
+        throw new ArgumentException($"Secret {reference.Name} has neither token nor identity + known_hosts");
+    }
+
+    private static GitRef RefOf(GitRefSpec? spec) => spec switch
+    {
+        { Commit.Length: > 0 } => GitRef.Commit(spec.Commit),
+        { Tag.Length: > 0 } => GitRef.Tag(spec.Tag),
+        { Branch.Length: > 0 } => GitRef.Branch(spec.Branch),
+        _ => GitRef.DefaultBranch,
+    };
+
+    private static StatusCondition Condition(string status, string reason, string message, DateTimeOffset now, GitRepositoryStatus previous, GitRepositoryResource repository)
+    {
+        var old = previous.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+        return new StatusCondition
+        {
+            Type = "Ready",
+            Status = status,
+            Reason = reason,
+            Message = message.Length > 1024 ? message[..1024] : message,
+            LastTransitionTime = old?.Status == status ? old.LastTransitionTime : now,
+            ObservedGeneration = repository.Metadata.Generation,
+        };
+    }
+
+    private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
+}

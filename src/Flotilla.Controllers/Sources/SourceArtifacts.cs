@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+
+namespace Flotilla.Controllers.Sources;
+
+/// <summary>The last good fetch of a GitRepository: the commit and its snapshot directory.</summary>
+public sealed record SourceArtifact(string Revision, string SnapshotDirectory, DateTimeOffset FetchedAt);
+
+/// <summary>
+/// The hub's in-process table of last good fetches, keyed by <c>namespace/name</c>. A failing fetch never
+/// replaces an entry, so bundles keep syncing the last good revision (and never prune because of a source).
+/// </summary>
+public sealed class SourceArtifacts
+{
+    private readonly ConcurrentDictionary<string, SourceArtifact> _artifacts = new(StringComparer.Ordinal);
+
+    /// <summary>Raised after a new revision was recorded (the key of the GitRepository).</summary>
+    public event Action<string>? RevisionChanged;
+
+    public SourceArtifact? Get(string key) => _artifacts.GetValueOrDefault(key);
+
+    public void Set(string key, SourceArtifact artifact)
+    {
+        var previous = _artifacts.GetValueOrDefault(key);
+        _artifacts[key] = artifact;
+        if (previous?.Revision != artifact.Revision) RevisionChanged?.Invoke(key);
+    }
+
+    public void Remove(string key) => _artifacts.TryRemove(key, out _);
+
+    /// <summary>Every revision still referenced (what snapshot collection must keep).</summary>
+    public IReadOnlySet<string> Revisions => _artifacts.Values.Select(a => a.Revision).ToHashSet(StringComparer.Ordinal);
+}

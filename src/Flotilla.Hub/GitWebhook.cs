@@ -1,0 +1,51 @@
+using System.Text;
+using Flotilla.Controllers;
+using Flotilla.Controllers.Runtime;
+using Flotilla.Git.Sources;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using k8s;
+using Microsoft.AspNetCore.Http;
+
+namespace Flotilla.Hub;
+
+/// <summary>
+/// <c>POST /hooks/git/{namespace}/{name}</c>: a push notification that makes the hub fetch that GitRepository now.
+/// The body is capped at 1 MiB and must be signed (HMAC-SHA256, header X-Hub-Signature-256) with the key
+/// <c>webhookSecret</c> of the repository's Secret; anything else is refused without a hint.
+/// </summary>
+public static class GitWebhook
+{
+    public const int MaxBodyBytes = 1 << 20;
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IKubernetes hub, string ns, string name, WorkQueue<string> sources, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            body.Write(buffer, 0, read);
+        }
+        var secret = await WebhookSecretAsync(hub, ns, name, ct);
+        var signature = http.Request.Headers["X-Hub-Signature-256"].ToString();
+        if (secret is null || !WebhookSignature.Verify(secret, body.ToArray(), signature)) return Results.Unauthorized();
+        sources.Add(ObjectKey.Of(ns, name));
+        return Results.Accepted();
+    }
+
+    private static async Task<string?> WebhookSecretAsync(IKubernetes hub, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            var repository = KubeJson.As<GitRepositoryResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
+                FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, ct));
+            if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return null;
+            var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: ct);
+            return secret.Data?.GetValueOrDefault("webhookSecret") is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        }
+        catch (k8s.Autorest.HttpOperationException) { return null; }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Flotilla.Kube.Clients;
+
+namespace Flotilla.Kube.Watch;
+
+/// <summary>What a watch loop needs from an API: a list (items + resourceVersion) and a watch from a version.</summary>
+public interface IWatchSource
+{
+    Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken ct);
+
+    IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(string resourceVersion, CancellationToken ct);
+}
+
+/// <summary>
+/// List, then watch with bookmarks; re-watch from the last seen version after a disconnect; re-list on
+/// 410 Gone (the version is too old). Every listed or changed object is reported to <c>onChange</c>.
+/// </summary>
+public sealed class WatchLoop(IWatchSource source, Func<JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay)
+{
+    /// <summary>How many times the loop listed (the first list plus every re-list after 410).</summary>
+    public int Lists { get; private set; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        string? version = null;
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (version is null)
+                {
+                    var (items, listVersion) = await source.ListAsync(ct);
+                    Lists++;
+                    foreach (var item in items) await onChange(item);
+                    version = listVersion;
+                }
+                await foreach (var (type, obj) in source.WatchAsync(version, ct))
+                {
+                    version = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? version;
+                    if (type != "BOOKMARK") await onChange(obj);
+                    failures = 0;
+                }
+            }
+            catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Gone)
+            {
+                version = null; // too old: list again
+            }
+            catch (Exception e) when (e is HttpRequestException or KubeApiException or IOException)
+            {
+                failures++;
+                await delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(failures, 5))), ct);
+            }
+        }
+    }
+}
