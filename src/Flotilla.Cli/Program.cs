@@ -9,6 +9,10 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     HubCommands.Create(),
     ClusterCommands.Create(),
     GetCommand.Create(),
+    BundleCommands.Create(),
+    BundleCommands.CreateReconcile(),
+    BundleCommands.CreateDiff(),
+    SourceCommands.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {

@@ -34,6 +34,8 @@ public static class GetCommand
             var namespaceName = allNamespaces ? null : r.GetValue(ns) ?? "default";
             var format = r.GetValue(output);
             using var hub = HubConnection.Connect(r);
+            if (HubKinds.Contains(r.GetValue(kind)!.ToLowerInvariant()))
+                return await GetFromHubAsync(hub, r.GetValue(kind)!, r.GetValue(name), namespaceName, format, allNamespaces, ct);
             var targets = (await new ClusterRegistry(hub).ListAsync(ct))
                 .Where(c => selector.Matches(c.Metadata.Labels ?? new Dictionary<string, string>())).ToList();
             if (targets.Count == 0) return ClusterCommands.Fail($"no registered cluster matches \"{selector}\"");
@@ -50,7 +52,33 @@ public static class GetCommand
         return get;
     }
 
-    private static void WriteTable(IReadOnlyList<ClusterAnswer> answers, bool allNamespaces, bool wide, string? ns)
+    /// <summary>Flotilla's own kinds live on the hub, not on members: <c>get bundles</c> reads them there.</summary>
+    private static readonly HashSet<string> HubKinds = new(StringComparer.Ordinal)
+    {
+        "bundle", "bundles", "fb", "bundles.flotilla.io", "gitrepository", "gitrepositories", "fgr", "gitrepositories.flotilla.io",
+        "cluster", "clusters", "fcl", "clusters.flotilla.io",
+    };
+
+    private static async Task<int> GetFromHubAsync(k8s.Kubernetes hub, string kind, string? name, string? ns, OutputFormat format, bool allNamespaces, CancellationToken ct)
+    {
+        var resource = await Flotilla.Kube.Discovery.ResourceResolver.ResolveAsync(hub, kind.Contains('.') ? kind : kind + ".flotilla.io", ct)
+            ?? throw new InvalidOperationException("the hub has no Flotilla CRDs: run 'flotilla hub install'");
+        var path = name is null ? resource.CollectionPath(ns) : resource.ObjectPath(ns, name);
+        var asTable = format is OutputFormat.Table or OutputFormat.Wide;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(hub.BaseUri, path.TrimStart('/')));
+        if (asTable) request.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json;as=Table;v=v1;g=meta.k8s.io"));
+        request.Headers.Accept.Add(new("application/json"));
+        if (hub.Credentials is not null) await hub.Credentials.ProcessHttpRequestAsync(request, ct);
+        using var response = await hub.HttpClient.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new Flotilla.Kube.Clients.KubeApiException($"{resource.Plural}", response.StatusCode, body);
+        var answer = new[] { new ClusterAnswer("hub", JsonNode.Parse(body)!.AsObject(), null) };
+        if (!asTable) Serialization.Write(Console.Out, answer[0].Result!, format);
+        else WriteTable(answer, allNamespaces && resource.Namespaced, format == OutputFormat.Wide, ns, clusterColumn: false);
+        return 0;
+    }
+
+    private static void WriteTable(IReadOnlyList<ClusterAnswer> answers, bool allNamespaces, bool wide, string? ns, bool clusterColumn = true)
     {
         var tables = answers.Where(a => a.Result is not null).ToList();
         var first = tables.FirstOrDefault()?.Result;
@@ -58,7 +86,7 @@ public static class GetCommand
         var columns = first["columnDefinitions"]!.AsArray()
             .Select(c => (Name: c!["name"]!.GetValue<string>(), Priority: c["priority"]?.GetValue<int>() ?? 0))
             .Where(c => wide || c.Priority == 0).Select(c => c.Name).ToList();
-        var headers = new List<string> { "CLUSTER" };
+        var headers = clusterColumn ? new List<string> { "CLUSTER" } : [];
         if (allNamespaces) headers.Add("NAMESPACE");
         headers.AddRange(columns.Select(c => c.ToUpperInvariant()));
         var rows = new List<IReadOnlyList<string>>();
@@ -68,7 +96,7 @@ public static class GetCommand
             foreach (var row in answer.Result["rows"]?.AsArray() ?? [])
             {
                 var cells = row!["cells"]!.AsArray();
-                var line = new List<string> { answer.Cluster };
+                var line = clusterColumn ? new List<string> { answer.Cluster } : [];
                 if (allNamespaces) line.Add(row["object"]?["metadata"]?["namespace"]?.GetValue<string>() ?? "");
                 line.AddRange(columns.Select(c => definitions.IndexOf(c) is var i and >= 0 && i < cells.Count ? Cell(cells[i]) : "<none>"));
                 rows.Add(line);

@@ -54,7 +54,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
 
         var selector = PlacementSelector.From(bundle.Spec.Placement?.ClusterSelector);
         var placed = (await _registry.ListAsync(ct)).Where(c => selector.Matches(c.Metadata.Labels ?? new Dictionary<string, string>())).ToList();
-        var request = new SyncRequest(ns, name, artifact.Revision, rendered.Manifests, PolicyOf(bundle));
+        var request = new SyncRequest(ns, name, artifact.Revision, rendered.Manifests, BundlePolicy.Of(bundle));
         var results = new ConcurrentDictionary<string, SyncResult>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = options.ClusterParallelism, CancellationToken = ct },
             async (cluster, token) => results[cluster.Metadata.Name] = await SyncClusterAsync(cluster, request, status.Previous(cluster.Metadata.Name), token));
@@ -94,13 +94,6 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, e.Message);
         }
     }
-
-    private static SyncPolicy PolicyOf(BundleResource bundle) => new(
-        Prune: bundle.Spec.Sync?.Prune ?? true,
-        Drift: Enum.TryParse<DriftMode>(bundle.Spec.Sync?.Drift, out var drift) ? drift : DriftMode.Correct,
-        Force: bundle.Spec.Sync?.Force ?? false,
-        AllowEmpty: bundle.Spec.Sync?.AllowEmpty ?? false,
-        TargetNamespace: bundle.Spec.TargetNamespace);
 
     private async Task WriteAsync(BundleResource bundle, BundleStatus status, CancellationToken ct)
     {

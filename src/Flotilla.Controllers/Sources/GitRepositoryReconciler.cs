@@ -1,4 +1,3 @@
-using System.Text;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
@@ -42,7 +41,7 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
         ReconcileResult result;
         try
         {
-            var spec = new GitSourceSpec(repository.Spec.Url) { Ref = RefOf(repository.Spec.Ref), Credentials = await CredentialsAsync(repository, ct) };
+            var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
             var fetched = await fetcher.FetchAsync(spec, ct);
             artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt));
             status.Revision = fetched.CommitSha;
@@ -69,25 +68,6 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
         metrics.StatusWritten();
         return result;
     }
-
-    private async Task<GitCredentials> CredentialsAsync(GitRepositoryResource repository, CancellationToken ct)
-    {
-        if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return GitCredentials.None;
-        var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, repository.Metadata.NamespaceProperty, cancellationToken: ct);
-        string? Value(string k) => secret.Data?.TryGetValue(k, out var v) == true ? Encoding.UTF8.GetString(v) : null;
-        if (Value("identity") is { } identity || Value("known_hosts") is not null)
-            return GitCredentials.Ssh(Value("known_hosts") ?? throw new ArgumentException($"Secret {reference.Name} has an ssh identity but no known_hosts: strict host key checking needs one"), Value("identity"));
-        if (Value("token") ?? Value("password") is { } token) return GitCredentials.HttpsToken(token, Value("username") ?? "git");
-        throw new ArgumentException($"Secret {reference.Name} has neither token nor identity + known_hosts");
-    }
-
-    private static GitRef RefOf(GitRefSpec? spec) => spec switch
-    {
-        { Commit.Length: > 0 } => GitRef.Commit(spec.Commit),
-        { Tag.Length: > 0 } => GitRef.Tag(spec.Tag),
-        { Branch.Length: > 0 } => GitRef.Branch(spec.Branch),
-        _ => GitRef.DefaultBranch,
-    };
 
     private static StatusCondition Condition(string status, string reason, string message, DateTimeOffset now, GitRepositoryStatus previous, GitRepositoryResource repository)
     {

@@ -100,6 +100,76 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
             health.Status == HealthStatus.Healthy ? null : health.Message, drift.OrderBy(d => d.Object, ApplyOrder.Instance).ToList());
     }
 
+    /// <summary>
+    /// What <see cref="SyncAsync"/> would change, without writing anything: each object is dry-run applied and
+    /// compared with the live one; objects the inventory would prune are listed too. Secret values are redacted.
+    /// </summary>
+    public async Task<IReadOnlyList<ObjectDiff>> DiffAsync(SyncRequest request, CancellationToken ct)
+    {
+        var stored = await InventoryStore.ReadAsync(member, request, ct);
+        var diffs = new List<ObjectDiff>();
+        var desired = new List<ObjectRef>();
+        foreach (var stage in ApplyStagePlanner.Plan(request.Desired).Stages)
+        {
+            var prepared = await PrepareAsync(stage.Manifests, request, ct);
+            if (prepared.Error is { } error)
+            {
+                diffs.Add(new ObjectDiff(stage.Manifests[prepared.Objects.Count].Ref, DiffAction.Invalid, null, null, error));
+                continue;
+            }
+            var owned = await ListOwnedAsync(prepared.Objects.Select(o => o.Resource), request, ct);
+            foreach (var o in prepared.Objects)
+            {
+                desired.Add(o.Ref);
+                var live = owned.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name))
+                    ?? await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
+                JsonObject after;
+                try { after = await member.ApplyAsync(o.Resource, o.Body, dryRun: true, request.Policy.Force, ct); }
+                catch (KubeApiException e) when (IsRejection(e.StatusCode))
+                {
+                    diffs.Add(new ObjectDiff(o.Ref, DiffAction.Invalid, null, null, e.Message));
+                    continue;
+                }
+                var (before, planned) = (Comparable(live), Comparable(after));
+                var action = live is null ? DiffAction.Create
+                    : before!.ToJsonString() == planned!.ToJsonString() ? DiffAction.Unchanged : DiffAction.Update;
+                RedactSecretValues(before, planned);
+                diffs.Add(new ObjectDiff(o.Ref, action, before, planned, null));
+            }
+        }
+        if (request.Policy.Prune)
+            foreach (var reference in InventoryDiff.Compute(stored.Inventory, desired, request.Policy.AllowEmpty).Prune)
+                diffs.Add(new ObjectDiff(reference, DiffAction.Prune, null, null, null));
+        return diffs;
+    }
+
+    /// <summary>The object without server bookkeeping fields.</summary>
+    private static JsonObject? Comparable(JsonObject? obj)
+    {
+        if (obj is null) return null;
+        var copy = obj.DeepClone().AsObject();
+        copy.Remove("status");
+        if (copy["metadata"] is JsonObject m)
+            foreach (var field in new[] { "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink" }) m.Remove(field);
+        return copy;
+    }
+
+    /// <summary>Replaces Secret values in both sides, keeping only whether each key changed — never the value or a hash of it.</summary>
+    private static void RedactSecretValues(JsonObject? before, JsonObject? after)
+    {
+        if ((after ?? before)?["kind"]?.GetValue<string>() != "Secret") return;
+        foreach (var field in new[] { "data", "stringData" })
+        {
+            var (b, a) = (before?[field] as JsonObject, after?[field] as JsonObject);
+            foreach (var key in (b?.Select(p => p.Key) ?? []).Union(a?.Select(p => p.Key) ?? []).ToList())
+            {
+                var same = b?[key]?.ToJsonString() == a?[key]?.ToJsonString();
+                if (b?.ContainsKey(key) == true) b[key] = "<redacted>";
+                if (a?.ContainsKey(key) == true) a[key] = same ? "<redacted>" : "<redacted: changed>";
+            }
+        }
+    }
+
     private sealed record PreparedObject(Manifest Source, ObjectRef Ref, ApiResource Resource, JsonObject Body, string Hash);
 
     private sealed record ObjectPlan(PreparedObject Object, JsonObject? Live, bool Apply, bool DriftOnly, string? Error);
