@@ -1,0 +1,255 @@
+using Flotilla.Core.Manifests;
+
+namespace Flotilla.Git.Render;
+
+/// <summary>
+/// Renders a path of a repository snapshot into a <see cref="ManifestSet"/>: kustomize when the path holds
+/// a kustomization file, otherwise every <c>*.yaml</c>, <c>*.yml</c> and <c>*.json</c> below it.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>The path must be relative without <c>..</c> segments; it, every file and every symlink must resolve
+/// inside the repository root (<see cref="ManifestErrorCode.PathEscape"/> otherwise).</item>
+/// <item>The walk is recursive in ordinal name order and skips entries whose name starts with <c>.</c>
+/// (<c>.git</c>, <c>.github</c>). A subdirectory holding a kustomization file is rendered by kustomize as
+/// one unit instead of being read file by file (as Flux does).</item>
+/// <item>Kustomizations are scanned first (see <see cref="KustomizeRunner"/>): no remote references, escapes, Helm or plugins.</item>
+/// <item>All <see cref="RenderLimits"/> apply across the whole render; per-file problems are collected so one
+/// render reports them all, while an exhausted total stops it.</item>
+/// <item>Objects are then validated and duplicates rejected, naming both files.</item>
+/// </list>
+/// </remarks>
+public sealed class DirectoryRenderer
+{
+    private static readonly string[] ManifestExtensions = [".yaml", ".yml", ".json"];
+
+    private readonly RenderLimits _limits;
+    private readonly SafeYamlReader _reader;
+    private readonly KustomizeRunner _kustomize;
+
+    /// <summary>Creates a renderer.</summary>
+    public DirectoryRenderer(RenderLimits limits, KustomizeRunner kustomize)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(kustomize);
+        limits.Validate();
+        _limits = limits;
+        _reader = new SafeYamlReader(limits);
+        _kustomize = kustomize;
+    }
+
+    /// <summary>Renders <paramref name="relativePath"/> of the snapshot at <paramref name="repositoryRoot"/>.</summary>
+    /// <param name="repositoryRoot">The snapshot's root directory; nothing outside it is read.</param>
+    /// <param name="relativePath">The path to render, relative to the root (<c>""</c> or <c>.</c> for the root), <c>/</c>-separated.</param>
+    /// <param name="cancellationToken">Stops the walk and any kustomize process.</param>
+    public async Task<RenderResult> RenderAsync(string repositoryRoot, string relativePath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repositoryRoot);
+        ArgumentNullException.ThrowIfNull(relativePath);
+
+        var pathLocation = new SourceLocation(relativePath);
+        var segments = relativePath.Split('/');
+        if (relativePath.StartsWith('/') || segments.Contains(".."))
+        {
+            return Fail(ManifestErrorCode.PathEscape, pathLocation, "the path must be relative to the repository root and must not contain '..'");
+        }
+
+        var (root, rootExists) = RealPath.Resolve(Path.GetFullPath(repositoryRoot));
+        if (!rootExists || !Directory.Exists(root))
+        {
+            return Fail(ManifestErrorCode.ReadFailed, pathLocation, "the repository root does not exist");
+        }
+
+        var normalized = string.Join('/', segments.Where(s => s is not ("" or ".")));
+        var (target, targetExists) = RealPath.Resolve(Path.Join(root, normalized));
+        if (!RealPath.IsWithin(root, target))
+        {
+            return Fail(ManifestErrorCode.PathEscape, pathLocation, "the path leads outside the repository through a symlink");
+        }
+
+        if (!targetExists)
+        {
+            return Fail(ManifestErrorCode.ReadFailed, pathLocation, "the path does not exist");
+        }
+
+        var run = new Run(this, root);
+        await run.RenderAsync(target, cancellationToken).ConfigureAwait(false);
+        return run.Finish();
+    }
+
+    private static RenderResult Fail(ManifestErrorCode code, SourceLocation location, string message) =>
+        RenderResult.Failure([new ManifestError(code, location, message)]);
+
+    private static bool IsManifestFile(string name) =>
+        ManifestExtensions.Any(ext => name.EndsWith(ext, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The state of one render.</summary>
+    private sealed class Run
+    {
+        private readonly DirectoryRenderer _owner;
+        private readonly RenderBudget _budget;
+        private readonly RepositoryFiles _files;
+        private readonly KustomizationScanner _scanner;
+        private readonly List<ParsedObject> _objects = [];
+        private readonly List<ManifestError> _errors = [];
+
+        public Run(DirectoryRenderer owner, string root)
+        {
+            _owner = owner;
+            _budget = new RenderBudget(owner._limits);
+            _files = new RepositoryFiles(root, _budget);
+            _scanner = new KustomizationScanner(_files, owner._reader);
+        }
+
+        public async Task RenderAsync(string target, CancellationToken cancellationToken)
+        {
+            if (File.Exists(target))
+            {
+                await ReadManifestFileAsync(target, _files.Display(target), cancellationToken).ConfigureAwait(false);
+            }
+            else if (KustomizationFiles.In(target).Length > 0)
+            {
+                await RenderKustomizationAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await WalkAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public RenderResult Finish()
+        {
+            var manifests = new List<Manifest>(_objects.Count);
+            foreach (var parsed in _objects)
+            {
+                if (ManifestValidator.TryCreate(parsed.Body, parsed.Source, out var manifest, out var invalid))
+                {
+                    manifests.Add(manifest);
+                }
+                else
+                {
+                    _errors.AddRange(invalid);
+                }
+            }
+
+            if (!ManifestSet.TryBuild(manifests, out var set, out var duplicates))
+            {
+                _errors.AddRange(duplicates);
+            }
+
+            return _errors.Count == 0 && set is not null ? RenderResult.Success(set) : RenderResult.Failure(_errors);
+        }
+
+        private async Task WalkAsync(string start, CancellationToken cancellationToken)
+        {
+            // An explicit stack in reverse name order gives a pre-order walk in ordinal order without recursion.
+            var work = new Stack<(string Real, string Display, bool IsDirectory)>();
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            work.Push((start, _files.Display(start), true));
+            while (work.TryPop(out var item) && !_budget.IsExhausted)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!item.IsDirectory)
+                {
+                    await ReadManifestFileAsync(item.Real, item.Display, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!visited.Add(item.Real))
+                {
+                    continue; // reached again through a symlink: read once
+                }
+
+                if (item.Real != start && KustomizationFiles.In(item.Real).Length > 0)
+                {
+                    await RenderKustomizationAsync(item.Real, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var entries = new DirectoryInfo(item.Real).GetFileSystemInfos()
+                    .Where(e => !e.Name.StartsWith('.'))
+                    .OrderByDescending(e => e.Name, StringComparer.Ordinal);
+                foreach (var entry in entries)
+                {
+                    var display = item.Display == "." ? entry.Name : $"{item.Display}/{entry.Name}";
+                    if (Classify(entry, display) is { } next)
+                    {
+                        work.Push(next);
+                    }
+                }
+            }
+        }
+
+        private (string Real, string Display, bool IsDirectory)? Classify(FileSystemInfo entry, string display)
+        {
+            if (entry.LinkTarget is null)
+            {
+                return entry is DirectoryInfo ? (entry.FullName, display, true)
+                    : IsManifestFile(entry.Name) ? (entry.FullName, display, false)
+                    : null;
+            }
+
+            var (real, exists) = RealPath.Resolve(entry.FullName);
+            if (!RealPath.IsWithin(_files.Root, real))
+            {
+                _errors.Add(new ManifestError(ManifestErrorCode.PathEscape, new SourceLocation(display), "symlink points outside the repository"));
+                return null;
+            }
+
+            if (!exists)
+            {
+                _errors.Add(new ManifestError(ManifestErrorCode.ReadFailed, new SourceLocation(display), "symlink target does not exist"));
+                return null;
+            }
+
+            return Directory.Exists(real) ? (real, display, true)
+                : IsManifestFile(entry.Name) ? (real, display, false)
+                : null;
+        }
+
+        private async Task ReadManifestFileAsync(string real, string display, CancellationToken cancellationToken)
+        {
+            var (text, error) = await _files.ReadAsync(real, display, cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                _errors.Add(error);
+                return;
+            }
+
+            Collect(_owner._reader.Read(text!, display, _budget));
+        }
+
+        private async Task RenderKustomizationAsync(string directory, CancellationToken cancellationToken)
+        {
+            var scanErrors = await _scanner.ScanAsync(directory, cancellationToken).ConfigureAwait(false);
+            if (scanErrors.Count > 0)
+            {
+                _errors.AddRange(scanErrors);
+                return;
+            }
+
+            var display = _files.Display(Path.Join(directory, KustomizationFiles.In(directory)[0]));
+            var location = new SourceLocation(display);
+            var built = await _owner._kustomize.RunAsync(directory, location, cancellationToken).ConfigureAwait(false);
+            if (built.Error is not null)
+            {
+                _errors.Add(built.Error);
+                return;
+            }
+
+            if (!_budget.TryChargeBytes(System.Text.Encoding.UTF8.GetByteCount(built.Output)))
+            {
+                _errors.Add(new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {_budget.Limits.MaxTotalBytes} bytes in this render"));
+                return;
+            }
+
+            Collect(_owner._reader.ReadStream(built.Output, display, _budget, _owner._kustomize.Options.MaxOutputBytes));
+        }
+
+        private void Collect(YamlReadResult result)
+        {
+            _objects.AddRange(result.Objects);
+            _errors.AddRange(result.Errors);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Flotilla.Core.Manifests;
+
+namespace Flotilla.Git.Render;
+
+/// <summary>Reads files of one render: charged to its budget, size-capped before reading, strict UTF-8.</summary>
+internal sealed class RepositoryFiles
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly RenderBudget _budget;
+
+    public RepositoryFiles(string root, RenderBudget budget)
+    {
+        Root = root;
+        _budget = budget;
+    }
+
+    /// <summary>The resolved repository root.</summary>
+    public string Root { get; }
+
+    /// <summary>A resolved path as shown to people: relative to the root, <c>/</c>-separated.</summary>
+    public string Display(string path) => RealPath.Relative(Root, path);
+
+    public async Task<(string? Text, ManifestError? Error)> ReadAsync(string realPath, string display, CancellationToken cancellationToken)
+    {
+        var limits = _budget.Limits;
+        var location = new SourceLocation(display);
+        if (!_budget.TryChargeFile())
+        {
+            return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {limits.MaxFiles} files in this render"));
+        }
+
+        try
+        {
+            await using var stream = new FileStream(realPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+            if (stream.Length > limits.MaxFileBytes)
+            {
+                return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"file is larger than {limits.MaxFileBytes} bytes ({stream.Length})"));
+            }
+
+            if (!_budget.TryChargeBytes(stream.Length))
+            {
+                return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {limits.MaxTotalBytes} bytes in this render"));
+            }
+
+            // Read at most one byte past the cap, in case the file grew after its length was taken.
+            var buffer = new byte[Math.Min(stream.Length, limits.MaxFileBytes) + 1];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+            }
+
+            if (total > limits.MaxFileBytes)
+            {
+                return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"file is larger than {limits.MaxFileBytes} bytes"));
+            }
+
+            return (StrictUtf8.GetString(buffer, 0, total), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, new ManifestError(ManifestErrorCode.ReadFailed, location, "file is not valid UTF-8"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, new ManifestError(ManifestErrorCode.ReadFailed, location, $"cannot read file: {e.Message}"));
+        }
+    }
+}

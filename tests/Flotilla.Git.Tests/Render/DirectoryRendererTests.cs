@@ -1,0 +1,303 @@
+using System.Text;
+using Flotilla.Core.Manifests;
+using Flotilla.Git.Render;
+
+namespace Flotilla.Git.Tests.Render;
+
+public sealed class DirectoryRendererTests : IDisposable
+{
+    private readonly TempTree _repo = new();
+    private readonly TempTree _outside = new();
+
+    public void Dispose()
+    {
+        _repo.Dispose();
+        _outside.Dispose();
+    }
+
+    [Fact]
+    public async Task Reads_yaml_yml_and_json_recursively_with_multiple_documents()
+    {
+        _repo.Write("apps/a.yaml", Yaml.ConfigMap("a1") + "---\n" + Yaml.ConfigMap("a2"))
+            .Write("apps/sub/b.yml", Yaml.Service("web"))
+            .Write("apps/sub/deeper/c.json", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"shop"}}""")
+            .Write("apps/sub/README.md", "not a manifest")
+            .Write("apps/.hidden/x.yaml", Yaml.ConfigMap("hidden"))
+            .Write("other/o.yaml", Yaml.ConfigMap("elsewhere"));
+
+        var result = await Render("apps");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(
+            ["ConfigMap/shop/a1", "ConfigMap/shop/a2", "ConfigMap/shop/c", "Service/web"],
+            result.Manifests.Refs.Select(r => r.ToString()));
+        Assert.Equal(new SourceLocation("apps/a.yaml", 1), Source(result, "a2"));
+        Assert.Equal(new SourceLocation("apps/sub/deeper/c.json", 0), Source(result, "c"));
+        Assert.Equal(new SourceLocation("apps/sub/b.yml", 0), Source(result, "web"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("./")]
+    public async Task The_root_itself_can_be_rendered(string path)
+    {
+        _repo.Write("cm.yaml", Yaml.ConfigMap("root"));
+
+        var result = await Render(path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("cm.yaml", Assert.Single(result.Manifests).Source.Path);
+    }
+
+    [Fact]
+    public async Task A_single_file_path_can_be_rendered()
+    {
+        _repo.Write("apps/one.yaml", Yaml.ConfigMap("one")).Write("apps/two.yaml", Yaml.ConfigMap("two"));
+
+        var result = await Render("apps/one.yaml");
+
+        Assert.Equal("one", Assert.Single(result.Manifests!).Ref.Name);
+    }
+
+    [Fact]
+    public async Task List_kinds_are_flattened()
+    {
+        _repo.Write("list.yaml", """
+            apiVersion: v1
+            kind: List
+            items:
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: shop}}
+            - {apiVersion: v1, kind: Secret, metadata: {name: b, namespace: shop}}
+            """);
+
+        var result = await Render("");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(["ConfigMap/shop/a", "Secret/shop/b"], result.Manifests.Refs.Select(r => r.ToString()));
+        Assert.Equal(new SourceLocation("list.yaml", 0, 1), result.Manifests.Manifests[1].Source);
+    }
+
+    [Fact]
+    public async Task A_file_symlink_leaving_the_repository_is_rejected()
+    {
+        _outside.Write("secret.yaml", Yaml.ConfigMap("stolen"));
+        _repo.Write("apps/ok.yaml", Yaml.ConfigMap("ok")).Link("apps/escape.yaml", _outside.PathOf("secret.yaml"));
+
+        var result = await Render("apps");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.PathEscape, error.Code);
+        Assert.Equal("apps/escape.yaml", error.Source.Path);
+        Assert.Null(result.Manifests);
+    }
+
+    [Fact]
+    public async Task A_directory_symlink_leaving_the_repository_is_rejected()
+    {
+        _outside.Write("etc/cm.yaml", Yaml.ConfigMap("stolen"));
+        _repo.Write("apps/ok.yaml", Yaml.ConfigMap("ok")).Link("apps/etc", _outside.PathOf("etc"));
+
+        var result = await Render("apps");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.PathEscape, error.Code);
+        Assert.Equal("apps/etc", error.Source.Path);
+    }
+
+    [Fact]
+    public async Task A_relative_symlink_climbing_out_is_rejected()
+    {
+        _repo.Write("apps/ok.yaml", Yaml.ConfigMap("ok")).Link("apps/up", "../../../../../../../../../../etc");
+
+        var result = await Render("apps");
+
+        Assert.Equal(ManifestErrorCode.PathEscape, Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public async Task Symlinks_inside_the_repository_are_followed_and_read_once()
+    {
+        _repo.Write("shared/cm.yaml", Yaml.ConfigMap("shared"))
+            .Write("apps/own.yaml", Yaml.ConfigMap("own"))
+            .Link("apps/shared", "../shared")
+            .Link("apps/loop", ".");
+
+        var result = await Render("apps");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(["own", "shared"], result.Manifests.Refs.Select(r => r.Name));
+        Assert.Equal("apps/shared/cm.yaml", result.Manifests.Manifests.Single(m => m.Ref.Name == "shared").Source.Path);
+    }
+
+    [Fact]
+    public async Task A_bundle_path_that_is_a_symlink_out_of_the_repository_is_rejected()
+    {
+        _outside.Write("cm.yaml", Yaml.ConfigMap("stolen"));
+        _repo.Link("apps", _outside.Root);
+
+        var result = await Render("apps");
+
+        Assert.Equal(ManifestErrorCode.PathEscape, Assert.Single(result.Errors).Code);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("apps/../..")]
+    [InlineData("apps/../other")]
+    [InlineData("/etc")]
+    public async Task Bundle_paths_with_dot_dot_or_absolute_are_rejected(string path)
+    {
+        _repo.Write("apps/a.yaml", Yaml.ConfigMap("a")).Write("other/o.yaml", Yaml.ConfigMap("o"));
+
+        var result = await Render(path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.PathEscape, error.Code);
+        Assert.Equal(path, error.Source.Path);
+    }
+
+    [Fact]
+    public async Task A_missing_path_is_reported()
+    {
+        var result = await Render("nope");
+
+        Assert.Equal(ManifestErrorCode.ReadFailed, Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public async Task An_oversized_file_is_rejected_by_name_and_the_rest_still_checked()
+    {
+        _repo.Write("a-big.yaml", Yaml.ConfigMap("big") + "# " + new string('x', 2_000) + "\n")
+            .Write("b-bad.yaml", "kind: [\n")
+            .Write("c-ok.yaml", Yaml.ConfigMap("ok"));
+
+        var result = await Render("", RenderLimits.Default with { MaxFileBytes = 1_000 });
+
+        Assert.Equal(
+            [(ManifestErrorCode.LimitExceeded, "a-big.yaml"), (ManifestErrorCode.InvalidYaml, "b-bad.yaml")],
+            result.Errors.Select(e => (e.Code, e.Source.Path)));
+    }
+
+    [Fact]
+    public async Task A_file_over_the_default_one_mebibyte_is_rejected()
+    {
+        _repo.Write("huge.yaml", Yaml.ConfigMap("huge") + "# " + new string('x', (int)RenderLimits.MiB) + "\n");
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
+        Assert.Equal("huge.yaml", error.Source.Path);
+    }
+
+    [Fact]
+    public async Task Too_many_files_stops_the_render()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _repo.Write($"f{i}.yaml", Yaml.ConfigMap($"c{i}"));
+        }
+
+        var result = await Render("", RenderLimits.Default with { MaxFiles = 3 });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
+        Assert.Equal("f3.yaml", error.Source.Path);
+    }
+
+    [Fact]
+    public async Task Too_many_total_bytes_stops_the_render()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            _repo.Write($"f{i}.yaml", Yaml.ConfigMap($"c{i}") + "# " + new string('x', 400) + "\n");
+        }
+
+        var result = await Render("", RenderLimits.Default with { MaxTotalBytes = 1_200 });
+
+        Assert.Equal(ManifestErrorCode.LimitExceeded, Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public async Task Too_many_documents_across_files_stops_the_render()
+    {
+        _repo.Write("a.yaml", Yaml.ConfigMap("a1") + "---\n" + Yaml.ConfigMap("a2"))
+            .Write("b.yaml", Yaml.ConfigMap("b1") + "---\n" + Yaml.ConfigMap("b2"))
+            .Write("c.yaml", Yaml.ConfigMap("c1"));
+
+        var result = await Render("", RenderLimits.Default with { MaxDocuments = 3 });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
+        Assert.Equal(new SourceLocation("b.yaml", 1), error.Source);
+    }
+
+    [Fact]
+    public async Task The_same_object_in_two_files_is_rejected_naming_both()
+    {
+        _repo.Write("base/web.yaml", Yaml.Deployment("web"))
+            .Write("extra/copy.yaml", Yaml.ConfigMap("other") + "---\n" + Yaml.Deployment("web"));
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.DuplicateObject, error.Code);
+        Assert.Contains("base/web.yaml[0]", error.Message);
+        Assert.Contains("extra/copy.yaml[1]", error.Message);
+    }
+
+    [Fact]
+    public async Task Invalid_objects_are_reported_with_file_and_document()
+    {
+        _repo.Write("bad.yaml", Yaml.ConfigMap("ok") + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n");
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.InvalidObject, error.Code);
+        Assert.Equal(new SourceLocation("bad.yaml", 1), error.Source);
+    }
+
+    [Fact]
+    public async Task Files_that_are_not_utf8_are_reported()
+    {
+        _repo.WriteBytes("latin1.yaml", Encoding.Latin1.GetBytes("kind: X\nv: caf\u00e9\n"));
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.ReadFailed, error.Code);
+        Assert.Equal("latin1.yaml", error.Source.Path);
+    }
+
+    [Fact]
+    public async Task An_alias_bomb_file_fails_the_render_quickly()
+    {
+        _repo.Write("lol.yaml", Yaml.BillionLaughs()).Write("ok.yaml", Yaml.ConfigMap("ok"));
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
+        Assert.Equal("lol.yaml", error.Source.Path);
+    }
+
+    [Fact]
+    public async Task An_empty_directory_renders_an_empty_set()
+    {
+        Directory.CreateDirectory(_repo.PathOf("empty"));
+
+        var result = await Render("empty");
+
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Manifests);
+    }
+
+    private Task<RenderResult> Render(string path, RenderLimits? limits = null) =>
+        new DirectoryRenderer(limits ?? RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default))
+            .RenderAsync(_repo.Root, path, CancellationToken.None);
+
+    private static SourceLocation Source(RenderResult result, string name) =>
+        result.Manifests!.Manifests.Single(m => m.Ref.Name == name).Source;
+}
