@@ -28,5 +28,5 @@ public static class HubLists
 
     // Cluster versions include labels: a relabelled cluster may change placement, so bundles must look again.
     private static string Version(V1ObjectMeta m) =>
-        $"{m.Generation}/{m.Annotations?.GetValueOrDefault(ObjectDiscovery.ReconcileRequestAnnotation)}";
+        $"{m.Generation}/{m.Annotation(ObjectDiscovery.ReconcileRequestAnnotation)}";
 }

@@ -92,7 +92,7 @@ public static class ClusterCommands
             var match = LabelSelector.Parse(r.GetValue(selector));
             using var hub = HubConnection.Connect(r);
             var clusters = (await new ClusterRegistry(hub).ListAsync(ct))
-                .Where(c => match.Matches(c.Metadata.Labels ?? new Dictionary<string, string>())).ToList();
+                .Where(c => match.Matches(c.Metadata.LabelMap())).ToList();
             var format = r.GetValue(output);
             if (format is OutputFormat.Json or OutputFormat.Yaml)
             {

@@ -37,7 +37,7 @@ public static class GetCommand
             if (HubKinds.Contains(r.GetValue(kind)!.ToLowerInvariant()))
                 return await GetFromHubAsync(hub, r.GetValue(kind)!, r.GetValue(name), namespaceName, format, allNamespaces, ct);
             var targets = (await new ClusterRegistry(hub).ListAsync(ct))
-                .Where(c => selector.Matches(c.Metadata.Labels ?? new Dictionary<string, string>())).ToList();
+                .Where(c => selector.Matches(c.Metadata.LabelMap())).ToList();
             if (targets.Count == 0) return ClusterCommands.Fail($"no registered cluster matches \"{selector}\"");
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(r.GetValue(timeout)));
             var query = new FleetQuery(clients, parallelism: 16, TimeSpan.FromSeconds(r.GetValue(timeout)));

@@ -53,7 +53,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         }
 
         var selector = PlacementSelector.From(bundle.Spec.Placement?.ClusterSelector);
-        var placed = (await _registry.ListAsync(ct)).Where(c => selector.Matches(c.Metadata.Labels ?? new Dictionary<string, string>())).ToList();
+        var placed = (await _registry.ListAsync(ct)).Where(c => selector.Matches(c.Metadata.LabelMap())).ToList();
         var request = new SyncRequest(ns, name, artifact.Revision, rendered.Manifests, BundlePolicy.Of(bundle));
         var results = new ConcurrentDictionary<string, SyncResult>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = options.ClusterParallelism, CancellationToken = ct },

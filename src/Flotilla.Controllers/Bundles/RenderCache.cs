@@ -16,9 +16,9 @@ public sealed class RenderCache(DirectoryRenderer renderer, int capacity = 64)
     public Task<RenderResult> RenderAsync(SourceArtifact artifact, string? path, CancellationToken ct)
     {
         var key = $"{artifact.Revision}:{path}";
-        var entry = _results.GetOrAdd(key, _ =>
+        var entry = _results.GetOrAdd(key, added =>
         {
-            _order.Enqueue(key);
+            _order.Enqueue(added);
             while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
             return new Lazy<Task<RenderResult>>(() => renderer.RenderAsync(artifact.SnapshotDirectory, string.IsNullOrEmpty(path) ? "." : path, CancellationToken.None));
         });

@@ -45,7 +45,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
         return ReconcileResult.RequeueAfter(interval);
     }
 
-    private async Task WriteStatusAsync(ClusterResource cluster, ClusterHealth health, CancellationToken ct)
+    private async Task WriteStatusAsync(ClusterResource cluster, MemberHealth health, CancellationToken ct)
     {
         var status = new ClusterStatus
         {
@@ -62,10 +62,10 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
         metrics.StatusWritten();
     }
 
-    private static ClusterHealth ToDomain(ClusterStatus? status)
+    private static MemberHealth ToDomain(ClusterStatus? status)
     {
         var available = status?.Conditions?.FirstOrDefault(c => c.Type == ClusterHealthEvaluator.AvailableType);
-        return new ClusterHealth(
+        return new MemberHealth(
             available is null ? null : new Condition(available.Type,
                 Enum.TryParse<ConditionStatus>(available.Status, out var s) ? s : ConditionStatus.Unknown,
                 available.Reason ?? "", available.Message ?? "", available.LastTransitionTime ?? DateTimeOffset.MinValue),

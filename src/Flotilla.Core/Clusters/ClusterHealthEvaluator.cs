@@ -1,7 +1,7 @@
 namespace Flotilla.Core.Clusters;
 
 /// <summary>What the hub last recorded about a member's health.</summary>
-public sealed record ClusterHealth(Condition? Available, DateTimeOffset? LastHeartbeat, string? Version, int? NodeCount, string? LastProbeError);
+public sealed record MemberHealth(Condition? Available, DateTimeOffset? LastHeartbeat, string? Version, int? NodeCount, string? LastProbeError);
 
 /// <summary>
 /// Turns a probe into the member's health status. Rules:
@@ -14,7 +14,7 @@ public static class ClusterHealthEvaluator
 {
     public const string AvailableType = "Available";
 
-    public static ClusterHealth Evaluate(ClusterHealth previous, ProbeResult probe, DateTimeOffset registeredAt, DateTimeOffset now, TimeSpan grace)
+    public static MemberHealth Evaluate(MemberHealth previous, ProbeResult probe, DateTimeOffset registeredAt, DateTimeOffset now, TimeSpan grace)
     {
         Condition Make(ConditionStatus status, string reason, string message) =>
             new Condition(AvailableType, status, reason, message, now).Following(previous.Available);
@@ -22,7 +22,7 @@ public static class ClusterHealthEvaluator
         switch (probe.Outcome)
         {
             case ProbeOutcome.Ready:
-                return new ClusterHealth(Make(ConditionStatus.True, "Ready", "API server is ready"), now,
+                return new MemberHealth(Make(ConditionStatus.True, "Ready", "API server is ready"), now,
                     probe.Version ?? previous.Version, probe.NodeCount ?? previous.NodeCount, null);
             case ProbeOutcome.AuthFailed:
                 return previous with { Available = Make(ConditionStatus.False, "AuthFailed", probe.Error ?? "credentials rejected"), LastProbeError = probe.Error };
