@@ -11,7 +11,8 @@ public sealed class ControllerOptions
 
     /// <summary>
     /// How long one reconcile may run before its token is cancelled and it counts as failed; positive, at most
-    /// <see cref="MaxReconcileTimeout"/>. Default 1 min.
+    /// <see cref="MaxReconcileTimeout"/>. Default 1 min. Cancellation is cooperative: a reconciler that ignores
+    /// its token keeps its worker until it returns.
     /// </summary>
     public TimeSpan ReconcileTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

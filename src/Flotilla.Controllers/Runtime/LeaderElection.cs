@@ -104,7 +104,7 @@ public sealed class LeaderElection
                 switch (end)
                 {
                     case TermEnd.WorkReturned:
-                        continue;
+                        return;
                     case TermEnd.LeadershipLost:
                         continue;
                     case TermEnd.NeverLed:
