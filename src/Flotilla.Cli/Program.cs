@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flotilla.Cli.Commands;
+using k8s;
 
 var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from one hub — registry, GitOps sync, placement, rollouts")
 {

@@ -44,7 +44,7 @@ public static class GitWebhook
                 FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, ct));
             if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return null;
             var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: ct);
-            return secret.Data?.GetValueOrDefault("webhookSecret") is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+            return secret.Data is not null && secret.Data.TryGetValue("webhookSecret", out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
         }
         catch (k8s.Autorest.HttpOperationException) { return null; }
     }

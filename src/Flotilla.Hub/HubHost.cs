@@ -9,6 +9,7 @@ using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
 using k8s;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -9,6 +9,7 @@ using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
 using Flotilla.Kube.Sync;
+using k8s;
 
 namespace Flotilla.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flotilla.Cli.Output;
 using Flotilla.Core.Clusters;
+using Flotilla.Kube.Api;
 using Flotilla.Kube.Fleet;
 using Flotilla.Kube.Registry;
 
