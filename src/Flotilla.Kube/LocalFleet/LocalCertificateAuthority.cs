@@ -15,7 +15,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     private LocalCertificateAuthority(X509Certificate2 ca) => _ca = ca;
 
     /// <summary>The CA certificate as PEM.</summary>
-    public string CertificatePem => _ca.ExportCertificatePem();
+    public string CertificatePem => _ca.ExportCertificatePem() + "\n";
 
     /// <summary>Creates a new CA valid for ten years.</summary>
     public static LocalCertificateAuthority Create(string commonName)
@@ -39,7 +39,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     {
         File.WriteAllText(certPath, CertificatePem);
         using var key = _ca.GetECDsaPrivateKey() ?? throw new InvalidOperationException("CA has no private key");
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     /// <summary>Issues a serving certificate for 127.0.0.1/localhost and writes it with its key as PEM.</summary>
@@ -60,16 +60,17 @@ public sealed class LocalCertificateAuthority : IDisposable
         serial[0] &= 0x7f;
         var now = DateTimeOffset.UtcNow;
         using var cert = request.Create(_ca, now.AddMinutes(-5), now.AddYears(5), serial);
-        File.WriteAllText(certPath, cert.ExportCertificatePem() + _ca.ExportCertificatePem());
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        // PEM exports end without a newline; Go cannot read two blocks glued together.
+        File.WriteAllText(certPath, cert.ExportCertificatePem() + "\n" + _ca.ExportCertificatePem() + "\n");
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     /// <summary>Writes an RSA key pair for signing service account tokens.</summary>
     public static void WriteServiceAccountKeys(string privatePath, string publicPath)
     {
         using var rsa = RSA.Create(2048);
-        WritePrivate(privatePath, rsa.ExportRSAPrivateKeyPem());
-        File.WriteAllText(publicPath, rsa.ExportSubjectPublicKeyInfoPem());
+        WritePrivate(privatePath, rsa.ExportRSAPrivateKeyPem() + "\n");
+        File.WriteAllText(publicPath, rsa.ExportSubjectPublicKeyInfoPem() + "\n");
     }
 
     internal static void WritePrivate(string path, string content)

@@ -176,19 +176,19 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
         [
             "--etcd-servers", etcdUrl, "--etcd-prefix", $"/flotilla/{name}",
             "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", port.ToString(),
-            "--insecure-port", "0", "--tls-cert-file", cert, "--tls-private-key-file", key,
+            "--tls-cert-file", cert, "--tls-private-key-file", key,
             "--token-auth-file", tokens, "--authorization-mode", "RBAC",
             "--service-account-key-file", saPub, "--service-account-signing-key-file", saKey,
             "--service-account-issuer", $"https://{name}.flotilla.local",
-            "--service-cluster-ip-range", "10.96.0.0/16", "--allow-privileged", "true",
-            "--cert-dir", dir, "--profiling", "false", "--event-ttl", "1h",
+            "--service-cluster-ip-range", "10.96.0.0/16", "--allow-privileged=true",
+            "--cert-dir", dir, "--profiling=false", "--event-ttl", "1h",
         ], Path.Combine(logs, $"{name}-apiserver.log"), 0);
         var cmKubeconfig = Path.Combine(dir, "controller-manager.kubeconfig");
         LocalCertificateAuthority.WritePrivate(cmKubeconfig,
             LocalKubeconfig.Single(name, $"https://127.0.0.1:{port}", File.ReadAllText(caPath), controllerManager));
         var manager = new LocalProcess($"{name}-controller-manager", DetachedProcess.ResolveExecutable(Path.Combine(bin, "kube-controller-manager")),
         [
-            "--kubeconfig", cmKubeconfig, "--leader-elect", "false", "--port", "0", "--secure-port", "0",
+            "--kubeconfig", cmKubeconfig, "--leader-elect=false", "--port", "0", "--secure-port", "0",
             "--controllers", "namespace,garbagecollector,serviceaccount,serviceaccount-token,clusterrole-aggregation",
             "--service-account-private-key-file", saKey, "--root-ca-file", caPath,
         ], Path.Combine(logs, $"{name}-controller-manager.log"), 0);

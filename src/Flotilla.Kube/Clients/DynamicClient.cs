@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flotilla.Kube.Discovery;
+using k8s;
+
+namespace Flotilla.Kube.Clients;
+
+/// <summary>
+/// Untyped access to any kind on one cluster — the narrow seam the sync engine writes through. Resources are
+/// found by discovery (cached per group/version, refreshed when a kind is missing, e.g. right after its CRD
+/// was applied). 429 answers are retried after the server's Retry-After. Counts the writes it sends.
+/// </summary>
+public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
+{
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ApiResource>> _discovery = new(StringComparer.Ordinal);
+    private long _writes;
+    private long _reads;
+
+    /// <summary>Writes sent (apply, delete — not dry-runs) since the client was made.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>Read requests sent (get, list, discovery, dry-runs) since the client was made.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>The underlying typed client.</summary>
+    public Kubernetes Client => client;
+
+    /// <summary>The resource serving <paramref name="kind"/> in <paramref name="apiVersion"/>, or null if the server has none.</summary>
+    public async Task<ApiResource?> ResourceForAsync(string apiVersion, string kind, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var resources = await GroupVersionAsync(apiVersion, refresh: attempt > 0, ct);
+            if (resources.TryGetValue(kind, out var resource)) return resource;
+        }
+        return null;
+    }
+
+    /// <summary>Forgets cached discovery (after CRDs changed).</summary>
+    public void InvalidateDiscovery() => _discovery.Clear();
+
+    /// <summary>The live object, or null when it does not exist.</summary>
+    public async Task<JsonObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, resource.ObjectPath(ns, name), null, null, write: false, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)}", ct);
+    }
+
+    /// <summary>Lists objects (all namespaces for namespaced kinds), optionally by label selector.</summary>
+    public async Task<JsonObject> ListAsync(ApiResource resource, string? labelSelector, CancellationToken ct)
+    {
+        var query = labelSelector is null ? "" : $"?labelSelector={Uri.EscapeDataString(labelSelector)}";
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, null, write: false, ct);
+        return await ReadObjectAsync(response, $"list {resource.Plural}", ct);
+    }
+
+    /// <summary>
+    /// Server-side apply with field manager <c>flotilla</c>; <paramref name="dryRun"/> validates and defaults
+    /// without persisting. Throws <see cref="KubeApiException"/> (422 invalid, 409 conflict, …) naming the object.
+    /// </summary>
+    public async Task<JsonObject> ApplyAsync(ApiResource resource, JsonObject obj, bool dryRun, bool force, CancellationToken ct)
+    {
+        var metadata = obj["metadata"]!.AsObject();
+        var ns = resource.Namespaced ? metadata["namespace"]?.GetValue<string>() : null;
+        var name = metadata["name"]!.GetValue<string>();
+        var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(force ? "&force=true" : "")}{(dryRun ? "&dryRun=All" : "")}";
+        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, null, write: !dryRun, ct);
+        return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run" : "apply")}", ct);
+    }
+
+    /// <summary>Deletes (background propagation); false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken ct)
+    {
+        var content = new StringContent("{\"propagationPolicy\":\"Background\"}", Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), content, null, write: true, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (!response.IsSuccessStatusCode)
+            throw new KubeApiException($"{resource.Kind}/{Qualified(ns, name)} delete", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        return true;
+    }
+
+    /// <summary>
+    /// Watches from <paramref name="resourceVersion"/> with bookmarks. Ends when the server closes the stream;
+    /// a 410 Gone (as an ERROR event or a status) throws <see cref="KubeApiException"/> with <see cref="HttpStatusCode.Gone"/>.
+    /// </summary>
+    public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(ApiResource resource, string? labelSelector,
+        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var query = $"?watch=1&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}"
+            + (labelSelector is null ? "" : $"&labelSelector={Uri.EscapeDataString(labelSelector)}");
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, null, write: false, ct, streaming: true);
+        if (!response.IsSuccessStatusCode)
+            throw new KubeApiException($"watch {resource.Plural}", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0) continue;
+            var evt = JsonNode.Parse(line)!.AsObject();
+            var type = evt["type"]!.GetValue<string>();
+            var obj = evt["object"]!.AsObject();
+            if (type == "ERROR")
+            {
+                var code = obj["code"]?.GetValue<int>() ?? 500;
+                throw new KubeApiException($"watch {resource.Plural}", (HttpStatusCode)code, obj.ToJsonString());
+            }
+            yield return (type, obj);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, ApiResource>> GroupVersionAsync(string apiVersion, bool refresh, CancellationToken ct)
+    {
+        if (!refresh && _discovery.TryGetValue(apiVersion, out var cached)) return cached;
+        var slash = apiVersion.IndexOf('/');
+        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        var path = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
+        using var response = await SendAsync(HttpMethod.Get, path, null, null, write: false, ct);
+        var map = new Dictionary<string, ApiResource>(StringComparer.Ordinal);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            var list = await ReadObjectAsync(response, $"discovery {apiVersion}", ct);
+            foreach (var r in list["resources"]?.AsArray() ?? [])
+            {
+                var plural = r!["name"]!.GetValue<string>();
+                if (plural.Contains('/')) continue;
+                map[r["kind"]!.GetValue<string>()] = new ApiResource(group, version, r["kind"]!.GetValue<string>(), plural, r["namespaced"]!.GetValue<bool>());
+            }
+        }
+        _discovery[apiVersion] = map;
+        return map;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept,
+        bool write, CancellationToken ct, bool streaming = false)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path.TrimStart('/')));
+            if (content is not null) request.Content = await CloneAsync(content, ct);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept ?? "application/json"));
+            if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
+            Interlocked.Increment(ref write ? ref _writes : ref _reads);
+            var response = await client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= maxThrottleRetries) return response;
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Min(1 << attempt, 8));
+            response.Dispose();
+            await Task.Delay(wait, ct);
+        }
+    }
+
+    private static async Task<HttpContent> CloneAsync(HttpContent content, CancellationToken ct)
+    {
+        var copy = new ByteArrayContent(await content.ReadAsByteArrayAsync(ct));
+        foreach (var header in content.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        return copy;
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string subject, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new KubeApiException(subject, response.StatusCode, body);
+        try { return JsonNode.Parse(body)!.AsObject(); }
+        catch (JsonException) { throw new KubeApiException(subject, HttpStatusCode.InternalServerError, "{\"message\":\"the server answered with invalid JSON\"}"); }
+    }
+
+    private static string Qualified(string? ns, string name) => ns is null ? name : $"{ns}/{name}";
+}
