@@ -38,6 +38,21 @@ public static class DetachedProcess
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>
+    /// True when <paramref name="pid"/> is gone or a zombie. Unlike <see cref="IsRunning"/> this is false while the
+    /// started shell is still on its way to exec the program, so a just-started process is not taken for dead.
+    /// </summary>
+    public static bool HasExited(int pid)
+    {
+        if (pid <= 0) return true;
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] == "Z";
+        }
+        catch (IOException) { return true; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     /// <summary>Stops the process (SIGTERM, then SIGKILL after <paramref name="grace"/>) if it is still ours.</summary>
     public static async Task StopAsync(int pid, string executable, TimeSpan grace, CancellationToken ct)
     {

@@ -223,7 +223,8 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
         var deadline = DateTime.UtcNow + ReadyTimeout;
         while (await probe() != true)
         {
-            if (!process.IsRunning)
+            // Not IsRunning: right after the start the pid may still be the shell that execs the program.
+            if (DetachedProcess.HasExited(process.Pid))
                 throw new InvalidOperationException($"{process.Name} exited while starting; the end of {process.LogPath}:\n{Tail(process.LogPath)}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"{process.Name} not ready after {ReadyTimeout.TotalSeconds:0} s; the end of {process.LogPath}:\n{Tail(process.LogPath)}");
