@@ -74,7 +74,9 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
                 certificate-authority-data: {Convert.ToBase64String(await File.ReadAllBytesAsync(fleet.State.CaPath))}
             contexts:
             - name: exec
-              context: {{cluster: exec, user: exec}}
+              context:
+                cluster: exec
+                user: exec
             users:
             - name: exec
               user:

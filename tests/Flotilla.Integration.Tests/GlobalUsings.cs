@@ -1,0 +1,2 @@
+global using k8s;
+global using k8s.Models;
