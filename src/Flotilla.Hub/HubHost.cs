@@ -90,9 +90,11 @@ public static partial class HubHost
             new ObjectDiscovery("bundles", c => HubLists.BundleKeysAsync(hub, c), bundleQueue, TimeSpan.FromSeconds(2), clock, loggers.CreateLogger<ObjectDiscovery>()),
         };
         var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
+        var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct));
+        if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try
         {
-            await Task.WhenAll(controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct)));
+            await Task.WhenAll(loops);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }

@@ -25,6 +25,9 @@ public sealed class HubOptions
     /// <summary>Accept file:// and local-path GitRepositories (the local fleet demo). Default false.</summary>
     public bool AllowLocalSources { get; set; }
 
+    /// <summary>Run the workload status simulator on every member (local fleet only: no nodes there). Default false.</summary>
+    public bool SimulateWorkloads { get; set; }
+
     /// <summary>Cluster health controller settings.</summary>
     public ClusterHealthOptions Health { get; set; } = new();
 

@@ -50,12 +50,21 @@ public static class HubCommands
         var interval = new Option<double>("--health-interval") { Description = "Seconds between health probes of each member", DefaultValueFactory = _ => 10 };
         var grace = new Option<double>("--unreachable-grace") { Description = "Seconds without a heartbeat before a member is Unreachable", DefaultValueFactory = _ => 30 };
         var identity = new Option<string?>("--identity") { Description = "Leader-election identity (default: host name + pid)" };
-        var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)") { context, kubeconfig, listen, interval, grace, identity };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Git caches and snapshots (default: ~/.flotilla/hub)" };
+        var allowLocal = new Option<bool>("--allow-local-sources") { Description = "Accept file:// and local-path GitRepositories (the local fleet demo)" };
+        var simulate = new Option<bool>("--simulate-workloads") { Description = "Mark workloads on members ready after a short delay (local fleet only: its members have no nodes)" };
+        var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)")
+        {
+            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate,
+        };
         run.SetAction(async (r, ct) =>
         {
             var (file, ctx) = Target(r, kubeconfig, context);
             var options = new HubOptions { Kubeconfig = file, Context = ctx, Listen = r.GetValue(listen)! };
             if (r.GetValue(identity) is { } id) options.Identity = id;
+            if (r.GetValue(dataDir) is { } dir) options.DataDirectory = dir;
+            options.AllowLocalSources = r.GetValue(allowLocal);
+            options.SimulateWorkloads = r.GetValue(simulate);
             options.Health.Interval = TimeSpan.FromSeconds(r.GetValue(interval));
             options.Health.UnreachableGrace = TimeSpan.FromSeconds(r.GetValue(grace));
             options.Health.ProbeTimeout = TimeSpan.FromSeconds(Math.Min(5, r.GetValue(interval)));

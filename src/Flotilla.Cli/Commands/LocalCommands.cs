@@ -74,7 +74,8 @@ public static class LocalCommands
     {
         var dll = typeof(LocalCommands).Assembly.Location;
         return new LocalProcess("flotilla-hub-controller", DetachedProcess.ResolveExecutable(Environment.ProcessPath ?? "/usr/bin/dotnet"),
-            [dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0"],
+            [dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0",
+             "--data-dir", Path.Combine(state.Directory, "hub-data"), "--allow-local-sources", "--simulate-workloads"],
             Path.Combine(state.Directory, "logs", "hub.log"), 0);
     }
 
