@@ -14,8 +14,11 @@ wanted=(kube-apiserver kube-controller-manager kubectl)
 
 log() { printf 'install-kube-binaries: %s\n' "$*" >&2; }
 
+# Bumped whenever the build recipe changes, so caches built the old way are rebuilt.
+recipe="reflect2-1.0.2"
 have_all() {
   for b in "${wanted[@]}" etcd; do [ -x "$bin/$b" ] || return 1; done
+  [ "$(cat "$bin/.recipe" 2>/dev/null)" = "$recipe" ]
 }
 
 if have_all; then
@@ -54,7 +57,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   apt_updated=""
 fi
-apt_install golang-go rsync dpkg-dev make gcc
+apt_install golang-go rsync dpkg-dev make gcc golang-github-modern-go-reflect2-dev
 if [ -z "$apt_updated" ]; then sudo_ apt-get update -qq; apt_updated=1; fi
 
 work="${FLOTILLA_KUBE_BUILD:-$HOME/.cache/flotilla/kubernetes/$version/build}"
@@ -67,6 +70,15 @@ if [ -z "$tree" ]; then
   tree=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)
 fi
 cd "$tree"
+
+# Kubernetes 1.20 vendors modern-go/reflect2 1.0.1, which crashes (SIGSEGV in map iteration) when built
+# with Go >= 1.18 — Debian's Go is 1.19. Debian packages the fixed 1.0.2: use it instead of the vendored copy.
+if ! cmp -s /usr/share/gocode/src/github.com/modern-go/reflect2/unsafe_map.go vendor/github.com/modern-go/reflect2/unsafe_map.go; then
+  log "replacing vendored modern-go/reflect2 1.0.1 with Debian's 1.0.2 (Go 1.19 compatibility)"
+  rsync -a --delete --exclude BUILD /usr/share/gocode/src/github.com/modern-go/reflect2/ vendor/github.com/modern-go/reflect2/
+  rm -f vendor/github.com/modern-go/reflect2/go.mod
+  rm -f "$bin"/kube-apiserver "$bin"/kube-controller-manager "$bin"/kubectl
+fi
 
 # The layout Debian's own debian/rules uses: a GOPATH whose k8s.io/kubernetes is this tree.
 mkdir -p .go/src/k8s.io
@@ -84,6 +96,7 @@ for b in "${wanted[@]}"; do
   fi
 done
 
+echo "$recipe" > "$bin/.recipe"
 have_all || { log "binaries missing after the build in $bin"; exit 1; }
 log "ready in $bin"
 echo "$bin"

@@ -24,9 +24,10 @@ public static class CliErrors
         {
             return 130;
         }
-        catch (Exception e) when (Describe(e) is { } message)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {message}");
+            // Known failures get their own words; anything else still ends as one line, never a stack trace.
+            Console.Error.WriteLine($"error: {Describe(e) ?? $"{e.GetType().Name}: {e.Message}"}");
             if (Environment.GetEnvironmentVariable("FLOTILLA_DEBUG") is { Length: > 0 }) Console.Error.WriteLine(e);
             return 1;
         }

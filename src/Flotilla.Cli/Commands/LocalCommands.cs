@@ -40,14 +40,15 @@ public static class LocalCommands
             var clock = Stopwatch.StartNew();
             var bin = await KubeBinaries.EnsureAsync(ct);
             var (state, started) = await launcher.UpAsync(r.GetValue(members), bin, ct);
+            // Idempotent (server-side apply): also finishes a bootstrap an earlier 'up' could not complete.
+            await BootstrapAsync(state, ct);
+            if (r.GetValue(withHub) && state.HubController is null) state = launcher.StartHubController(state, HubProcess(state));
             if (!started)
             {
                 Console.WriteLine($"local fleet already running in {state.Directory} (hub + {state.Members.Count()} members)");
                 PrintWhere(state);
                 return 0;
             }
-            await BootstrapAsync(state, ct);
-            if (r.GetValue(withHub) && state.HubController is null) state = launcher.StartHubController(state, HubProcess(state));
             Console.WriteLine($"local fleet up in {clock.Elapsed.TotalSeconds:0.0}s");
             PrintWhere(state);
             return 0;

@@ -25,11 +25,11 @@ public static class CrdInstaller
         foreach (var (name, yaml) in Manifests())
         {
             await hub.ApiextensionsV1.PatchCustomResourceDefinitionAsync(
-                new V1Patch(yaml, V1Patch.PatchType.ApplyPatch), name,
+                new V1Patch(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(yaml), V1Patch.PatchType.ApplyPatch), name,
                 fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
             names.Add(name);
         }
-        var ns = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {FlotillaApi.SystemNamespace}\n";
+        var ns = KubernetesJson.Serialize(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = FlotillaApi.SystemNamespace } });
         await hub.CoreV1.PatchNamespaceAsync(new V1Patch(ns, V1Patch.PatchType.ApplyPatch), FlotillaApi.SystemNamespace,
             fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
         foreach (var name in names) await WaitEstablishedAsync(hub, name, timeout, ct);
