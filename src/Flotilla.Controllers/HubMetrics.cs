@@ -23,6 +23,9 @@ public sealed class HubMetrics
 
     public long StatusWrites => Interlocked.Read(ref _statusWrites);
 
+    /// <summary>Reads the number of write requests sent to members (set by the host).</summary>
+    public Func<long> MemberWrites { get; set; } = () => 0;
+
     public string Render()
     {
         var text = new StringBuilder();
@@ -30,6 +33,8 @@ public sealed class HubMetrics
         text.Append($"flotilla_leader {(IsLeader ? 1 : 0)}\n");
         text.Append("# HELP flotilla_status_writes_total Status patches written to the hub.\n# TYPE flotilla_status_writes_total counter\n");
         text.Append($"flotilla_status_writes_total {StatusWrites}\n");
+        text.Append("# HELP flotilla_member_writes_total Write requests (apply, delete) sent to member clusters.\n# TYPE flotilla_member_writes_total counter\n");
+        text.Append($"flotilla_member_writes_total {MemberWrites()}\n");
         text.Append("# HELP flotilla_cluster_probes_total Member health probes by outcome.\n# TYPE flotilla_cluster_probes_total counter\n");
         foreach (var (outcome, count) in _probes.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
             text.Append($"flotilla_cluster_probes_total{{outcome=\"{outcome}\"}} {count}\n");

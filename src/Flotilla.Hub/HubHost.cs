@@ -76,12 +76,14 @@ public static partial class HubHost
             _ = EnqueueBundlesAsync(hub, bundleQueue, ns, ct);
         };
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
+        var syncClients = new MemberSyncClients(clients);
+        metrics.MemberWrites = () => syncClients.Writes;
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
-            Controller("bundle", bundleQueue, new BundleReconciler(hub, artifacts, new RenderCache(renderer), new MemberSyncClients(clients), options.Bundles, clock, metrics), 4, TimeSpan.FromMinutes(5), loggers),
+            Controller("bundle", bundleQueue, new BundleReconciler(hub, artifacts, new RenderCache(renderer), syncClients, options.Bundles, clock, metrics), 4, TimeSpan.FromMinutes(5), loggers),
         };
         var discoveries = new[]
         {

@@ -10,6 +10,9 @@ public sealed class MemberSyncClients(MemberClients clients)
 {
     private readonly ConditionalWeakTable<k8s.Kubernetes, DynamicClient> _dynamic = new();
 
+    /// <summary>Write requests sent to members through these clients (for /metrics and benchmarks).</summary>
+    public long Writes => _dynamic.Sum(entry => entry.Value.Writes);
+
     public async Task<DynamicClient> GetAsync(ClusterResource cluster, CancellationToken ct)
     {
         var client = await clients.GetAsync(cluster, ct);
