@@ -93,6 +93,11 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         {
             return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect must fail this cluster's sync visibly, not the whole bundle's status.
+            return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"internal error ({e.GetType().Name}): {e.Message}");
+        }
     }
 
     private async Task WriteAsync(BundleResource bundle, BundleStatus status, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -82,7 +83,9 @@ public static class DriftComparer
     private static bool ScalarEquals(JsonValue a, JsonValue b)
     {
         var (ka, kb) = (a.GetValueKind(), b.GetValueKind());
-        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number) return a.GetValue<decimal>() == b.GetValue<decimal>();
+        // Nodes parsed from YAML hold long/double, nodes from the API hold JsonElement: compare numbers by value.
+        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number)
+            return double.Parse(a.ToJsonString(), CultureInfo.InvariantCulture) == double.Parse(b.ToJsonString(), CultureInfo.InvariantCulture);
         return ka == kb && a.ToJsonString() == b.ToJsonString();
     }
 

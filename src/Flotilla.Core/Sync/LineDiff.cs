@@ -19,8 +19,8 @@ public static class LineDiff
         while (x < a.Length || y < b.Length)
         {
             if (x < a.Length && y < b.Length && a[x] == b[y]) { ops.Add((' ', a[x])); x++; y++; }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y])) { ops.Add(('+', b[y])); y++; }
-            else { ops.Add(('-', a[x])); x++; }
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) { ops.Add(('-', a[x])); x++; }
+            else { ops.Add(('+', b[y])); y++; }
         }
         if (ops.All(o => o.Op == ' ')) return "";
         var keep = new bool[ops.Count];
@@ -31,7 +31,7 @@ public static class LineDiff
         for (var i = 0; i < ops.Count; i++)
         {
             if (keep[i]) output.Append(ops[i].Op).Append(' ').Append(ops[i].Line).Append('\n');
-            else if (i > 0 && keep[i - 1]) output.Append("  …\n");
+            else if (i == 0 || keep[i - 1]) output.Append("  …\n");
         }
         return output.ToString();
     }
