@@ -1,0 +1,173 @@
+using System.Text;
+
+namespace Flotilla.Git.Sources;
+
+/// <summary>
+/// The bare cache repository of one URL and the git commands run on it. Every command runs with
+/// <c>--git-dir</c> set explicitly and the private directory as working directory, so no repository around
+/// the process is ever discovered. Failures become <see cref="GitFetchException"/>s through
+/// <see cref="GitErrorClassifier"/>, with secrets removed from git's words.
+/// </summary>
+internal sealed class GitCacheRepository(string gitDirectory, string url, string subject, GitEnvironment environment, string git)
+{
+    private const int MaxQuotedChars = 400;
+
+    public string GitDirectory => gitDirectory;
+
+    /// <summary>Creates the bare repository if it is missing (in a temporary directory, then renamed into place).</summary>
+    public async Task EnsureCreatedAsync(string temporaryRoot, CancellationToken ct)
+    {
+        if (File.Exists(Path.Combine(gitDirectory, "HEAD"))) return;
+        var temporary = Path.Combine(temporaryRoot, "init-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await RunRawAsync(["init", "--bare", "--quiet", "--", temporary], ct);
+            if (result.ExitCode != 0) throw Failure(GitFailureKind.Unreachable, "could not create the cache repository", result);
+            Directory.CreateDirectory(Path.GetDirectoryName(gitDirectory)!);
+            Directory.Move(temporary, gitDirectory);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Asks the remote for <paramref name="gitRef"/> and returns the commit it names (tags peeled), or
+    /// <see cref="GitFailureKind.RefNotFound"/>. For a commit ref this only proves that the remote is reachable
+    /// with these credentials (the SHA itself is checked by the fetch).
+    /// </summary>
+    public async Task<string> ResolveRemoteAsync(GitRef gitRef, CancellationToken ct)
+    {
+        var patterns = gitRef.Kind switch
+        {
+            GitRefKind.Branch => new[] { gitRef.RemoteName },
+            GitRefKind.Tag => [gitRef.RemoteName, gitRef.RemoteName + "^{}"],
+            GitRefKind.Commit => ["HEAD"],
+        };
+        var exitCode = gitRef.Kind == GitRefKind.Commit ? Array.Empty<string>() : ["--exit-code"];
+        var result = await RunAsync("ls-remote", [.. exitCode, "--", url, .. patterns], ct);
+        if (gitRef.Kind == GitRefKind.Commit) return gitRef.Name;
+
+        // ls-remote matches patterns against the ends of ref names; only the exact name counts.
+        var found = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2)
+            .ToDictionary(fields => fields[1], fields => fields[0], StringComparer.Ordinal);
+        var sha = found.GetValueOrDefault(gitRef.RemoteName + "^{}") ?? found.GetValueOrDefault(gitRef.RemoteName);
+        return sha is not null && GitRef.IsFullSha(sha)
+            ? sha.ToLowerInvariant()
+            : throw new GitFetchException(GitFailureKind.RefNotFound, $"{subject}: {gitRef} not found on the remote");
+    }
+
+    /// <summary>Fetches the ref's commit with depth 1 and returns its SHA.</summary>
+    public async Task<string> FetchAsync(GitRef gitRef, CancellationToken ct)
+    {
+        var local = gitRef.Kind switch
+        {
+            GitRefKind.Branch => "refs/flotilla/heads/" + gitRef.Name,
+            GitRefKind.Tag => "refs/flotilla/tags/" + gitRef.Name,
+            GitRefKind.Commit => null,
+        };
+        var refspec = local is null ? gitRef.Name : $"+{gitRef.RemoteName}:{local}";
+        await RunAsync("fetch", ["--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--", url, refspec], ct);
+
+        var resolved = await RunRawAsync(["rev-parse", "--verify", "--quiet", (local ?? gitRef.Name) + "^{commit}"], ct);
+        var sha = resolved.Stdout.Trim();
+        return resolved.ExitCode == 0 && GitRef.IsFullSha(sha)
+            ? sha
+            : throw new GitFetchException(GitFailureKind.RefNotFound, $"{subject}: {gitRef} does not name a commit");
+    }
+
+    /// <summary>True when the commit (with its whole tree: fetches are all-or-nothing) is in this cache.</summary>
+    public async Task<bool> HasCommitAsync(string sha, CancellationToken ct) =>
+        (await RunRawAsync(["cat-file", "-e", sha + "^{commit}"], ct)).ExitCode == 0;
+
+    /// <summary>Lists the commit's files and symlinks, stopping as soon as a limit is exceeded.</summary>
+    public async Task<IReadOnlyList<GitTreeEntry>> ListTreeAsync(string sha, GitFetchLimits limits, CancellationToken ct)
+    {
+        await using var process = Start(["ls-tree", "-r", "-l", "-z", "--full-tree", sha], redirectInput: false);
+        var entries = new List<GitTreeEntry>();
+        long bytes = 0;
+        await foreach (var record in GitTreeListing.ReadRecordsAsync(process.StandardOutput, ct))
+        {
+            if (GitTreeListing.Parse(record) is not { } entry) continue;
+            if (GitTreeListing.UnsafePathReason(entry.Path) is { } reason)
+            {
+                throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject}: commit {sha} has a path that cannot be exported safely ({reason})");
+            }
+
+            entries.Add(entry);
+            bytes += entry.Size;
+            if (entries.Count > limits.MaxFiles)
+            {
+                throw new GitFetchException(GitFailureKind.LimitExceeded,
+                    $"{subject}: commit {sha} has more than {limits.MaxFiles} files (the limit)");
+            }
+
+            if (bytes > limits.MaxSnapshotBytes)
+            {
+                throw new GitFetchException(GitFailureKind.LimitExceeded,
+                    $"{subject}: commit {sha} has more than {limits.MaxSnapshotBytes} bytes of files (the limit)");
+            }
+        }
+
+        var (exitCode, stderr) = await process.WaitAsync(ct);
+        if (exitCode != 0) throw Failure(GitFailureKind.Unreachable, "listing the tree failed", new ChildProcessResult(exitCode, "", stderr));
+        return entries;
+    }
+
+    /// <summary>Starts <c>git cat-file --batch</c>: object names in on stdin, headers and contents out.</summary>
+    public ChildProcess StartBlobReader() => Start(["cat-file", "--batch", "--buffer"], redirectInput: true);
+
+    public GitFetchException Failure(GitFailureKind kind, string what, ChildProcessResult result)
+    {
+        // Redact before quoting: a cut could split a secret and let half of it through.
+        var words = Quote(SecretRedactor.Redact(result.Stderr, environment.Secrets));
+        return new GitFetchException(kind, $"{subject}: {what}{(words.Length > 0 ? ": " + words : "")}");
+    }
+
+    private async Task<ChildProcessResult> RunAsync(string command, string[] arguments, CancellationToken ct)
+    {
+        var result = await RunRawAsync([command, .. arguments], ct);
+        if (result.ExitCode == 0) return result;
+        var kind = GitErrorClassifier.Classify(result.ExitCode, result.Stderr);
+        throw Failure(kind, $"git {command}: {Describe(kind)}", result);
+    }
+
+    private Task<ChildProcessResult> RunRawAsync(string[] arguments, CancellationToken ct) =>
+        ChildProcess.RunAsync(git, ["--git-dir=" + gitDirectory, .. arguments], environment.Variables, environment.Directory, ct);
+
+    private ChildProcess Start(string[] arguments, bool redirectInput) =>
+        ChildProcess.Start(git, ["--git-dir=" + gitDirectory, .. arguments], environment.Variables, environment.Directory, redirectInput);
+
+    private static string Describe(GitFailureKind kind) => kind switch
+    {
+        GitFailureKind.Unreachable => "remote unreachable",
+        GitFailureKind.AuthFailed => "authentication failed",
+        GitFailureKind.HostKeyMismatch => "ssh host key not verified by known_hosts",
+        GitFailureKind.RefNotFound => "ref not found",
+        GitFailureKind.LimitExceeded => "limit exceeded",
+        GitFailureKind.Timeout => "timed out",
+        GitFailureKind.InvalidUrl => "invalid URL",
+        GitFailureKind.NotAllowed => "not allowed",
+    };
+
+    // git's closing advice ("Please make sure you have the correct access rights…") says nothing; the lines before it do.
+    private static string Quote(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith("Please make sure", StringComparison.Ordinal)
+                && !line.StartsWith("and the repository exists", StringComparison.Ordinal)
+                && !line.StartsWith('@'))
+            .ToList();
+        var text = new StringBuilder();
+        foreach (var line in lines.Count > 3 ? ["…", .. lines.TakeLast(3)] : lines)
+        {
+            if (text.Length > 0) text.Append(" | ");
+            text.Append(line);
+        }
+
+        return text.Length <= MaxQuotedChars ? text.ToString() : text.ToString(0, MaxQuotedChars) + "…";
+    }
+}

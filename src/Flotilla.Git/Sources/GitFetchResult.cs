@@ -1,0 +1,8 @@
+namespace Flotilla.Git.Sources;
+
+/// <summary>A fetched commit and the read-only directory holding its tree.</summary>
+/// <param name="CommitSha">Lowercase full SHA of the commit (an annotated tag is peeled).</param>
+/// <param name="SnapshotDirectory"><c>&lt;work directory&gt;/snapshots/&lt;CommitSha&gt;</c>; never changes once it exists.</param>
+/// <param name="FetchedAt">When the remote was last asked (the fetcher's <see cref="TimeProvider"/>).</param>
+/// <param name="ReusedSnapshot">True when the snapshot already existed and nothing was exported.</param>
+public sealed record GitFetchResult(string CommitSha, string SnapshotDirectory, DateTimeOffset FetchedAt, bool ReusedSnapshot);

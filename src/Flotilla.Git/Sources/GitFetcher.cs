@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Flotilla.Git.Sources;
+
+/// <summary>
+/// Fetches Git sources with the git CLI into content-addressed snapshots (see README.md in this folder).
+/// Every fetch asks the remote first (<c>ls-remote</c>, with the spec's own credentials), so a snapshot is
+/// only handed to a spec that can read the repository now; a commit ref must also be present in, or
+/// fetchable into, this URL's own cache. Fetches of one URL are serialised; different URLs run in parallel.
+/// </summary>
+public sealed class GitFetcher : IGitFetcher
+{
+    private readonly GitFetcherOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public GitFetcher(GitFetcherOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
+        _options = options;
+        _time = timeProvider;
+    }
+
+    private string SnapshotsRoot => Path.Combine(_options.WorkDirectory, "snapshots");
+
+    private string TemporaryRoot => Path.Combine(_options.WorkDirectory, "tmp");
+
+    public async Task<GitFetchResult> FetchAsync(GitSourceSpec spec, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Limits.Validate();
+        var subject = $"git source {GitUrl.Redact(spec.Url)} ({spec.Ref})";
+        CheckPolicy(spec, GitUrl.Classify(spec.Url), subject);
+
+        var cacheDirectory = Path.Combine(_options.WorkDirectory, "cache", CacheName(spec.Url) + ".git");
+        var gate = _locks.GetOrAdd(cacheDirectory, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            Directory.CreateDirectory(SnapshotsRoot);
+            Directory.CreateDirectory(TemporaryRoot);
+            using var environment = GitEnvironment.Create(spec.Credentials, _options.AllowLocal, _options.SshExecutable);
+            var repository = new GitCacheRepository(cacheDirectory, spec.Url, subject, environment, _options.GitExecutable);
+            return await FetchLockedAsync(spec, repository, subject, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<GitFetchResult> FetchLockedAsync(GitSourceSpec spec, GitCacheRepository repository, string subject, CancellationToken ct)
+    {
+        await repository.EnsureCreatedAsync(TemporaryRoot, ct);
+
+        string sha;
+        using (var timeout = new CancellationTokenSource(spec.Limits.FetchTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token))
+        {
+            try
+            {
+                sha = await repository.ResolveRemoteAsync(spec.Ref, linked.Token);
+                var snapshotKnown = spec.Ref.Kind != GitRefKind.Commit && Directory.Exists(SnapshotPath(sha));
+                if (!snapshotKnown && !await repository.HasCommitAsync(sha, linked.Token))
+                {
+                    sha = await repository.FetchAsync(spec.Ref, linked.Token);
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new GitFetchException(GitFailureKind.Timeout,
+                    $"{subject}: no answer from the remote within {spec.Limits.FetchTimeout.TotalSeconds:0.#} s; git was stopped");
+            }
+        }
+
+        var fetchedAt = _time.GetUtcNow();
+        var snapshot = SnapshotPath(sha);
+        if (Directory.Exists(snapshot)) return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true);
+
+        var entries = await repository.ListTreeAsync(sha, spec.Limits, ct);
+        var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
+        try
+        {
+            await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, subject, ct);
+            Directory.Move(temporary, snapshot);
+        }
+        catch (IOException) when (Directory.Exists(snapshot))
+        {
+            // Another fetcher finished the same commit first; snapshots of one commit are identical.
+            return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+
+        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false);
+    }
+
+    private string SnapshotPath(string sha) => Path.Combine(SnapshotsRoot, sha);
+
+    private void CheckPolicy(GitSourceSpec spec, GitTransport transport, string subject)
+    {
+        var credentials = spec.Credentials.Kind;
+        var refusal = transport switch
+        {
+            GitTransport.Local when !_options.AllowLocal => "local paths and file:// URLs are not allowed",
+            GitTransport.Local or GitTransport.Https when credentials == GitCredentialKind.Ssh => "ssh credentials need an ssh URL",
+            GitTransport.Local when credentials == GitCredentialKind.HttpsToken => "a token needs an https URL",
+            GitTransport.Http when credentials != GitCredentialKind.None => "credentials over plain http would travel unencrypted; use https",
+            GitTransport.Ssh when credentials != GitCredentialKind.Ssh => "an ssh URL needs ssh credentials with known_hosts (host keys are always checked)",
+            GitTransport.Https or GitTransport.Http or GitTransport.Ssh or GitTransport.Local => null,
+        };
+        if (refusal is not null) throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject}: {refusal}");
+    }
+
+    // The URL is hashed so the directory name carries no credentials and no path characters.
+    private static string CacheName(string url) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..32];
+}

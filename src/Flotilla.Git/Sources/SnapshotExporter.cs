@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+
+namespace Flotilla.Git.Sources;
+
+/// <summary>
+/// Writes a commit's tree into a fresh directory from the cache's blobs (<c>git cat-file --batch</c>): the
+/// exact committed bytes, with no <c>.gitattributes</c> filters, line-ending conversion or export-ignore.
+/// Regular files get mode 0644 or 0755; symlinks are created as symlinks with their committed target and
+/// never followed (they are created last, so no file is ever written through one). A tree that would put
+/// two entries at one path, or an entry below a file, is refused.
+/// </summary>
+internal static class SnapshotExporter
+{
+    private const UnixFileMode Regular =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private const UnixFileMode Executable =
+        Regular | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    public static async Task ExportAsync(
+        GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
+    {
+        subject = $"{subject}: commit {sha}";
+        CheckLayout(entries, subject);
+        Directory.CreateDirectory(directory);
+
+        await using var process = repository.StartBlobReader();
+        var names = WriteNamesAsync(process.StandardInput, entries);
+        var symlinks = new List<(string Path, string Relative, string Target)>();
+        try
+        {
+            using (ct.Register(process.Kill))
+            {
+                var reader = new GitBatchReader(process.StandardOutput);
+                foreach (var entry in entries)
+                {
+                    var size = ExpectHeader(await reader.ReadHeaderAsync(CancellationToken.None), entry, subject);
+                    var path = Path.Combine(directory, entry.Path);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    if (entry.Kind == GitTreeEntryKind.Symlink)
+                    {
+                        using var target = new MemoryStream();
+                        await reader.CopyObjectAsync(target, size, CancellationToken.None);
+                        symlinks.Add((path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
+                        continue;
+                    }
+
+                    var options = new FileStreamOptions
+                    {
+                        Mode = FileMode.CreateNew,
+                        Access = FileAccess.Write,
+                        Options = FileOptions.Asynchronous,
+                        UnixCreateMode = entry.Kind == GitTreeEntryKind.Executable ? Executable : Regular,
+                    };
+                    await using var file = new FileStream(path, options);
+                    await reader.CopyObjectAsync(file, size, CancellationToken.None);
+                }
+            }
+
+            ct.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            // Never throws (see WriteNamesAsync); awaited so the writer never outlives the export.
+            await names;
+        }
+
+        var (exitCode, stderr) = await process.WaitAsync(ct);
+        if (exitCode != 0)
+        {
+            throw repository.Failure(GitFailureKind.Unreachable, "reading blobs from the cache failed", new ChildProcessResult(exitCode, "", stderr));
+        }
+
+        foreach (var (path, relative, target) in symlinks)
+        {
+            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{relative}' has an empty or invalid target");
+            File.CreateSymbolicLink(path, target);
+        }
+    }
+
+    private static long ExpectHeader(string header, GitTreeEntry entry, string subject)
+    {
+        // "<object> blob <size>", or "<object> missing" when the cache lacks it.
+        var fields = header.Split(' ');
+        if (fields.Length != 3 || fields[0] != entry.ObjectId || fields[1] != "blob"
+            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size != entry.Size)
+        {
+            throw new GitFetchException(GitFailureKind.Unreachable,
+                $"{subject}: the cache returned '{header}' for {entry.ObjectId} ('{entry.Path}'): the cache is damaged");
+        }
+
+        return size;
+    }
+
+    private static void CheckLayout(IReadOnlyList<GitTreeEntry> entries, string subject)
+    {
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!files.Add(entry.Path) || directories.Contains(entry.Path)) throw Refused(subject, $"'{entry.Path}' appears twice");
+            for (var slash = entry.Path.IndexOf('/'); slash >= 0; slash = entry.Path.IndexOf('/', slash + 1))
+            {
+                var parent = entry.Path[..slash];
+                if (files.Contains(parent)) throw Refused(subject, $"'{entry.Path}' lies below the file or symlink '{parent}'");
+                directories.Add(parent);
+            }
+        }
+    }
+
+    private static GitFetchException Refused(string subject, string why) =>
+        new(GitFailureKind.NotAllowed, $"{subject} cannot be exported safely: {why}");
+
+    // Runs next to the reader: writing every name before reading would deadlock once both pipes are full.
+    private static async Task WriteNamesAsync(Stream input, IReadOnlyList<GitTreeEntry> entries)
+    {
+        try
+        {
+            await using var writer = new StreamWriter(input, new UTF8Encoding(false), 64 * 1024) { NewLine = "\n" };
+            foreach (var entry in entries) await writer.WriteLineAsync(entry.ObjectId);
+        }
+        catch (IOException)
+        {
+            // git exited (or was killed) before reading every name; the reader reports why.
+            return;
+        }
+    }
+}
