@@ -6,19 +6,22 @@ namespace Flotilla.Git.Sources;
 /// <summary>
 /// A running git/ssh-keygen process with its environment replaced, stderr collected in the background
 /// (first 64 KiB kept) and, on cancellation or dispose, its whole process tree killed — git starts ssh,
-/// git-remote-https and upload-pack children that would otherwise outlive it.
+/// git-remote-https and upload-pack children that would otherwise outlive it. A descendant that escaped
+/// the kill could hold the output pipes open forever, so after the process exits its output is awaited
+/// for a short grace only.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
-    private const int MaxStderrChars = 64 * 1024;
+    private const int MaxCapturedChars = 64 * 1024;
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
 
     private readonly Process _process;
-    private readonly Task<string> _stderr;
+    private readonly OutputCapture _stderr;
 
     private ChildProcess(Process process)
     {
         _process = process;
-        _stderr = CollectAsync(process.StandardError);
+        _stderr = new OutputCapture(process.StandardError);
     }
 
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
@@ -49,7 +52,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(process);
     }
 
-    /// <summary>Runs to completion and returns exit code, stdout (UTF-8) and stderr; kills the tree if <paramref name="ct"/> fires.</summary>
+    /// <summary>Runs to completion and returns exit code, stdout (first 64 KiB) and stderr; kills the tree if <paramref name="ct"/> fires.</summary>
     public static async Task<ChildProcessResult> RunAsync(
         string executable,
         IEnumerable<string> arguments,
@@ -58,16 +61,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         CancellationToken ct)
     {
         await using var process = Start(executable, arguments, environment, workingDirectory);
-        using var reader = new StreamReader(process.StandardOutput, Encoding.UTF8);
-        string stdout;
-        using (ct.Register(process.Kill))
-        {
-            // Reading is not cancellable on a pipe; killing the process ends the read with EOF instead.
-            stdout = await reader.ReadToEndAsync(CancellationToken.None);
-        }
-
+        var stdout = new OutputCapture(new StreamReader(process.StandardOutput, Encoding.UTF8));
         var (exitCode, stderr) = await process.WaitAsync(ct);
-        return new ChildProcessResult(exitCode, stdout, stderr);
+        return new ChildProcessResult(exitCode, await stdout.TextAsync(), stderr);
     }
 
     /// <summary>Waits for exit; on cancellation kills the tree and throws <see cref="OperationCanceledException"/>.</summary>
@@ -78,7 +74,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             await _process.WaitForExitAsync(CancellationToken.None);
         }
 
-        var stderr = await _stderr;
+        var stderr = await _stderr.TextAsync();
         ct.ThrowIfCancellationRequested();
         return (_process.ExitCode, stderr);
     }
@@ -87,7 +83,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            _process.Kill(entireProcessTree: false);
+            _process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
@@ -99,21 +95,41 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited) Kill();
         await _process.WaitForExitAsync(CancellationToken.None);
-        await _stderr;
+        await _stderr.TextAsync();
         _process.Dispose();
     }
 
-    private static async Task<string> CollectAsync(StreamReader reader)
+    /// <summary>Drains a pipe in the background so the child never blocks on it, keeping the first 64 KiB.</summary>
+    private sealed class OutputCapture
     {
-        var text = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
+        private readonly StringBuilder _text = new();
+        private readonly Task _draining;
+
+        public OutputCapture(StreamReader reader) => _draining = DrainAsync(reader);
+
+        /// <summary>The text so far, once the pipe closed or the grace ran out (call after the process exited).</summary>
+        public async Task<string> TextAsync()
         {
-            // Keep draining past the cap so git never blocks on a full stderr pipe.
-            text.Append(buffer, 0, Math.Min(read, Math.Max(0, MaxStderrChars - text.Length)));
+            if (!_draining.IsCompleted) await Task.WhenAny(_draining, Task.Delay(OutputGrace));
+            lock (_text) return _text.ToString();
         }
 
-        return text.ToString();
+        private async Task DrainAsync(StreamReader reader)
+        {
+            var buffer = new char[4096];
+            try
+            {
+                int read;
+                while ((read = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
+                {
+                    lock (_text) _text.Append(buffer, 0, Math.Min(read, Math.Max(0, MaxCapturedChars - _text.Length)));
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The pipe was closed under us when the process was disposed; what was read is kept.
+                return;
+            }
+        }
     }
 }

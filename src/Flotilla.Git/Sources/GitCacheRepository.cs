@@ -132,7 +132,7 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
         var result = await RunRawAsync([command, .. arguments], ct);
         if (result.ExitCode == 0) return result;
         var kind = GitErrorClassifier.Classify(result.ExitCode, result.Stderr);
-        throw Failure(kind, $"git {command} failed ({Describe(kind)})", result);
+        throw Failure(kind, $"git {command}: {Describe(kind)}", result);
     }
 
     private Task<ChildProcessResult> RunRawAsync(string[] arguments, CancellationToken ct) =>

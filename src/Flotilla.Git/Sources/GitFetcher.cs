@@ -85,7 +85,7 @@ public sealed class GitFetcher : IGitFetcher
         var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
         try
         {
-            await SnapshotExporter.ExportAsync(repository, entries, temporary, subject, ct);
+            await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, subject, ct);
             Directory.Move(temporary, snapshot);
         }
         catch (IOException) when (Directory.Exists(snapshot))

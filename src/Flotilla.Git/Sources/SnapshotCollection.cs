@@ -9,4 +9,6 @@ public sealed record SnapshotCollection(ImmutableArray<string> DeletedCommits, l
         other is not null && BytesFreed == other.BytesFreed && DeletedCommits.SequenceEqual(other.DeletedCommits, StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(BytesFreed, DeletedCommits.Length);
+
+    public override string ToString() => $"{DeletedCommits.Length} snapshots deleted ({string.Join(", ", DeletedCommits)}), {BytesFreed} bytes freed";
 }

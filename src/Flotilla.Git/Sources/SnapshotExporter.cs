@@ -19,14 +19,15 @@ internal static class SnapshotExporter
         Regular | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     public static async Task ExportAsync(
-        GitCacheRepository repository, IReadOnlyList<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
+        GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
     {
+        subject = $"{subject}: commit {sha}";
         CheckLayout(entries, subject);
         Directory.CreateDirectory(directory);
 
         await using var process = repository.StartBlobReader();
         var names = WriteNamesAsync(process.StandardInput, entries);
-        var symlinks = new List<(string Path, string Target)>();
+        var symlinks = new List<(string Path, string Relative, string Target)>();
         try
         {
             using (ct.Register(process.Kill))
@@ -41,7 +42,7 @@ internal static class SnapshotExporter
                     {
                         using var target = new MemoryStream();
                         await reader.CopyObjectAsync(target, size, CancellationToken.None);
-                        symlinks.Add((path, Encoding.UTF8.GetString(target.ToArray())));
+                        symlinks.Add((path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
                         continue;
                     }
 
@@ -71,9 +72,9 @@ internal static class SnapshotExporter
             throw repository.Failure(GitFailureKind.Unreachable, "reading blobs from the cache failed", new ChildProcessResult(exitCode, "", stderr));
         }
 
-        foreach (var (path, target) in symlinks)
+        foreach (var (path, relative, target) in symlinks)
         {
-            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{path}' has an empty or invalid target");
+            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{relative}' has an empty or invalid target");
             File.CreateSymbolicLink(path, target);
         }
     }
@@ -109,7 +110,7 @@ internal static class SnapshotExporter
     }
 
     private static GitFetchException Refused(string subject, string why) =>
-        new(GitFailureKind.NotAllowed, $"{subject}: the tree cannot be exported safely: {why}");
+        new(GitFailureKind.NotAllowed, $"{subject} cannot be exported safely: {why}");
 
     // Runs next to the reader: writing every name before reading would deadlock once both pipes are full.
     private static async Task WriteNamesAsync(Stream input, IReadOnlyList<GitTreeEntry> entries)

@@ -43,12 +43,13 @@ public sealed class SnapshotStore
         foreach (var directory in SnapshotDirectories().Where(d => !keep.Contains(d.Name)))
         {
             ct.ThrowIfCancellationRequested();
+            var sha = directory.Name; // read before MoveTo, which renames the DirectoryInfo too
             var size = SizeOf(directory);
             Directory.CreateDirectory(_temporary);
-            var doomed = Path.Combine(_temporary, $"delete-{directory.Name}-{Guid.NewGuid():N}");
+            var doomed = Path.Combine(_temporary, $"delete-{sha}-{Guid.NewGuid():N}");
             directory.MoveTo(doomed);
             Directory.Delete(doomed, recursive: true);
-            deleted.Add(directory.Name);
+            deleted.Add(sha);
             freed += size;
         }
 
