@@ -102,7 +102,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
 
     private async Task WriteAsync(BundleResource bundle, BundleStatus status, CancellationToken ct)
     {
-        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch),
+        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, bundle.Metadata.NamespaceProperty, BundleResource.Plural, bundle.Metadata.Name, cancellationToken: ct);
         metrics.StatusWritten();
     }

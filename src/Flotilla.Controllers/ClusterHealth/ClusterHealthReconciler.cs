@@ -56,8 +56,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             LastProbeError = health.LastProbeError,
             Conditions = health.Available is { } a ? [ToWire(a, cluster.Metadata.Generation)] : [],
         };
-        var patch = KubernetesJson.Serialize(new { status });
-        await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
+        await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster.Metadata.Name, cancellationToken: ct);
         metrics.StatusWritten();
     }

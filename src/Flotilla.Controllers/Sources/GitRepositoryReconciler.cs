@@ -63,7 +63,7 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
             status.Conditions = [Condition("False", "InvalidSpec", e.Message, now, status, repository)];
             result = ReconcileResult.Stalled(e.Message);
         }
-        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch),
+        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, cancellationToken: ct);
         metrics.StatusWritten();
         return result;

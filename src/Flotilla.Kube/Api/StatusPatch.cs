@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace Flotilla.Kube.Api;
+
+/// <summary>
+/// The one status write of a reconcile: a JSON Patch that replaces <c>/status</c> whole, with null fields left
+/// out — so a cleared error disappears, and no null reaches a schema that wants a string (merge patch would
+/// send both wrong).
+/// </summary>
+public static class StatusPatch
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static V1Patch Replace<T>(T status)
+    {
+        var value = JsonSerializer.SerializeToNode(status, Options);
+        DropEmptyStrings(value);
+        var patch = new JsonArray(new JsonObject { ["op"] = "add", ["path"] = "/status", ["value"] = value });
+        return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.JsonPatch);
+    }
+
+    // A v1.20 API server reads "" inside a JSON Patch value as null and then rejects it against the schema's
+    // string type; an absent field means the same to every reader.
+    private static void DropEmptyStrings(JsonNode? node)
+    {
+        var pending = new Stack<JsonNode?>([node]);
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case JsonObject o:
+                    foreach (var key in o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) && s.Length == 0).Select(p => p.Key).ToList()) o.Remove(key);
+                    foreach (var (_, child) in o) pending.Push(child);
+                    break;
+                case JsonArray a:
+                    foreach (var child in a) pending.Push(child);
+                    break;
+            }
+        }
+    }
+}
