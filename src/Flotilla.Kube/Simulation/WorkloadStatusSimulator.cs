@@ -114,11 +114,11 @@ public sealed class WorkloadStatusSimulator
 
     private async Task<IReadOnlyList<WorkloadStatusPlan>> ListAsync(WorkloadKind kind, DateTimeOffset now, CancellationToken ct) => kind switch
     {
-        WorkloadKind.Deployment => (await _client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: ct)).Items
+        WorkloadKind.Deployment => ((await _client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
             .Select(d => WorkloadStatusRules.Plan(d, now)).ToList(),
-        WorkloadKind.StatefulSet => (await _client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: ct)).Items
+        WorkloadKind.StatefulSet => ((await _client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
             .Select(WorkloadStatusRules.Plan).ToList(),
-        WorkloadKind.DaemonSet => (await _client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: ct)).Items
+        WorkloadKind.DaemonSet => ((await _client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
             .Select(WorkloadStatusRules.Plan).ToList(),
     };
 
