@@ -151,8 +151,16 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
         copy.Remove("status");
         if (copy["metadata"] is JsonObject m)
             foreach (var field in new[] { "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink" }) m.Remove(field);
-        return copy;
+        return Sorted(copy)!.AsObject();
     }
+
+    /// <summary>Keys in ordinal order at every level (as kubectl diff shows them), so order never looks like a change.</summary>
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>Replaces Secret values in both sides, keeping only whether each key changed — never the value or a hash of it.</summary>
     private static void RedactSecretValues(JsonObject? before, JsonObject? after)
