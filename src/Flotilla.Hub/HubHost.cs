@@ -93,6 +93,7 @@ public static partial class HubHost
         };
         var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct));
+        loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try
         {
@@ -111,7 +112,10 @@ public static partial class HubHost
             foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
                 if (bundle.Metadata.NamespaceProperty == ns) queue.Add(ObjectKey.Of(ns, bundle.Metadata.Name));
         }
-        catch (Exception e) when (e is not OperationCanceledException) { /* the bundle discovery lists again within 2 s */ }
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException)
+        {
+            // Nothing lost: the bundle discovery lists again within 2 s.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hub listening on {Urls} as {Identity}; waiting for the leader Lease")]

@@ -82,8 +82,13 @@ public sealed class GitOpsTests(FleetFixture fleet)
             Assert.Equal("sea", await ValueOnAsync(m, ns, "c"));
             Assert.Null(await ValueOnAsync(m, ns, "b"));
         }
-        var status = (await hub.BundleStatusAsync("app")).Status!;
-        Assert.All(status.Clusters!, c => Assert.Equal(1, c.Pruned));
+        foreach (var m in Members)
+        {
+            using var member = fleet.Member(m);
+            var inventory = (await member.CoreV1.ReadNamespacedConfigMapAsync($"inv-{ns}.app", "flotilla-system")).Data["entries"];
+            Assert.Contains($"_ConfigMap_{ns}_c_v1", inventory);
+            Assert.DoesNotContain($"_ConfigMap_{ns}_b_", inventory);
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Health;
+using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
@@ -21,6 +22,8 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     BundleOptions options, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
 {
     private readonly ClusterRegistry _registry = new(hub);
+    private readonly FightDetector _fights = new();
+    private readonly BundleEvents _events = new(hub, clock);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -57,7 +60,13 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         var request = new SyncRequest(ns, name, artifact.Revision, rendered.Manifests, BundlePolicy.Of(bundle));
         var results = new ConcurrentDictionary<string, SyncResult>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = options.ClusterParallelism, CancellationToken = ct },
-            async (cluster, token) => results[cluster.Metadata.Name] = await SyncClusterAsync(cluster, request, status.Previous(cluster.Metadata.Name), token));
+            async (cluster, token) =>
+            {
+                var clusterName = cluster.Metadata.Name;
+                var held = request with { Held = o => _fights.IsHeld($"{key}|{clusterName}|{o}", clock.GetUtcNow(), out _) };
+                results[clusterName] = await SyncClusterAsync(cluster, held, status.Previous(clusterName), token);
+            });
+        await ReportDriftAsync(bundle, key, results, ct);
         var built = status.Synced(artifact.Revision, results);
         await WriteAsync(bundle, built, ct);
         var settled = results.Values.All(r => r.Phase == SyncPhase.Synced && r.Health == HealthStatus.Healthy);
@@ -97,6 +106,23 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         {
             // A defect must fail this cluster's sync visibly, not the whole bundle's status.
             return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"internal error ({e.GetType().Name}): {e.Message}");
+        }
+    }
+
+    /// <summary>Warn-mode drift and fights become Events naming the manager; corrections feed the fight detector.</summary>
+    private async Task ReportDriftAsync(BundleResource bundle, string key, IReadOnlyDictionary<string, SyncResult> results, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (cluster, result) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            foreach (var drift in result.Drift)
+            {
+                var what = $"{cluster}: {drift.Object} {drift.Field} changed by {drift.Manager ?? "an unknown manager"}";
+                if (drift.Corrected && _fights.RecordCorrection($"{key}|{cluster}|{drift.Object}", drift.Manager, now))
+                    await _events.WarnAsync(bundle, "DriftFight", $"{what} again and again; no longer corrected for 5 minutes", ct);
+                else if (!drift.Corrected && !drift.Fight)
+                    await _events.WarnAsync(bundle, "DriftDetected", what, ct);
+            }
         }
     }
 

@@ -13,6 +13,9 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     private const int MaxError = 512;
     private const int MaxDrift = 256;
 
+    /// <summary>Clusters whose error and drift text is kept; beyond that only phase and health (status stays under 256 KiB at 1,000 clusters).</summary>
+    public const int MaxDetailedClusters = 20;
+
     public BundleClusterStatus? Previous(string cluster) => bundle.Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
 
     public BundleStatus Waiting(string message) => Build(bundle.Status?.DesiredRevision, null, bundle.Status?.Clusters ?? [],
@@ -28,6 +31,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     public BundleStatus Synced(string revision, IReadOnlyDictionary<string, SyncResult> results)
     {
+        var detailed = 0;
         var clusters = results.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new BundleClusterStatus
         {
             Name = r.Key,
@@ -35,10 +39,10 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             AppliedRevision = r.Value.AppliedRevision,
             Health = r.Value.Phase == SyncPhase.Synced || r.Value.Phase == SyncPhase.OutOfSync ? r.Value.Health.ToString() : HealthStatus.Unknown.ToString(),
             Objects = r.Value.Objects,
-            Written = r.Value.Written,
-            Pruned = r.Value.Pruned,
-            Error = r.Value.Error is { } e ? Cap(e, MaxError) : null,
-            Drift = DriftText(r.Value.Drift),
+            Written = r.Value.Written == 0 ? null : r.Value.Written,
+            Pruned = r.Value.Pruned == 0 ? null : r.Value.Pruned,
+            Error = r.Value.Error is { } e && detailed++ < MaxDetailedClusters ? Cap(e, MaxError) : null,
+            Drift = r.Value.Drift.Count > 0 && detailed++ < MaxDetailedClusters ? DriftText(r.Value.Drift) : null,
             LastSyncTime = now,
         }).ToList();
         var notReady = clusters.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
@@ -88,7 +92,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     }
 
     private static string? DriftText(IReadOnlyList<DriftRecord> drift) => drift.Count == 0 ? null : Cap(string.Join("; ",
-        drift.Take(3).Select(d => $"{d.Object} {d.Field} changed by {d.Manager ?? "unknown"}{(d.Corrected ? " (corrected)" : "")}"))
+        drift.Take(3).Select(d => $"{d.Object} {d.Field} changed by {d.Manager ?? "unknown"}{(d.Fight ? " (fight: no longer corrected)" : d.Corrected ? " (corrected)" : "")}"))
         + (drift.Count > 3 ? $" (and {drift.Count - 3} more)" : ""), MaxDrift);
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

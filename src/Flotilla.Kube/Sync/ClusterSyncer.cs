@@ -49,7 +49,7 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
             {
                 try
                 {
-                    var result = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: true, request.Policy.Force, token);
+                    var result = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: true, ForceFor(p, request), token);
                     // Server normalisation (quantities, defaults) can make a desired field look different while
                     // the stored object would not change at all: that is no drift and costs no write.
                     if (p.Live is not null && p.DriftOnly && DriftComparer.Matches(Stripped(result), p.Live)) noOps.Add(p.Object.Ref);
@@ -67,7 +67,7 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
             }
             var toWrite = changes.Where(p => !noOps.Contains(p.Object.Ref)).ToList();
             await Parallel.ForEachAsync(toWrite, Options(ct), async (p, token) =>
-                live[p.Object.Ref] = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: false, request.Policy.Force, token));
+                live[p.Object.Ref] = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: false, ForceFor(p, request), token));
             written += toWrite.Count;
             foreach (var p in ordered)
             {
@@ -95,7 +95,7 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
 
         var health = HealthOf(applied.Select(r => live.GetValueOrDefault(r)));
         var unresolved = drift.Where(d => !d.Corrected).ToList();
-        var phase = unresolved.Count > 0 && request.Policy.Drift == DriftMode.Warn ? SyncPhase.OutOfSync : SyncPhase.Synced;
+        var phase = unresolved.Count > 0 ? SyncPhase.OutOfSync : SyncPhase.Synced;
         return new SyncResult(phase, request.Revision, applied.Count, written, pruned, health.Status,
             health.Status == HealthStatus.Healthy ? null : health.Message, drift.OrderBy(d => d.Object, ApplyOrder.Instance).ToList());
     }
@@ -245,8 +245,9 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
         if (liveHash != o.Hash) return new(o, live, Apply: true, DriftOnly: false, null);
         if (DriftComparer.FirstDifference(o.Body, live) is not { } field) return new(o, live, Apply: false, DriftOnly: false, null);
         var manager = DriftComparer.LastOtherManager(live, FlotillaApi.FieldManager);
-        var correct = request.Policy.Drift == DriftMode.Correct;
-        if (request.Policy.Drift != DriftMode.Ignore) drift.Add(new DriftRecord(o.Ref, field, manager, correct));
+        var held = request.Held(o.Ref);
+        var correct = request.Policy.Drift == DriftMode.Correct && !held;
+        if (request.Policy.Drift != DriftMode.Ignore) drift.Add(new DriftRecord(o.Ref, field, manager, correct, held));
         return new(o, live, Apply: correct, DriftOnly: true, null);
     }
 
@@ -276,6 +277,12 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
             }
         }
     }
+
+    /// <summary>
+    /// Correcting drift takes back fields Flotilla already owned, which the other writer now holds: that needs
+    /// force. A first apply over someone else's fields is a conflict, forced only when the bundle says so.
+    /// </summary>
+    private static bool ForceFor(ObjectPlan plan, SyncRequest request) => request.Policy.Force || plan.DriftOnly;
 
     private static SyncResult StageFailed(StoredInventory stored, ApplyStageKind stage, string error) =>
         SyncResult.Failure(SyncPhase.Failed, stored.Revision, $"stage {stage} not applied: {error}");

@@ -15,12 +15,15 @@ public sealed record SyncPolicy(bool Prune = true, DriftMode Drift = DriftMode.C
 /// <summary>One sync of one bundle's rendered objects at one revision to one cluster.</summary>
 public sealed record SyncRequest(string BundleNamespace, string BundleName, string Revision, ManifestSet Desired, SyncPolicy Policy)
 {
+    /// <summary>Objects not to correct now (a fight is in progress); their drift is only reported.</summary>
+    public Func<ObjectRef, bool> Held { get; init; } = _ => false;
+
     /// <summary>Value of the ownership label: <c>namespace.name</c> of the bundle.</summary>
     public string Owner => $"{BundleNamespace}.{BundleName}";
 }
 
 /// <summary>A managed field someone else changed; <see cref="Manager"/> is who, when managedFields tell.</summary>
-public sealed record DriftRecord(ObjectRef Object, string Field, string? Manager, bool Corrected);
+public sealed record DriftRecord(ObjectRef Object, string Field, string? Manager, bool Corrected, bool Fight = false);
 
 /// <summary>The compact outcome of a sync, as it goes into the bundle's per-cluster status.</summary>
 public sealed record SyncResult(

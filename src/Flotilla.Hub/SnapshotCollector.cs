@@ -1,0 +1,43 @@
+using Flotilla.Controllers;
+using Flotilla.Controllers.Sources;
+using Flotilla.Git.Sources;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace Flotilla.Hub;
+
+/// <summary>
+/// Deletes Git snapshots nobody needs: kept are every source's current revision and every revision a bundle
+/// wants or a cluster still runs (what a rollback may need). Runs on an interval.
+/// </summary>
+public sealed partial class SnapshotCollector(IKubernetes hub, SourceArtifacts artifacts, SnapshotStore store, TimeSpan interval, ILogger<SnapshotCollector> logger)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try
+            {
+                var keep = new HashSet<string>(artifacts.Revisions, StringComparer.Ordinal);
+                foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
+                {
+                    if (bundle.Status?.DesiredRevision is { } desired) keep.Add(desired);
+                    foreach (var cluster in bundle.Status?.Clusters ?? []) if (cluster.AppliedRevision is { } applied) keep.Add(applied);
+                }
+                var collected = store.Collect(keep, ct);
+                if (collected.DeletedCommits.Length > 0) Collected(logger, collected.DeletedCommits.Length, collected.BytesFreed);
+            }
+            catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or IOException)
+            {
+                CollectFailed(logger, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "collected {Count} unused snapshots ({Bytes} bytes)")]
+    private static partial void Collected(ILogger logger, int count, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot collection skipped: {Reason}")]
+    private static partial void CollectFailed(ILogger logger, string reason);
+}

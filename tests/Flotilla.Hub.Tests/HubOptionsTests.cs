@@ -1,0 +1,40 @@
+using Flotilla.Controllers;
+using Flotilla.Core.Clusters;
+using Flotilla.Hub;
+
+namespace Flotilla.Hub.Tests;
+
+public sealed class HubOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid_and_documented_values()
+    {
+        var options = new HubOptions();
+        options.Validate();
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Health.Interval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Health.UnreachableGrace);
+        Assert.False(options.AllowLocalSources);
+        Assert.False(options.SimulateWorkloads);
+    }
+
+    [Fact]
+    public void A_probe_timeout_longer_than_the_interval_is_refused_at_start_up()
+    {
+        var options = new HubOptions();
+        options.Health.ProbeTimeout = TimeSpan.FromSeconds(30);
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void Metrics_render_leader_writes_and_probe_outcomes()
+    {
+        var metrics = new HubMetrics { IsLeader = true, MemberWrites = () => 7 };
+        metrics.StatusWritten();
+        metrics.ProbeCompleted(ProbeOutcome.Unreachable);
+        var text = metrics.Render();
+        Assert.Contains("flotilla_leader 1\n", text);
+        Assert.Contains("flotilla_status_writes_total 1\n", text);
+        Assert.Contains("flotilla_member_writes_total 7\n", text);
+        Assert.Contains("flotilla_cluster_probes_total{outcome=\"Unreachable\"} 1\n", text);
+    }
+}
