@@ -40,9 +40,8 @@ public static class GitWebhook
     {
         try
         {
-            var repository = KubeJson.As<GitRepositoryResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
-                FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, ct));
-            if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return null;
+            var repository = await FlotillaObjects.FindAsync<GitRepositoryResource>(hub, ns, GitRepositoryResource.Plural, name, ct);
+            if (repository?.Spec.SecretRef is not { Name.Length: > 0 } reference) return null;
             var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: ct);
             return secret.Data is not null && secret.Data.TryGetValue("webhookSecret", out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
         }

@@ -55,8 +55,7 @@ public static class BundleCommands
         status.SetAction(async (r, ct) =>
         {
             using var hub = HubConnection.Connect(r);
-            var bundle = KubeJson.As<BundleResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
-                FlotillaApi.Group, FlotillaApi.Version, r.GetValue(NamespaceOption)!, BundleResource.Plural, r.GetValue(name)!, ct));
+            var bundle = await FlotillaObjects.GetAsync<BundleResource>(hub, r.GetValue(NamespaceOption)!, BundleResource.Plural, r.GetValue(name)!, ct);
             if (r.GetValue(output) is OutputFormat.Json or OutputFormat.Yaml)
             {
                 Serialization.Write(Console.Out, bundle, r.GetValue(output));

@@ -29,8 +29,8 @@ public static class BundleDiffCommand
         {
             using var hub = HubConnection.Connect(r);
             var ns = r.GetValue(namespaceOption)!;
-            var bundle = KubeJson.As<BundleResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, r.GetValue(name)!, ct));
-            var repository = KubeJson.As<GitRepositoryResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, bundle.Spec.SourceRef.Name, ct));
+            var bundle = await FlotillaObjects.GetAsync<BundleResource>(hub, ns, BundleResource.Plural, r.GetValue(name)!, ct);
+            var repository = await FlotillaObjects.GetAsync<GitRepositoryResource>(hub, ns, GitRepositoryResource.Plural, bundle.Spec.SourceRef.Name, ct);
             var work = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".flotilla", "cli-git");
             var fetched = await new GitFetcher(new GitFetcherOptions { WorkDirectory = work, AllowLocal = true }, TimeProvider.System)
                 .FetchAsync(await GitSourceSpecs.FromAsync(hub, repository, ct), ct);

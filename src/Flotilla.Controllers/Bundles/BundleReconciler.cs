@@ -28,16 +28,8 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (ns, name) = ObjectKey.Split(key);
-        BundleResource bundle;
-        try
-        {
-            bundle = KubeJson.As<BundleResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
-                FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name, ct));
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return ReconcileResult.Success;
-        }
+        var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
+        if (bundle is null) return ReconcileResult.Success;
         if (bundle.Spec.Suspend == true) return ReconcileResult.Success;
         var status = new BundleStatusBuilder(bundle, clock.GetUtcNow());
         var interval = Durations.Parse(bundle.Spec.Sync?.Interval) ?? options.DefaultInterval;

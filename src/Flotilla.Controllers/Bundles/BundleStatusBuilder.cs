@@ -77,19 +77,8 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         };
     }
 
-    private StatusCondition Condition(string type, (string Status, string Reason, string Message) c)
-    {
-        var old = bundle.Status?.Conditions?.FirstOrDefault(x => x.Type == type);
-        return new StatusCondition
-        {
-            Type = type,
-            Status = c.Status,
-            Reason = c.Reason,
-            Message = c.Message,
-            LastTransitionTime = old?.Status == c.Status ? old.LastTransitionTime : now,
-            ObservedGeneration = bundle.Metadata.Generation,
-        };
-    }
+    private StatusCondition Condition(string type, (string Status, string Reason, string Message) c) =>
+        StatusConditions.Next(bundle.Status?.Conditions, type, c.Status, c.Reason, c.Message, now, bundle.Metadata.Generation);
 
     private static string? DriftText(IReadOnlyList<DriftRecord> drift) => drift.Count == 0 ? null : Cap(string.Join("; ",
         drift.Take(3).Select(d => $"{d.Object} {d.Field} changed by {d.Manager ?? "unknown"}{(d.Fight ? " (fight: no longer corrected)" : d.Corrected ? " (corrected)" : "")}"))

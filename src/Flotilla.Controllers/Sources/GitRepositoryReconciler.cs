@@ -21,13 +21,8 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (ns, name) = ObjectKey.Split(key);
-        GitRepositoryResource repository;
-        try
-        {
-            repository = KubeJson.As<GitRepositoryResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(
-                FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, ct));
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        var repository = await FlotillaObjects.FindAsync<GitRepositoryResource>(hub, ns, GitRepositoryResource.Plural, name, ct);
+        if (repository is null)
         {
             artifacts.Remove(key);
             return ReconcileResult.Success;
@@ -47,40 +42,26 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
             status.Revision = fetched.CommitSha;
             status.FetchedAt = fetched.FetchedAt;
             status.LastError = null;
-            status.Conditions = [Condition("True", "Succeeded", $"fetched {Short(fetched.CommitSha)}", now, status, repository)];
+            status.Conditions = [StatusConditions.Next(status.Conditions, "Ready", "True", "Succeeded", $"fetched {Short(fetched.CommitSha)}", now, repository.Metadata.Generation)];
             result = ReconcileResult.RequeueAfter(interval);
         }
         catch (GitFetchException e)
         {
             status.LastError = e.Message;
             var kept = artifacts.Get(key) is { } last ? $"; still serving {Short(last.Revision)}" : "";
-            status.Conditions = [Condition("False", e.Kind.ToString(), e.Message + kept, now, status, repository)];
+            status.Conditions = [StatusConditions.Next(status.Conditions, "Ready", "False", e.Kind.ToString(), e.Message + kept, now, repository.Metadata.Generation)];
             result = ReconcileResult.Failed($"{e.Kind}: {e.Message}");
         }
         catch (ArgumentException e)
         {
             status.LastError = e.Message;
-            status.Conditions = [Condition("False", "InvalidSpec", e.Message, now, status, repository)];
+            status.Conditions = [StatusConditions.Next(status.Conditions, "Ready", "False", "InvalidSpec", e.Message, now, repository.Metadata.Generation)];
             result = ReconcileResult.Stalled(e.Message);
         }
         await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, name, cancellationToken: ct);
         metrics.StatusWritten();
         return result;
-    }
-
-    private static StatusCondition Condition(string status, string reason, string message, DateTimeOffset now, GitRepositoryStatus previous, GitRepositoryResource repository)
-    {
-        var old = previous.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        return new StatusCondition
-        {
-            Type = "Ready",
-            Status = status,
-            Reason = reason,
-            Message = message.Length > 1024 ? message[..1024] : message,
-            LastTransitionTime = old?.Status == status ? old.LastTransitionTime : now,
-            ObservedGeneration = repository.Metadata.Generation,
-        };
     }
 
     private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
