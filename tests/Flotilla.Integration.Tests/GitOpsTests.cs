@@ -195,6 +195,9 @@ public sealed class GitOpsTests(FleetFixture fleet)
         Assert.Equal("OutOfSync", entry.Phase);
         Assert.Contains("data.value", entry.Drift);
         Assert.Equal("edited by hand", await ValueOnAsync("member-1", ns, "warned"));
+        await Eventually.WaitAsync(async () => (await fleet.Hub.CoreV1.ListNamespacedEventAsync(ns)).Items
+            .Any(e => e.InvolvedObject.Name == "warn" && e.Reason == "DriftDetected" && e.Message.Contains("kubectl-edit") && e.Message.Contains("member-1")),
+            TimeSpan.FromSeconds(10), "a DriftDetected Event naming the manager");
     }
 
     [Fact]
