@@ -1,41 +1,45 @@
+using System.Text.Json.Nodes;
 using Flotilla.Controllers.Runtime;
-using Microsoft.Extensions.Logging;
+using Flotilla.Kube.Watch;
 
 namespace Flotilla.Controllers;
 
 /// <summary>
-/// Feeds a work queue from a periodic list: a key is added when it first appears, when its version changes
-/// (generation, or a reconcile request annotation), and once more when it disappears. Everything else is left
-/// to the reconcilers, which schedule themselves — level-triggered, no missed edges to worry about.
+/// Feeds a work queue from a watch of hub objects (list, watch with bookmarks, re-list on 410): a key is added
+/// when it first appears, when its version changes (generation, a reconcile request, labels where they matter),
+/// and when it is deleted. Everything else is left to the reconcilers, which schedule themselves.
 /// </summary>
-public sealed partial class ObjectDiscovery(string what, Func<CancellationToken, Task<IReadOnlyDictionary<string, string>>> list,
-    WorkQueue<string> queue, TimeSpan interval, TimeProvider clock, ILogger<ObjectDiscovery> logger)
+public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (string Key, string Version)> identify, WorkQueue<string> queue)
 {
     /// <summary>Annotation the CLI sets to ask for a reconcile now (value: a timestamp).</summary>
     public const string ReconcileRequestAnnotation = "flotilla.io/reconcile-requested-at";
 
-    public async Task RunAsync(CancellationToken ct)
+    private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
+
+    public Task RunAsync(CancellationToken ct) =>
+        new WatchLoop(source, Changed, (delay, token) => Task.Delay(delay, token)).RunAsync(ct);
+
+    private Task Changed(string type, JsonObject obj)
     {
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var timer = new PeriodicTimer(interval, clock);
-        do
+        var (key, version) = identify(obj);
+        if (type == "DELETED")
         {
-            try
-            {
-                var current = await list(ct);
-                foreach (var (key, version) in current)
-                    if (!known.TryGetValue(key, out var seen) || seen != version) queue.Add(key);
-                foreach (var removed in known.Keys.Except(current.Keys)) queue.Add(removed);
-                known = new Dictionary<string, string>(current, StringComparer.Ordinal);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ListFailed(logger, what, e.Message);
-            }
+            _versions.Remove(key);
+            queue.Add(key);
         }
-        while (await timer.WaitForNextTickAsync(ct));
+        else if (!_versions.TryGetValue(key, out var seen) || seen != version)
+        {
+            _versions[key] = version;
+            queue.Add(key);
+        }
+        return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "listing {What} on the hub failed: {Reason}")]
-    private static partial void ListFailed(ILogger logger, string what, string reason);
+    /// <summary>The version that matters for most kinds: generation plus a reconcile request.</summary>
+    public static string Version(JsonObject obj) =>
+        $"{obj["metadata"]?["generation"]}/{obj["metadata"]?["annotations"]?[ReconcileRequestAnnotation]}";
+
+    /// <summary>Key of a namespaced object.</summary>
+    public static string NamespacedKey(JsonObject obj) =>
+        ObjectKey.Of(obj["metadata"]!["namespace"]!.GetValue<string>(), obj["metadata"]!["name"]!.GetValue<string>());
 }

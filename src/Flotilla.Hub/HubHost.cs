@@ -5,7 +5,10 @@ using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
+using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
+using Flotilla.Kube.Watch;
 using Flotilla.Kube.Registry;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -85,11 +88,15 @@ public static partial class HubHost
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
             Controller("bundle", bundleQueue, new BundleReconciler(hub, artifacts, new RenderCache(renderer), syncClients, options.Bundles, clock, metrics), 4, TimeSpan.FromMinutes(5), loggers),
         };
+        var hubApi = new DynamicClient(hub);
+        ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
+            new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
+            o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue);
         var discoveries = new[]
         {
-            new ObjectDiscovery("clusters", c => HubLists.ClustersAsync(hub, c), healthQueue, options.Health.DiscoveryInterval, clock, loggers.CreateLogger<ObjectDiscovery>()),
-            new ObjectDiscovery("gitrepositories", c => HubLists.GitRepositoriesAsync(hub, c), sourceQueue, TimeSpan.FromSeconds(2), clock, loggers.CreateLogger<ObjectDiscovery>()),
-            new ObjectDiscovery("bundles", c => HubLists.BundleKeysAsync(hub, c), bundleQueue, TimeSpan.FromSeconds(2), clock, loggers.CreateLogger<ObjectDiscovery>()),
+            Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
+            Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
+            Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
         var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct));

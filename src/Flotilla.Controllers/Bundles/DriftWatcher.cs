@@ -74,13 +74,15 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
             if (resource is null) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var loop = new WatchLoop(new DynamicWatchSource(member, resource, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}"),
-                obj => { Changed(obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
+                (type, obj) => { Changed(type, obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
             _watches[key] = (stop, Task.Run(() => loop.RunAsync(stop.Token), stop.Token));
         }
     }
 
-    private void Changed(System.Text.Json.Nodes.JsonObject obj)
+    private void Changed(string type, System.Text.Json.Nodes.JsonObject obj)
     {
+        // Flotilla's own apply echoes back as an event: nothing to look at again (status changes by others still count).
+        if (type == "MODIFIED" && DriftComparer.LastWriter(obj) == FlotillaApi.FieldManager) return;
         var owner = obj["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         var dot = owner?.IndexOf('.') ?? -1;
         if (owner is null || dot <= 0) return;

@@ -12,9 +12,6 @@ public sealed class ClusterHealthOptions
     /// <summary>Deadline of one probe (readyz + version + nodes). Default 5 s; must be below <see cref="Interval"/>.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the Cluster list is re-read to find new and removed clusters. Default 5 s.</summary>
-    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Members probed at once. Default 16.</summary>
     public int MaxConcurrency { get; set; } = 16;
 

@@ -80,6 +80,13 @@ public static class DriftComparer
             .FirstOrDefault();
     }
 
+    /// <summary>The manager of the most recent managedFields entry (any operation or subresource), or null.</summary>
+    public static string? LastWriter(JsonObject live) =>
+        (live["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>()
+            .OrderByDescending(e => e["time"]?.GetValue<string>() ?? "", StringComparer.Ordinal)
+            .Select(e => e["manager"]?.GetValue<string>())
+            .FirstOrDefault();
+
     private static bool ScalarEquals(JsonValue a, JsonValue b)
     {
         var (ka, kb) = (a.GetValueKind(), b.GetValueKind());

@@ -53,10 +53,13 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     }
 
     /// <summary>Lists objects (all namespaces for namespaced kinds), optionally by label selector.</summary>
-    public async Task<JsonObject> ListAsync(ApiResource resource, string? labelSelector, CancellationToken ct)
+    public Task<JsonObject> ListAsync(ApiResource resource, string? labelSelector, CancellationToken ct) => ListAsync(resource, null, labelSelector, ct);
+
+    /// <summary>Lists objects of one namespace (null: all), optionally by label selector.</summary>
+    public async Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, CancellationToken ct)
     {
         var query = labelSelector is null ? "" : $"?labelSelector={Uri.EscapeDataString(labelSelector)}";
-        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, null, write: false, ct);
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(ns) + query, null, null, write: false, ct);
         return await ReadObjectAsync(response, $"list {resource.Plural}", ct);
     }
 

@@ -35,10 +35,8 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
         {
             var prepared = await PrepareAsync(stage.Manifests, request, ct);
             if (prepared.Error is { } prepareError) return StageFailed(stored, stage.Kind, prepareError);
-            var owned = await ListOwnedAsync(prepared.Objects.Select(o => o.Resource), request, ct);
-            var plans = new ConcurrentBag<ObjectPlan>();
-            await Parallel.ForEachAsync(prepared.Objects, Options(ct), async (o, token) =>
-                plans.Add(await DecideAsync(o, owned.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name)), request, drift, token)));
+            var existing = await ListLiveAsync(prepared.Objects, ct);
+            var plans = prepared.Objects.Select(o => Decide(o, existing.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name)), request, drift)).ToList();
             var ordered = plans.OrderBy(p => p.Object.Ref, ApplyOrder.Instance).ToList();
             if (ordered.FirstOrDefault(p => p.Error is not null) is { } claimed) return StageFailed(stored, stage.Kind, claimed.Error!);
 
@@ -117,12 +115,11 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
                 diffs.Add(new ObjectDiff(stage.Manifests[prepared.Objects.Count].Ref, DiffAction.Invalid, null, null, error));
                 continue;
             }
-            var owned = await ListOwnedAsync(prepared.Objects.Select(o => o.Resource), request, ct);
+            var existing = await ListLiveAsync(prepared.Objects, ct);
             foreach (var o in prepared.Objects)
             {
                 desired.Add(o.Ref);
-                var live = owned.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name))
-                    ?? await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
+                var live = existing.GetValueOrDefault(Key(o.Resource, o.Ref.Namespace, o.Ref.Name));
                 JsonObject after;
                 try { after = await member.ApplyAsync(o.Resource, o.Body, dryRun: true, request.Policy.Force, ct); }
                 catch (KubeApiException e) when (IsRejection(e.StatusCode))
@@ -212,31 +209,31 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
     }
 
     /// <summary>
-    /// One LIST per kind of the objects this bundle already owns (by label): a resync of N objects costs a
-    /// request per kind, not per object. Objects not found there are read one by one.
+    /// One LIST per kind and namespace the stage touches (cluster-wide for cluster-scoped kinds): a sync of N
+    /// objects costs a request per kind, not per object, and sees objects other tools created too.
     /// </summary>
-    private async Task<Dictionary<string, JsonObject>> ListOwnedAsync(IEnumerable<ApiResource> resources, SyncRequest request, CancellationToken ct)
+    private async Task<Dictionary<string, JsonObject>> ListLiveAsync(IEnumerable<PreparedObject> objects, CancellationToken ct)
     {
-        var owned = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(resources.Distinct(), Options(ct), async (resource, token) =>
+        var live = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
+        var scopes = objects.Select(o => (o.Resource, Namespace: o.Resource.Namespaced ? o.Ref.Namespace : null)).Distinct();
+        await Parallel.ForEachAsync(scopes, Options(ct), async (scope, token) =>
         {
-            var list = await member.ListAsync(resource, $"{OwnershipLabels.Bundle}={request.Owner}", token);
+            var list = await member.ListAsync(scope.Resource, scope.Namespace, null, token);
             foreach (var item in list["items"]?.AsArray() ?? [])
             {
                 var obj = item!.AsObject();
-                obj["apiVersion"] ??= resource.GroupVersion;
-                obj["kind"] ??= resource.Kind;
-                owned[Key(resource, obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", obj["metadata"]!["name"]!.GetValue<string>())] = obj;
+                obj["apiVersion"] ??= scope.Resource.GroupVersion;
+                obj["kind"] ??= scope.Resource.Kind;
+                live[Key(scope.Resource, obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", obj["metadata"]!["name"]!.GetValue<string>())] = obj;
             }
         });
-        return new Dictionary<string, JsonObject>(owned, StringComparer.Ordinal);
+        return new Dictionary<string, JsonObject>(live, StringComparer.Ordinal);
     }
 
     private static string Key(ApiResource resource, string ns, string name) => $"{resource.GroupVersion}/{resource.Plural}/{ns}/{name}";
 
-    private async Task<ObjectPlan> DecideAsync(PreparedObject o, JsonObject? listed, SyncRequest request, ConcurrentBag<DriftRecord> drift, CancellationToken ct)
+    private static ObjectPlan Decide(PreparedObject o, JsonObject? live, SyncRequest request, ConcurrentBag<DriftRecord> drift)
     {
-        var live = listed ?? await member.GetAsync(o.Resource, o.Resource.Namespaced ? o.Ref.Namespace : null, o.Ref.Name, ct);
         if (live is null) return new(o, null, Apply: true, DriftOnly: false, null);
         var owner = live["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         if (owner is not null && owner != request.Owner)

@@ -6,7 +6,7 @@ using Flotilla.Kube.Discovery;
 namespace Flotilla.Kube.Watch;
 
 /// <summary>A watch source for one kind on one member, limited by a label selector.</summary>
-public sealed class DynamicWatchSource(DynamicClient client, ApiResource resource, string labelSelector) : IWatchSource
+public sealed class DynamicWatchSource(DynamicClient client, ApiResource resource, string? labelSelector) : IWatchSource
 {
     public async Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken ct)
     {

@@ -14,9 +14,9 @@ public interface IWatchSource
 
 /// <summary>
 /// List, then watch with bookmarks; re-watch from the last seen version after a disconnect; re-list on
-/// 410 Gone (the version is too old). Every listed or changed object is reported to <c>onChange</c>.
+/// 410 Gone (the version is too old). Every listed (type <c>LISTED</c>) or changed object is reported to <c>onChange</c>.
 /// </summary>
-public sealed class WatchLoop(IWatchSource source, Func<JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay)
+public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay)
 {
     /// <summary>How many times the loop listed (the first list plus every re-list after 410).</summary>
     public int Lists { get; private set; }
@@ -33,13 +33,13 @@ public sealed class WatchLoop(IWatchSource source, Func<JsonObject, Task> onChan
                 {
                     var (items, listVersion) = await source.ListAsync(ct);
                     Lists++;
-                    foreach (var item in items) await onChange(item);
+                    foreach (var item in items) await onChange("LISTED", item);
                     version = listVersion;
                 }
                 await foreach (var (type, obj) in source.WatchAsync(version, ct))
                 {
                     version = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? version;
-                    if (type != "BOOKMARK") await onChange(obj);
+                    if (type != "BOOKMARK") await onChange(type, obj);
                     failures = 0;
                 }
             }

@@ -43,7 +43,7 @@ public sealed class WatchLoopTests
         var source = new ScriptedSource(stop);
         script(source);
         var seen = new List<string>();
-        var loop = new WatchLoop(source, o => { seen.Add(o["metadata"]!["name"]!.GetValue<string>()); return Task.CompletedTask; }, (_, _) => Task.CompletedTask);
+        var loop = new WatchLoop(source, (_, o) => { seen.Add(o["metadata"]!["name"]!.GetValue<string>()); return Task.CompletedTask; }, (_, _) => Task.CompletedTask);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.RunAsync(stop.Token));
         return (source, seen, loop);
     }
@@ -86,7 +86,7 @@ public sealed class WatchLoopTests
         var source = new ScriptedSource(stop);
         source.Watches.Enqueue(_ => throw new HttpRequestException("connection refused"));
         source.Watches.Enqueue(_ => throw new HttpRequestException("connection refused"));
-        var loop = new WatchLoop(source, _ => Task.CompletedTask, (d, _) => { delays.Add(d); return Task.CompletedTask; });
+        var loop = new WatchLoop(source, (_, _) => Task.CompletedTask, (d, _) => { delays.Add(d); return Task.CompletedTask; });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.RunAsync(stop.Token));
         Assert.Equal(["list@10", "watch@10", "watch@10", "watch@10"], source.Calls);
         Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays);
