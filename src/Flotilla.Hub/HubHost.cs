@@ -99,7 +99,11 @@ public static partial class HubHost
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
         var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
-        var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct));
+        var placement = new PlacementTrigger(
+            new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false), null),
+            async token => (await HubLists.BundlesAsync(hub, token)).Select(b => ObjectKey.Of(b.Metadata.NamespaceProperty, b.Metadata.Name)),
+            bundleQueue);
+        var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct)).Append(placement.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try

@@ -58,6 +58,8 @@ public sealed class FleetFixture : IAsyncLifetime
             await HubProcess.WaitForExitAsync();
         }
         Hub?.Dispose();
+        // Keep the hub's log for a post-mortem; the fleet directory itself is purged.
+        if (File.Exists(HubLog)) File.Copy(HubLog, Path.Combine(Path.GetTempPath(), "flotilla-it-hub.log"), overwrite: true);
         if (Launcher is not null) await Launcher.DownAsync(purge: Environment.GetEnvironmentVariable("FLOTILLA_KEEP_FLEET") is null, CancellationToken.None);
     }
 }

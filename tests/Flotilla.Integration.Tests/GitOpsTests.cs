@@ -288,4 +288,28 @@ public sealed class GitOpsTests(FleetFixture fleet)
         Assert.Contains(status.Conditions!, c => c.Type == "Stalled" && c.Status == "True");
         foreach (var m in Members) Assert.Null(await ValueOnAsync(m, ns, "same"));
     }
+
+    [Fact]
+    public async Task Labelling_a_cluster_places_a_matching_bundle_there_at_once()
+    {
+        const string ns = "gitops-placement";
+        var (hub, repo) = await SetUpAsync(ns);
+        var rev = repo.Commit(new Dictionary<string, string> { ["ns.yaml"] = Namespace(ns), ["a.yaml"] = ConfigMap(ns, "a", "gold") });
+        await hub.SourceAsync("repo", repo.Url);
+        await hub.BundleAsync("gold", "repo", ".", selector: new JsonObject { ["matchLabels"] = new JsonObject { ["tier"] = "gold" } });
+        await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("gold")).Status?.Summary?.Placed == 0, Converge, "placed nowhere");
+        try
+        {
+            var label = await CliRunner.RunAsync(fleet.Env, "cluster", "label", "member-2", "tier=gold");
+            Assert.True(label.ExitCode == 0, label.ToString());
+            var took = await Eventually.WaitAsync(() => hub.SyncedAsync("gold", rev, ["member-2"]), TimeSpan.FromSeconds(20), "placed on member-2 after the label");
+            Console.WriteLine($"bundle placed and synced {took.TotalSeconds:0.0}s after the relabel");
+            Assert.Equal("gold", await ValueOnAsync("member-2", ns, "a"));
+            Assert.Null(await ValueOnAsync("member-1", ns, "a"));
+        }
+        finally
+        {
+            await CliRunner.RunAsync(fleet.Env, "cluster", "label", "member-2", "tier-");
+        }
+    }
 }
