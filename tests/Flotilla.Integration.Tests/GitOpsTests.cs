@@ -63,7 +63,8 @@ public sealed class GitOpsTests(FleetFixture fleet)
         await Eventually.WaitAsync(() => hub.SyncedAsync("app", v1, Members), Converge, "first sync");
         foreach (var m in Members) Assert.Equal("bee", await ValueOnAsync(m, ns, "b"));
         await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
-            Converge, "bundle Ready (Deployment healthy via the simulator)");
+            Converge, "bundle Ready (Deployment healthy via the simulator)",
+            async () => KubernetesJson.Serialize((await hub.BundleStatusAsync("app")).Status) + $"; hub log tail: {string.Join(" | ", File.ReadLines(fleet.HubLog).TakeLast(8))}");
 
         var v2 = repo.Commit(new Dictionary<string, string>
         {
