@@ -13,22 +13,34 @@ public sealed class SimulatorHost(IKubernetes hub, MemberClients clients, ILogge
 {
     public async Task RunAsync(CancellationToken ct)
     {
-        var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var running = new Dictionary<string, (k8s.Kubernetes Client, CancellationTokenSource Stop, Task Loop)>(StringComparer.Ordinal);
         var registry = new ClusterRegistry(hub);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
         try
         {
             do
             {
-                foreach (var cluster in await ListOrEmptyAsync(registry, ct))
+                var listed = await ListOrEmptyAsync(registry, ct);
+                foreach (var gone in running.Keys.Except(listed.Select(c => c.Metadata.Name)).ToList())
+                {
+                    await running[gone].Stop.CancelAsync();
+                    running.Remove(gone);
+                }
+                var servers = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var cluster in listed)
                 {
                     var name = cluster.Metadata.Name;
-                    if (running.TryGetValue(name, out var task) && !task.IsCompleted) continue;
+                    // Two registrations of one API server (e.g. a test re-joining a member) get one simulator.
+                    if (!servers.Add(cluster.Spec.Server ?? name) && !running.ContainsKey(name)) continue;
                     try
                     {
+                        // A new client (rotated credentials) replaces the simulator that used the old one.
                         var client = await clients.GetAsync(cluster, ct);
+                        if (running.TryGetValue(name, out var current) && !current.Loop.IsCompleted && ReferenceEquals(current.Client, client)) continue;
+                        if (current.Stop is not null) await current.Stop.CancelAsync();
+                        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                         var simulator = new WorkloadStatusSimulator(client, new WorkloadSimulatorOptions(), TimeProvider.System, logger, name);
-                        running[name] = Task.Run(() => simulator.RunAsync(ct), ct);
+                        running[name] = (client, stop, Task.Run(() => simulator.RunAsync(stop.Token), stop.Token));
                     }
                     catch (Exception e) when (e is InvalidCredentialsException or HttpRequestException or k8s.Autorest.HttpOperationException)
                     {
@@ -40,7 +52,8 @@ public sealed class SimulatorHost(IKubernetes hub, MemberClients clients, ILogge
         }
         finally
         {
-            await Task.WhenAll(running.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            foreach (var (_, stop, _) in running.Values) await stop.CancelAsync();
+            await Task.WhenAll(running.Values.Select(r => r.Loop.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
     }
 

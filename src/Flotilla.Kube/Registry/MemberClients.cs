@@ -41,19 +41,14 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout) : ID
         if (!validation.IsValid)
             throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} refused: {string.Join("; ", validation.Problems.Select(p => p.Message))}");
         var client = KubeClientFactory.FromKubeconfigText(validation.Kubeconfig!, requestTimeout: requestTimeout);
-        _clients.AddOrUpdate(name, (version, client), (_, old) =>
-        {
-            old.Client.Dispose();
-            return (version, client);
-        });
+        // A replaced client is not disposed: long-running users (watches, the simulator) may still hold it,
+        // and disposing it under them fails them with NullReferenceException. The GC reclaims it.
+        _clients[name] = (version, client);
         return client;
     }
 
-    /// <summary>Drops the client of a cluster that was removed.</summary>
-    public void Forget(string cluster)
-    {
-        if (_clients.TryRemove(cluster, out var entry)) entry.Client.Dispose();
-    }
+    /// <summary>Drops the client of a cluster that was removed (users still holding it keep a working object).</summary>
+    public void Forget(string cluster) => _clients.TryRemove(cluster, out _);
 
     public void Dispose()
     {
