@@ -27,10 +27,12 @@ public sealed class SimulatorHost(IKubernetes hub, MemberClients clients, ILogge
                     running.Remove(gone);
                 }
                 var servers = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var cluster in listed)
+                foreach (var cluster in listed.OrderByDescending(c => running.ContainsKey(c.Metadata.Name)))
                 {
                     var name = cluster.Metadata.Name;
-                    // Two registrations of one API server (e.g. a test re-joining a member) get one simulator.
+                    // Only reachable clusters, and one simulator per API server (a member may be registered twice).
+                    var available = cluster.Status?.Conditions?.Any(c => c.Type == "Available" && c.Status == "True") == true;
+                    if (!available && !running.ContainsKey(name)) continue;
                     if (!servers.Add(cluster.Spec.Server ?? name) && !running.ContainsKey(name)) continue;
                     try
                     {
