@@ -15,6 +15,6 @@ public sealed class BundleOptions
     /// <summary>Clusters synced at once per bundle. Default 16.</summary>
     public int ClusterParallelism { get; set; } = 16;
 
-    /// <summary>Objects applied at once per cluster. Default 16.</summary>
-    public int ObjectParallelism { get; set; } = 16;
+    /// <summary>Objects applied at once per cluster. Default 32.</summary>
+    public int ObjectParallelism { get; set; } = 32;
 }
