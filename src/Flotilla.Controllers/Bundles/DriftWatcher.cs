@@ -19,7 +19,6 @@ namespace Flotilla.Controllers.Bundles;
 /// </summary>
 public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients, WorkQueue<string> bundles, ILogger<DriftWatcher> logger)
 {
-    private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true);
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Loop)> _watches = new(StringComparer.Ordinal);
 
     public async Task RunAsync(CancellationToken ct)
@@ -59,13 +58,7 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
     private async Task EnsureWatchesAsync(ClusterResource cluster, CancellationToken ct)
     {
         var member = new DynamicClient(await clients.GetAsync(cluster, ct));
-        var inventories = await member.ListAsync(ConfigMaps with { }, OwnershipLabels.Bundle, ct);
-        var kinds = new HashSet<(string ApiVersion, string Kind)>();
-        foreach (var item in inventories["items"]?.AsArray() ?? [])
-        {
-            if (item?["metadata"]?["namespace"]?.GetValue<string>() != FlotillaApi.SystemNamespace) continue;
-            foreach (var entry in Inventory.Parse(item["data"]?["entries"]?.GetValue<string>() ?? "").Entries) kinds.Add((entry.ApiVersion, entry.Kind));
-        }
+        var kinds = await InventoryStore.ManagedKindsAsync(member, ct);
         foreach (var (apiVersion, kind) in kinds)
         {
             var key = $"{cluster.Metadata.Name}/{apiVersion}/{kind}";

@@ -30,6 +30,17 @@ public static class InventoryStore
         return new(Inventory.Parse(data?["entries"]?.GetValue<string>() ?? ""), data?["revision"]?.GetValue<string>());
     }
 
+    /// <summary>Every kind any bundle's inventory in this member holds (what the drift watches must cover).</summary>
+    public static async Task<IReadOnlySet<(string ApiVersion, string Kind)>> ManagedKindsAsync(DynamicClient member, CancellationToken ct)
+    {
+        var maps = await member.ListAsync(ConfigMaps, FlotillaApi.SystemNamespace, OwnershipLabels.Bundle, ct);
+        var kinds = new HashSet<(string, string)>();
+        foreach (var item in maps["items"]?.AsArray() ?? [])
+            foreach (var entry in Inventory.Parse(item?["data"]?["entries"]?.GetValue<string>() ?? "").Entries)
+                kinds.Add((entry.ApiVersion, entry.Kind));
+        return kinds;
+    }
+
     /// <summary>Writes the inventory (and creates <c>flotilla-system</c> when missing).</summary>
     public static async Task WriteAsync(DynamicClient member, SyncRequest request, Inventory inventory, string revision, CancellationToken ct)
     {
