@@ -49,7 +49,7 @@ public static class ClusterCommands
             var labelChanges = (r.GetValue(labels) ?? []).Select(LabelChange.Parse).ToList();
             var taintChanges = (r.GetValue(taints) ?? []).Select(TaintChange.Parse).ToList();
             if (!LabelValidation.IsDnsLabel(name)) return Fail($"invalid cluster name \"{name}\": lowercase letters, digits and '-', at most 63 characters");
-            var file = KubeClientFactory.UserKubeconfigFiles(r.GetValue(kubeconfig)).FirstOrDefault(f => r.GetValue(context) is not { } c || DefinesContext(f, c));
+            var file = KubeClientFactory.UserKubeconfigFiles(r.GetValue(kubeconfig)).FirstOrDefault(f => r.GetValue(context) is not { } c || KubeClientFactory.Defines(f, c));
             if (file is null) return Fail("no kubeconfig defines that context: pass --kubeconfig FILE --context CTX");
             var policy = new CredentialPolicy
             {
@@ -207,7 +207,4 @@ public static class ClusterCommands
         Console.Error.WriteLine($"error: {message}");
         return 1;
     }
-
-    internal static bool DefinesContext(string file, string context) =>
-        KubernetesClientConfiguration.LoadKubeConfig(file, useRelativePaths: true).Contexts?.Any(c => c.Name == context) == true;
 }

@@ -66,11 +66,7 @@ public static class GetCommand
             ?? throw new InvalidOperationException("the hub has no Flotilla CRDs: run 'flotilla hub install'");
         var path = name is null ? resource.CollectionPath(ns) : resource.ObjectPath(ns, name);
         var asTable = format is OutputFormat.Table or OutputFormat.Wide;
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(hub.BaseUri, path.TrimStart('/')));
-        if (asTable) request.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json;as=Table;v=v1;g=meta.k8s.io"));
-        request.Headers.Accept.Add(new("application/json"));
-        if (hub.Credentials is not null) await hub.Credentials.ProcessHttpRequestAsync(request, ct);
-        using var response = await hub.HttpClient.SendAsync(request, ct);
+        using var response = await Flotilla.Kube.Clients.RawRequest.SendAsync(hub, HttpMethod.Get, path, ct, asTable: asTable);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw new Flotilla.Kube.Clients.KubeApiException($"{resource.Plural}", response.StatusCode, body);
         var answer = new[] { new ClusterAnswer("hub", JsonNode.Parse(body)!.AsObject(), null) };

@@ -29,7 +29,7 @@ public static class HubConnection
     {
         var context = r.GetValue(ContextOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT") ?? DefaultContext;
         var kubeconfig = r.GetValue(KubeconfigOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG");
-        if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => ClusterCommands.DefinesContext(f, context)))
+        if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => KubeClientFactory.Defines(f, context)))
         {
             var local = Path.Combine(LocalFleetDirectory.Default, "kubeconfig");
             if (File.Exists(local)) kubeconfig = local;

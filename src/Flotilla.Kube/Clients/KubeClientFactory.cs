@@ -39,7 +39,8 @@ public static class KubeClientFactory
     private static string? CurrentContextOf(string file) =>
         KubernetesClientConfiguration.LoadKubeConfig(file, useRelativePaths: true).CurrentContext is { Length: > 0 } c ? c : null;
 
-    private static bool Defines(string file, string context) =>
+    /// <summary>True when the kubeconfig <paramref name="file"/> defines a context named <paramref name="context"/>.</summary>
+    public static bool Defines(string file, string context) =>
         KubernetesClientConfiguration.LoadKubeConfig(file, useRelativePaths: true).Contexts?.Any(c => c.Name == context) == true;
 
     /// <summary>The kubeconfig files in effect, in precedence order.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
@@ -66,11 +65,7 @@ public sealed class FleetQuery(MemberClients clients, int parallelism, TimeSpan 
         var resource = await ResourceResolver.ResolveAsync(client, kind, ct);
         if (resource is null) return new(clusterName, null, $"NotFound: the server doesn't have a resource type \"{kind}\"");
         var path = name is null ? resource.CollectionPath(ns) : resource.ObjectPath(ns ?? "default", name);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path.TrimStart('/') + (name is null ? "?limit=500" : "")));
-        if (asTable) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/json;as=Table;v=v1;g=meta.k8s.io"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
-        using var response = await client.HttpClient.SendAsync(request, ct);
+        using var response = await client.SendAsync(HttpMethod.Get, path + (name is null ? "?limit=500" : ""), ct, asTable: asTable);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode == HttpStatusCode.NotFound && name is not null)
             return new(clusterName, null, $"NotFound: {resource.Kind.ToLowerInvariant()} \"{name}\" not found");
