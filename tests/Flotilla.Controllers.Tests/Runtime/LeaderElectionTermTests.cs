@@ -20,9 +20,11 @@ public sealed class LeaderElectionTermTests : IDisposable
         var options = new LeaderElectionOptions
         {
             Identity = "hub-0",
-            LeaseDuration = TimeSpan.FromSeconds(1),
-            RenewDeadline = TimeSpan.FromMilliseconds(300),
-            RetryPeriod = TimeSpan.FromMilliseconds(100),
+            // The library renews on the real clock: deadlines wide enough that a loaded CI machine (the whole
+            // suite runs at once on 2 cores) never misses a renewal the test expects to succeed.
+            LeaseDuration = TimeSpan.FromSeconds(6),
+            RenewDeadline = TimeSpan.FromSeconds(4),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
         };
         election = new LeaderElection(client, options, TimeProvider.System, log);
     }
