@@ -43,9 +43,7 @@ public sealed class BenchRepo(string path)
     public string Commit(IEnumerable<JsonObject> objects)
     {
         if (!Directory.Exists(path)) { Directory.CreateDirectory(path); Git("init", "-q", "-b", "main"); }
-        var dir = Path.Combine(path, "objects");
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        Manifests.WriteYaml(dir, objects);
+        Manifests.WriteFiles(Path.Combine(path, "objects"), objects);
         Git("add", "-A");
         Git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "bench");
         return Git("rev-parse", "HEAD").Trim();

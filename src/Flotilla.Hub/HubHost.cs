@@ -29,7 +29,13 @@ public static partial class HubHost
     {
         options.Validate();
         using var hub = KubeClientFactory.FromUserKubeconfig(options.Kubeconfig, options.Context);
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings.json: configuration comes from flags. Reloading it would put a recursive file watcher on
+        // the working directory, and a hub started from a large tree (or /) would spend CPU and inotify watches on it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

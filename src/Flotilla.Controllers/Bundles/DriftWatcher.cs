@@ -66,7 +66,7 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
             var resource = await member.ResourceForAsync(apiVersion, kind, ct);
             if (resource is null) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var loop = new WatchLoop(new DynamicWatchSource(member, resource, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}"),
+            var loop = new WatchLoop(new DynamicWatchSource(member, resource, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}", metadataOnly: true),
                 (type, obj) => { Changed(type, obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
             _watches[key] = (stop, Task.Run(() => loop.RunAsync(stop.Token), stop.Token));
         }

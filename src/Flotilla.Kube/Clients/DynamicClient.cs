@@ -17,6 +17,11 @@ namespace Flotilla.Kube.Clients;
 /// </summary>
 public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
 {
+    // Metadata-only answers (PartialObjectMetadata): the server skips encoding spec, data and status, and the
+    // reader skips parsing them — for callers that look only at names, labels, versions and managedFields.
+    private const string MetadataOnly = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+    private const string MetadataListOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ApiResource>> _discovery = new(StringComparer.Ordinal);
     private long _writes;
     private long _reads;
@@ -55,19 +60,20 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     /// <summary>Lists objects (all namespaces for namespaced kinds), optionally by label selector.</summary>
     public Task<JsonObject> ListAsync(ApiResource resource, string? labelSelector, CancellationToken ct) => ListAsync(resource, null, labelSelector, ct);
 
-    /// <summary>Lists objects of one namespace (null: all), optionally by label selector.</summary>
-    public async Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, CancellationToken ct)
+    /// <summary>Lists objects of one namespace (null: all), optionally by label selector; <paramref name="metadataOnly"/>: items carry only metadata.</summary>
+    public async Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, CancellationToken ct, bool metadataOnly = false)
     {
         var query = labelSelector is null ? "" : $"?labelSelector={Uri.EscapeDataString(labelSelector)}";
-        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(ns) + query, null, null, write: false, ct);
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(ns) + query, null, metadataOnly ? MetadataListOnly : null, write: false, ct);
         return await ReadObjectAsync(response, $"list {resource.Plural}", ct);
     }
 
     /// <summary>
     /// Server-side apply with field manager <c>flotilla</c>; <paramref name="dryRun"/> validates and defaults
     /// without persisting. Throws <see cref="KubeApiException"/> (422 invalid, 409 conflict, …) naming the object.
+    /// <paramref name="metadataOnly"/>: the answer carries only the object's metadata (when only success matters).
     /// </summary>
-    public async Task<JsonObject> ApplyAsync(ApiResource resource, JsonObject obj, bool dryRun, bool force, CancellationToken ct)
+    public async Task<JsonObject> ApplyAsync(ApiResource resource, JsonObject obj, bool dryRun, bool force, CancellationToken ct, bool metadataOnly = false)
     {
         var metadata = obj["metadata"]!.AsObject();
         var ns = resource.Namespaced ? metadata["namespace"]?.GetValue<string>() : null;
@@ -75,7 +81,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(force ? "&force=true" : "")}{(dryRun ? "&dryRun=All" : "")}";
         var content = new StringContent(obj.ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
-        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, null, write: !dryRun, ct);
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, metadataOnly ? MetadataOnly : null, write: !dryRun, ct);
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run" : "apply")}", ct);
     }
 
@@ -95,11 +101,11 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     /// a 410 Gone (as an ERROR event or a status) throws <see cref="KubeApiException"/> with <see cref="HttpStatusCode.Gone"/>.
     /// </summary>
     public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(ApiResource resource, string? labelSelector,
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct)
+        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct, bool metadataOnly = false)
     {
         var query = $"?watch=1&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}"
             + (labelSelector is null ? "" : $"&labelSelector={Uri.EscapeDataString(labelSelector)}");
-        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, null, write: false, ct, streaming: true);
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, metadataOnly ? MetadataOnly : null, write: false, ct, streaming: true);
         if (!response.IsSuccessStatusCode)
             throw new KubeApiException($"watch {resource.Plural}", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
@@ -147,7 +153,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         {
             using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path.TrimStart('/')));
             if (content is not null) request.Content = await CloneAsync(content, ct);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept ?? "application/json"));
+            request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept ?? "application/json"));
             if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
             Interlocked.Increment(ref write ? ref _writes : ref _reads);
             var response = await client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);

@@ -47,7 +47,8 @@ public sealed class ClusterSyncer(DynamicClient member, int parallelism = 8)
             {
                 try
                 {
-                    var result = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: true, ForceFor(p, request), token);
+                    // Only a drift correction looks at the answer; every other dry-run needs to know only that it passed.
+                    var result = await member.ApplyAsync(p.Object.Resource, p.Object.Body, dryRun: true, ForceFor(p, request), token, metadataOnly: !p.DriftOnly);
                     // Server normalisation (quantities, defaults) can make a desired field look different while
                     // the stored object would not change at all: that is no drift and costs no write.
                     if (p.Live is not null && p.DriftOnly && DriftComparer.Matches(Stripped(result), p.Live)) noOps.Add(p.Object.Ref);
