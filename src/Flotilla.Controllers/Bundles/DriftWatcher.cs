@@ -15,11 +15,16 @@ namespace Flotilla.Controllers.Bundles;
 /// <summary>
 /// Watches, on every available member, only the kinds Flotilla manages there (read from the inventories) and
 /// only objects carrying Flotilla's label. A change to one of them queues its bundle at once, which corrects
-/// drift (or reports it, per the bundle's mode) within a reconcile — and notices workloads becoming healthy.
+/// drift (or reports it, per the bundle's mode) within a reconcile. A status-only change (a controller reporting
+/// progress) queues it after a short delay that gathers the burst of them a rollout makes into one health refresh.
 /// </summary>
 public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients, WorkQueue<string> bundles, ILogger<DriftWatcher> logger)
 {
+    /// <summary>How long status-only changes are gathered before the bundle looks again.</summary>
+    public static readonly TimeSpan HealthRefreshDelay = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Loop)> _watches = new(StringComparer.Ordinal);
+    private readonly StatusOnlyChanges _statusOnly = new();
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -67,19 +72,22 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
             if (resource is null) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var loop = new WatchLoop(new DynamicWatchSource(member, resource, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}", metadataOnly: true),
-                (type, obj) => { Changed(type, obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
+                (type, obj) => { Changed(cluster.Metadata.Name, type, obj); return Task.CompletedTask; }, (d, t) => Task.Delay(d, t));
             _watches[key] = (stop, Task.Run(() => loop.RunAsync(stop.Token), stop.Token));
         }
     }
 
-    private void Changed(string type, System.Text.Json.Nodes.JsonObject obj)
+    private void Changed(string cluster, string type, System.Text.Json.Nodes.JsonObject obj)
     {
+        var statusOnly = _statusOnly.IsStatusOnly(cluster, type, obj);
         // Flotilla's own apply echoes back as an event: nothing to look at again (status changes by others still count).
         if (type == "MODIFIED" && DriftComparer.LastWriter(obj) == FlotillaApi.FieldManager) return;
         var owner = obj["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         var dot = owner?.IndexOf('.') ?? -1;
         if (owner is null || dot <= 0) return;
-        bundles.Add(ObjectKey.Of(owner[..dot], owner[(dot + 1)..]));
+        var bundle = ObjectKey.Of(owner[..dot], owner[(dot + 1)..]);
+        if (statusOnly) bundles.AddAfter(bundle, HealthRefreshDelay);
+        else bundles.Add(bundle);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "drift watches on {Cluster} not set up: {Reason}")]
