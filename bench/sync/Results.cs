@@ -14,9 +14,11 @@ public sealed class Results
     /// <summary>The hub process, whose CPU is shown on its own.</summary>
     public int? HubPid { get; set; }
 
-    public async Task TimeAsync(Tool tool, Scenario scenario, Func<Task> run)
+    /// <summary>Times <paramref name="run"/> once the machine is quiet; <paramref name="prepare"/> runs just before the clock starts.</summary>
+    public async Task TimeAsync(Tool tool, Scenario scenario, Func<Task> run, Func<Task>? prepare = null)
     {
         await Settle.QuietAsync();
+        if (prepare is not null) await prepare();
         var cpu = CpuUsage.Now(HubPid);
         var clock = Stopwatch.StartNew();
         await run();

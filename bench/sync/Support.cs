@@ -80,12 +80,12 @@ public sealed class HubApi(Kubernetes hub, int port)
         await Apply("gitrepositories", new JsonObject
         {
             ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
-            ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "10m" },
+            ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h" },
         });
         await Apply("bundles", new JsonObject
         {
             ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
-            ["spec"] = new JsonObject { ["sourceRef"] = new JsonObject { ["name"] = "bench" }, ["path"] = "objects", ["sync"] = new JsonObject { ["interval"] = "10m" } },
+            ["spec"] = new JsonObject { ["sourceRef"] = new JsonObject { ["name"] = "bench" }, ["path"] = "objects", ["sync"] = new JsonObject { ["interval"] = "1h" } },
         });
     }
 
@@ -107,6 +107,10 @@ public sealed class HubApi(Kubernetes hub, int port)
         }
         throw new TimeoutException("bundle never converged");
     }
+
+    /// <summary>Whether any cluster already reports <paramref name="revision"/> applied.</summary>
+    public async Task<bool> SyncedAtAsync(string revision) =>
+        (await BundleAsync()).Status?.Clusters?.Any(c => c.AppliedRevision == revision) == true;
 
     public async Task<DateTimeOffset?> LastSyncAsync() => (await BundleAsync()).Status?.Clusters?.Min(c => c.LastSyncTime);
 
