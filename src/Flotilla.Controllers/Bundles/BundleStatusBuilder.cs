@@ -48,12 +48,14 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         var notReady = clusters.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
         var failed = clusters.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
         var ready = notReady.Count == 0
-            ? ("True", "Synced", $"{clusters.Count} clusters synced and healthy at {Short(revision)}")
+            ? ("True", "Synced", $"{Clusters(clusters.Count)} synced and healthy at {Short(revision)}")
             : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
-                Cap($"{notReady.Count} of {clusters.Count} clusters not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")), MaxError));
+                Cap($"{notReady.Count} of {Clusters(clusters.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")), MaxError));
         var reconciling = notReady.Count == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
         return Build(revision, null, clusters, ready, reconciling, stalled: null);
     }
+
+    private static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
 
     private BundleStatus Build(string? revision, string? renderError, List<BundleClusterStatus> clusters,
         (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,

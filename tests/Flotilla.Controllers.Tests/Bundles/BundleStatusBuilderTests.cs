@@ -32,7 +32,9 @@ public sealed class BundleStatusBuilderTests
     {
         var healthy = new SyncResult(SyncPhase.Synced, Revision, 3, 0, 0, HealthStatus.Healthy, null, []);
         var ready = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy, ["b"] = healthy });
-        Assert.Contains(ready.Conditions!, c => c.Type == "Ready" && c.Status == "True");
+        Assert.Contains(ready.Conditions!, c => c.Type == "Ready" && c.Status == "True" && c.Message == "2 clusters synced and healthy at 0123456789ab");
+        var single = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy });
+        Assert.Contains(single.Conditions!, c => c.Type == "Ready" && c.Message == "1 cluster synced and healthy at 0123456789ab");
 
         var progressing = healthy with { Health = HealthStatus.Progressing, Error = "Deployment/shop/web: 1 of 2 updated" };
         var notReady = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy, ["b"] = progressing });
