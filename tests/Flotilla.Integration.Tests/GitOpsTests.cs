@@ -202,6 +202,44 @@ public sealed class GitOpsTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task An_actor_that_reverts_flotilla_again_and_again_is_reported_as_a_fight_and_left_alone()
+    {
+        const string ns = "gitops-fight";
+        var (hub, repo) = await SetUpAsync(ns);
+        var rev = repo.Commit(new Dictionary<string, string> { ["fight/ns.yaml"] = Namespace(ns), ["fight/a.yaml"] = ConfigMap(ns, "contested", "desired") });
+        await hub.SourceAsync("repo", repo.Url);
+        await hub.BundleAsync("fight", "repo", "fight");
+        await Eventually.WaitAsync(() => hub.SyncedAsync("fight", rev, Members), Converge, "synced");
+        await Task.Delay(4000); // let the drift watch for the newly managed kind start (it is set up within 3 s)
+
+        // A rogue operator puts its value back every time Flotilla corrects it.
+        using var member = fleet.Member("member-1");
+        var patch = new V1Patch("""{"data":{"value":"mine"}}""", V1Patch.PatchType.MergePatch);
+        var edits = 0;
+        bool FightReported(Corev1EventList events) => events.Items.Any(e =>
+            e.InvolvedObject.Name == "fight" && e.Reason == "DriftFight" && e.Message.Contains("rogue-operator") && e.Message.Contains("member-1"));
+        var clock = Stopwatch.StartNew();
+        while (!FightReported(await fleet.Hub.CoreV1.ListNamespacedEventAsync(ns)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no DriftFight Event after {edits} edits");
+            if (await ValueOnAsync("member-1", ns, "contested") == "desired")
+            {
+                await member.CoreV1.PatchNamespacedConfigMapAsync(patch, "contested", ns, fieldManager: "rogue-operator");
+                edits++;
+            }
+            await Task.Delay(50);
+        }
+
+        // Reported after five corrections (the sixth edit may have raced the report), then held: no hot loop.
+        Assert.InRange(edits, 5, 6);
+        if (await ValueOnAsync("member-1", ns, "contested") == "desired")
+            await member.CoreV1.PatchNamespacedConfigMapAsync(patch, "contested", ns, fieldManager: "rogue-operator");
+        await Task.Delay(3000);
+        Assert.Equal("mine", await ValueOnAsync("member-1", ns, "contested"));
+        Assert.Equal("desired", await ValueOnAsync("member-2", ns, "contested")); // the other clusters are untouched
+    }
+
+    [Fact]
     public async Task A_source_that_renders_empty_with_prune_on_deletes_nothing()
     {
         const string ns = "gitops-empty";

@@ -81,7 +81,7 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
     {
         var statusOnly = _statusOnly.IsStatusOnly(cluster, type, obj);
         // Flotilla's own apply echoes back as an event: nothing to look at again (status changes by others still count).
-        if (type == "MODIFIED" && DriftComparer.LastWriter(obj) == FlotillaApi.FieldManager) return;
+        if (type == "MODIFIED" && DriftComparer.WrittenLastOnlyBy(obj, FlotillaApi.FieldManager)) return;
         var owner = obj["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         var dot = owner?.IndexOf('.') ?? -1;
         if (owner is null || dot <= 0) return;
