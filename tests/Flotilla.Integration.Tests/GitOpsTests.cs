@@ -189,6 +189,11 @@ public sealed class GitOpsTests(FleetFixture fleet)
         Console.WriteLine($"drift corrected {took.TotalMilliseconds:0} ms after the edit");
         Assert.True(took < TimeSpan.FromSeconds(2), $"drift took {took.TotalSeconds:0.00}s to correct");
 
+        // Removing a field leaves no managedFields entry of the remover's: it must not pass for Flotilla's own write.
+        await member.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"value":null}}""", V1Patch.PatchType.MergePatch), "fixed", ns, fieldManager: "kubectl-edit");
+        var restored = await Eventually.WaitAsync(async () => await ValueOnAsync("member-1", ns, "fixed") == "desired", TimeSpan.FromSeconds(10), "removed field restored");
+        Assert.True(restored < TimeSpan.FromSeconds(2), $"a removed field took {restored.TotalSeconds:0.00}s to restore");
+
         await member.CoreV1.PatchNamespacedConfigMapAsync(patch, "warned", ns, fieldManager: "kubectl-edit");
         await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("warn")).Status?.Clusters?.FirstOrDefault(c => c.Name == "member-1")?.Drift?.Contains("kubectl-edit") == true,
             TimeSpan.FromSeconds(15), "drift reported with manager");

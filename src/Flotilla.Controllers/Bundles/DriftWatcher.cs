@@ -24,7 +24,7 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
     public static readonly TimeSpan HealthRefreshDelay = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Loop)> _watches = new(StringComparer.Ordinal);
-    private readonly StatusOnlyChanges _statusOnly = new();
+    private readonly WatchedChanges _changes = new();
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -79,14 +79,13 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
 
     private void Changed(string cluster, string type, System.Text.Json.Nodes.JsonObject obj)
     {
-        var statusOnly = _statusOnly.IsStatusOnly(cluster, type, obj);
-        // Flotilla's own apply echoes back as an event: nothing to look at again (status changes by others still count).
-        if (type == "MODIFIED" && DriftComparer.WrittenLastOnlyBy(obj, FlotillaApi.FieldManager)) return;
+        var change = _changes.Classify(cluster, type, obj);
+        if (change == WatchedChange.OwnWrite) return;
         var owner = obj["metadata"]?["labels"]?[OwnershipLabels.Bundle]?.GetValue<string>();
         var dot = owner?.IndexOf('.') ?? -1;
         if (owner is null || dot <= 0) return;
         var bundle = ObjectKey.Of(owner[..dot], owner[(dot + 1)..]);
-        if (statusOnly) bundles.AddAfter(bundle, HealthRefreshDelay);
+        if (change == WatchedChange.StatusOnly) bundles.AddAfter(bundle, HealthRefreshDelay);
         else bundles.Add(bundle);
     }
 

@@ -80,20 +80,6 @@ public static class DriftComparer
             .FirstOrDefault();
     }
 
-    /// <summary>
-    /// Whether <paramref name="manager"/> alone wrote the object last. managedFields times have one-second
-    /// resolution, so another manager's entry from the same second makes it unknown — and unknown is false:
-    /// an edit made right after our own write must still be looked at.
-    /// </summary>
-    public static bool WrittenLastOnlyBy(JsonObject live, string manager)
-    {
-        var entries = (live["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        if (entries.Count == 0) return false;
-        static string Time(JsonObject e) => e["time"]?.GetValue<string>() ?? "";
-        var latest = entries.Select(Time).Order(StringComparer.Ordinal).Last();
-        return entries.Where(e => Time(e) == latest).All(e => e["manager"]?.GetValue<string>() == manager);
-    }
-
     private static bool ScalarEquals(JsonValue a, JsonValue b)
     {
         var (ka, kb) = (a.GetValueKind(), b.GetValueKind());

@@ -19,8 +19,9 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
 {
     // Metadata-only answers (PartialObjectMetadata): the server skips encoding spec, data and status, and the
     // reader skips parsing them — for callers that look only at names, labels, versions and managedFields.
-    private const string MetadataOnly = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
-    private const string MetadataListOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+    // Plain JSON is the fallback (as client-go asks) for a server that cannot answer in that form.
+    private const string MetadataOnly = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json";
+    private const string MetadataListOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
 
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ApiResource>> _discovery = new(StringComparer.Ordinal);
     private long _writes;
@@ -153,7 +154,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         {
             using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path.TrimStart('/')));
             if (content is not null) request.Content = await CloneAsync(content, ct);
-            request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept ?? "application/json"));
+            foreach (var type in (accept ?? "application/json").Split(", ")) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(type));
             if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
             Interlocked.Increment(ref write ? ref _writes : ref _reads);
             var response = await client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);

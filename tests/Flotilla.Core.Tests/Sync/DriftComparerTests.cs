@@ -49,21 +49,4 @@ public sealed class DriftComparerTests
         Assert.Equal("kubectl-edit", DriftComparer.LastOtherManager(live, "flotilla"));
         Assert.Null(DriftComparer.LastOtherManager(Parse("""{"metadata":{}}"""), "flotilla"));
     }
-
-    [Fact]
-    public void Our_own_write_is_known_only_when_no_other_manager_wrote_in_the_same_second()
-    {
-        Assert.True(DriftComparer.WrittenLastOnlyBy(Parse("""
-            {"metadata":{"managedFields":[
-              {"manager":"kubectl-edit","operation":"Update","time":"2026-01-01T00:00:04Z"},
-              {"manager":"flotilla","operation":"Apply","time":"2026-01-01T00:00:05Z"}]}}
-            """), "flotilla"));
-        // Flotilla corrected a field and someone changed it back within the same second: not our echo.
-        Assert.False(DriftComparer.WrittenLastOnlyBy(Parse("""
-            {"metadata":{"managedFields":[
-              {"manager":"flotilla","operation":"Apply","time":"2026-01-01T00:00:05Z"},
-              {"manager":"rogue-operator","operation":"Update","time":"2026-01-01T00:00:05Z"}]}}
-            """), "flotilla"));
-        Assert.False(DriftComparer.WrittenLastOnlyBy(Parse("""{"metadata":{}}"""), "flotilla"));
-    }
 }
