@@ -36,8 +36,15 @@ public sealed class CpuUsage
             }
             catch (IOException) { } // the process ended while being read
         }
-        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        return new CpuUsage(processes, cpu.Sum() - cpu[3] - cpu[4]);
+        var (idle, total) = MachineTicks();
+        return new CpuUsage(processes, total - idle);
+    }
+
+    /// <summary>Idle and total CPU ticks of the machine so far (first line of /proc/stat: "cpu user nice system idle iowait …").</summary>
+    public static (long Idle, long Total) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (fields[3] + fields[4], fields.Sum());
     }
 
     /// <summary>"machine 5.1 s: apiservers 3.2, etcd 0.4, …" for the time since <paramref name="before"/>.</summary>

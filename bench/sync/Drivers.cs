@@ -39,21 +39,14 @@ public static class Settle
     {
         var clock = Stopwatch.StartNew();
         var quiet = 0;
-        var before = Sample();
+        var before = CpuUsage.MachineTicks();
         while (quiet < 2 && clock.Elapsed.TotalSeconds < maxSeconds)
         {
             await Task.Delay(500);
-            var now = Sample();
+            var now = CpuUsage.MachineTicks();
             var busy = 1 - (double)(now.Idle - before.Idle) / Math.Max(1, now.Total - before.Total);
             quiet = busy < busyBelow ? quiet + 1 : 0;
             before = now;
         }
-    }
-
-    private static (long Idle, long Total) Sample()
-    {
-        // First line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ..."
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        return (fields[3] + fields[4], fields.Sum());
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Flotilla.Git.Sources;
 
 namespace Flotilla.Git.Tests.Sources;
@@ -62,7 +60,7 @@ public sealed class GitFetcherPolicyTests : IDisposable
     [Fact]
     public async Task A_refused_connection_is_Unreachable_and_the_message_has_no_token_or_url_userinfo()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Unused();
         var spec = new GitSourceSpec($"https://deploy:{Token}@127.0.0.1:{port}/fleet.git") { Credentials = GitCredentials.HttpsToken(Token) };
 
         var failure = await _workspace.FailAsync(spec);
@@ -111,14 +109,5 @@ public sealed class GitFetcherPolicyTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _workspace.Fetcher.FetchAsync(new GitSourceSpec(server.Url), cancel.Token));
         await server.FirstClientClosed.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

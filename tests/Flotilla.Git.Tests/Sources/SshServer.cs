@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Flotilla.Git.Tests.Sources;
@@ -56,7 +54,7 @@ internal sealed class SshServer : IAsyncDisposable
             var hostPublicKey = string.Join(' ', (await File.ReadAllTextAsync(hostKey + ".pub")).Split(' ').Take(2));
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, "authorized_keys"), authorizedPublicKey + "\n");
 
-            var port = FreePort();
+            var port = LoopbackPorts.Unused();
             var config = Path.Combine(directory.FullName, "sshd_config");
             await File.WriteAllTextAsync(config, $"""
                 Port {port}
@@ -101,15 +99,6 @@ internal sealed class SshServer : IAsyncDisposable
             lock (_log) _log.AppendLine(line);
             if (line.StartsWith("Server listening on 127.0.0.1 port", StringComparison.Ordinal)) _listening.TrySetResult();
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()
