@@ -104,7 +104,7 @@ public static partial class HubHost
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
-        var drift = new DriftWatcher(hub, clients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
+        var drift = new DriftWatcher(hub, syncClients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
         var placement = new PlacementTrigger(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false), null),
             async token => (await HubLists.BundlesAsync(hub, token)).Select(b => ObjectKey.Of(b.Metadata.NamespaceProperty, b.Metadata.Name)),

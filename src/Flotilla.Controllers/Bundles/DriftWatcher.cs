@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Flotilla.Controllers.Runtime;
-using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
@@ -18,7 +17,7 @@ namespace Flotilla.Controllers.Bundles;
 /// drift (or reports it, per the bundle's mode) within a reconcile. A status-only change (a controller reporting
 /// progress) queues it after a short delay that gathers the burst of them a rollout makes into one health refresh.
 /// </summary>
-public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients, WorkQueue<string> bundles, ILogger<DriftWatcher> logger)
+public sealed partial class DriftWatcher(IKubernetes hub, MemberSyncClients members, WorkQueue<string> bundles, ILogger<DriftWatcher> logger)
 {
     /// <summary>How long status-only changes are gathered before the bundle looks again.</summary>
     public static readonly TimeSpan HealthRefreshDelay = TimeSpan.FromSeconds(2);
@@ -62,7 +61,8 @@ public sealed partial class DriftWatcher(IKubernetes hub, MemberClients clients,
 
     private async Task EnsureWatchesAsync(ClusterResource cluster, CancellationToken ct)
     {
-        var member = new DynamicClient(await clients.GetAsync(cluster, ct));
+        // The sync's client for this member: its discovery cache is shared, not rebuilt on every tick.
+        var member = await members.GetAsync(cluster, ct);
         var kinds = await InventoryStore.ManagedKindsAsync(member, ct);
         foreach (var (apiVersion, kind) in kinds)
         {

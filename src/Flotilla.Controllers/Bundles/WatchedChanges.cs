@@ -42,12 +42,13 @@ public sealed class WatchedChanges
             return WatchedChange.PossibleDrift;
         }
         var generation = metadata?["generation"]?.GetValue<long>() ?? 0;
-        var current = (generation, $"{metadata?["labels"]?.ToJsonString()}|{metadata?["annotations"]?.ToJsonString()}", OwnTime(metadata));
+        (long Generation, string Metadata, string OwnTime) current =
+            (generation, $"{metadata?["labels"]?.ToJsonString()}|{metadata?["annotations"]?.ToJsonString()}", OwnTime(metadata));
         var known = _seen.TryGetValue(key, out var previous);
         _seen[key] = current;
         if (type != "MODIFIED" || !known) return WatchedChange.PossibleDrift;
-        if (string.CompareOrdinal(current.Item3, previous.OwnTime) > 0) return WatchedChange.OwnWrite;
-        return generation > 0 && generation == previous.Generation && current.Item2 == previous.Metadata
+        if (string.CompareOrdinal(current.OwnTime, previous.OwnTime) > 0) return WatchedChange.OwnWrite;
+        return generation > 0 && current == previous
             ? WatchedChange.StatusOnly
             : WatchedChange.PossibleDrift;
     }
