@@ -12,7 +12,7 @@ var members = Arg("--members", 3);
 var objects = Arg("--objects", 300);
 var runs = Arg("--runs", 3);
 // The raw driver gets Flotilla's per-cluster concurrency, so the baseline is the API servers' limit, not a weaker client.
-var rawParallelism = new Flotilla.Controllers.Bundles.BundleOptions().ObjectParallelism;
+var rawParallelism = new Flotilla.Controllers.ClusterSync.ClusterSyncOptions().ObjectParallelism;
 Console.WriteLine($"bench/sync: {members} members x {objects} objects, median of {runs} runs, the machine let settle before each");
 var dir = Path.Combine(Path.GetTempPath(), $"flotilla-bench-{Environment.ProcessId}");
 var bin = await KubeBinaries.EnsureAsync(CancellationToken.None);

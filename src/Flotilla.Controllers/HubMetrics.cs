@@ -26,6 +26,9 @@ public sealed class HubMetrics
     /// <summary>Reads the number of write requests sent to members (set by the host).</summary>
     public Func<long> MemberWrites { get; set; } = () => 0;
 
+    /// <summary>Reads how many kinds the watch cache covers per member (set by the host).</summary>
+    public Func<IReadOnlyDictionary<string, int>> WatchedKinds { get; set; } = () => new Dictionary<string, int>();
+
     public string Render()
     {
         var text = new StringBuilder();
@@ -35,6 +38,9 @@ public sealed class HubMetrics
         text.Append($"flotilla_status_writes_total {StatusWrites}\n");
         text.Append("# HELP flotilla_member_writes_total Write requests (apply, delete) sent to member clusters.\n# TYPE flotilla_member_writes_total counter\n");
         text.Append($"flotilla_member_writes_total {MemberWrites()}\n");
+        text.Append("# HELP flotilla_watched_kinds Kinds the hub's watch cache covers on a member (its drift and health watches).\n# TYPE flotilla_watched_kinds gauge\n");
+        foreach (var (cluster, kinds) in WatchedKinds().OrderBy(k => k.Key, StringComparer.Ordinal))
+            text.Append($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} {kinds}\n");
         text.Append("# HELP flotilla_cluster_probes_total Member health probes by outcome.\n# TYPE flotilla_cluster_probes_total counter\n");
         foreach (var (outcome, count) in _probes.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
             text.Append($"flotilla_cluster_probes_total{{outcome=\"{outcome}\"}} {count}\n");

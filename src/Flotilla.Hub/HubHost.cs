@@ -1,6 +1,7 @@
 using Flotilla.Controllers;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterHealth;
+using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Git.Render;
@@ -77,24 +78,45 @@ public static partial class HubHost
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
-        var artifacts = new SourceArtifacts();
-        artifacts.RevisionChanged += source =>
+        using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });
+        using var statusQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        var hubApi = new DynamicClient(hub);
+        var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
+        var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null));
+        var targets = new BundleTargets();
+        var results = new SyncResults();
+        using var members = new MemberSyncs(clients, (pair, delay) =>
         {
-            // A new revision: every bundle of that namespace looks again (cheap; unrelated ones find nothing to do).
-            var ns = ObjectKey.Split(source).Namespace;
-            _ = EnqueueBundlesAsync(hub, bundleQueue, ns, ct);
+            if (delay == TimeSpan.Zero) pairQueue.Add(pair);
+            else pairQueue.AddAfter(pair, delay);
+        }, options.Sync.ObjectParallelism);
+        metrics.MemberWrites = () => members.Writes;
+        metrics.WatchedKinds = () => members.WatchedKinds;
+        void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, BundleStatusReconciler.Coalesce);
+        // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
+        directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
+        directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
+        directory.Removed += cluster =>
+        {
+            members.Forget(cluster);
+            clients.Forget(cluster);
+            Restart(pairQueue, targets.KeysFor(cluster));
         };
+
+        var artifacts = new SourceArtifacts();
+        artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
-        var syncClients = new MemberSyncClients(clients);
-        metrics.MemberWrites = () => syncClients.Writes;
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
+        var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, clock);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
-            Controller("bundle", bundleQueue, new BundleReconciler(hub, artifacts, new RenderCache(renderer), syncClients, options.Bundles, clock, metrics), 4, TimeSpan.FromMinutes(5), loggers),
+            Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
+            Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
+            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
         };
-        var hubApi = new DynamicClient(hub);
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
             o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue);
@@ -104,12 +126,7 @@ public static partial class HubHost
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
-        var drift = new DriftWatcher(hub, syncClients, bundleQueue, loggers.CreateLogger<DriftWatcher>());
-        var placement = new PlacementTrigger(
-            new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false), null),
-            async token => (await HubLists.BundlesAsync(hub, token)).Select(b => ObjectKey.Of(b.Metadata.NamespaceProperty, b.Metadata.Name)),
-            bundleQueue);
-        var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(drift.RunAsync(ct)).Append(placement.RunAsync(ct));
+        var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try
@@ -119,15 +136,26 @@ public static partial class HubHost
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
+    /// <summary>Pairs start over at once, their backoff forgotten (their cluster is back).</summary>
+    private static void Restart(WorkQueue<string> pairs, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            pairs.Forget(key);
+            pairs.Add(key);
+        }
+    }
+
     private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout, ILoggerFactory loggers) =>
         new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System, loggers.CreateLogger<Controller<string>>());
 
-    private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string ns, CancellationToken ct)
+    /// <summary>Queues every bundle (of <paramref name="ns"/>, when given).</summary>
+    private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string? ns, CancellationToken ct)
     {
         try
         {
             foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
-                if (bundle.Metadata.NamespaceProperty == ns) queue.Add(ObjectKey.Of(ns, bundle.Metadata.Name));
+                if (ns is null || bundle.Metadata.NamespaceProperty == ns) queue.Add(ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name));
         }
         catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException)
         {

@@ -1,4 +1,4 @@
-using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.ClusterHealth;
 
 namespace Flotilla.Hub;
@@ -31,8 +31,8 @@ public sealed class HubOptions
     /// <summary>Cluster health controller settings.</summary>
     public ClusterHealthOptions Health { get; set; } = new();
 
-    /// <summary>Bundle controller settings.</summary>
-    public BundleOptions Bundles { get; set; } = new();
+    /// <summary>Per-(bundle, cluster) sync settings.</summary>
+    public ClusterSyncOptions Sync { get; set; } = new();
 
     public void Validate()
     {

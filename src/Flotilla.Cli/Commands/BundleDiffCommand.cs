@@ -6,6 +6,7 @@ using Flotilla.Core.Sync;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
+using Flotilla.Kube.Cache;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
 using Flotilla.Kube.Sync;
@@ -14,9 +15,10 @@ using k8s;
 namespace Flotilla.Cli.Commands;
 
 /// <summary>
-/// <c>flotilla diff bundle NAME --cluster C</c>: fetches and renders the bundle's source like the hub does, then
-/// dry-runs every object on that cluster and prints what would change (Secret values redacted). Exit code 1 when
-/// something would change, as <c>kubectl diff</c>.
+/// <c>flotilla diff bundle NAME --cluster C</c>: fetches and renders the bundle's source like the hub does, then runs
+/// the sync executor on that cluster as a preview — the same planner and dry-runs as a sync, no writes — and prints
+/// what it would do (Secret values redacted, no hash of them). Exit code 1 when something would change, as
+/// <c>kubectl diff</c>; 2 when an object would be refused.
 /// </summary>
 public static class BundleDiffCommand
 {
@@ -44,26 +46,38 @@ public static class BundleDiffCommand
             var target = await new ClusterRegistry(hub).GetAsync(r.GetValue(cluster)!, ct)
                 ?? throw new KeyNotFoundException($"cluster \"{r.GetValue(cluster)}\" is not registered");
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
-            var member = await new MemberSyncClients(clients).GetAsync(target, ct);
+            var dynamic = new DynamicClient(await clients.GetAsync(target, ct));
+            using var cache = new MemberObjectCache(dynamic);
             var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, rendered.Manifests, BundlePolicy.Of(bundle));
-            var diffs = await new ClusterSyncer(member).DiffAsync(request, ct);
+            var outcome = await new ClusterSyncExecutor(new MemberClusterClient(dynamic, cache)).RunAsync(request, apply: false, ct);
+            var diffs = ObjectDiff.From(outcome);
             Console.WriteLine($"# bundle {ns}/{bundle.Metadata.Name} at {fetched.CommitSha[..12]} on cluster {target.Metadata.Name}");
-            foreach (var d in diffs.Where(d => d.Action != DiffAction.Unchanged))
+            foreach (var d in diffs.Where(d => d.Action != ChangeAction.Unchanged || d.Error is not null))
             {
-                Console.WriteLine(d.Action switch
+                Console.WriteLine(d.Error is { } error ? $"! {d.Object}: {error}" : d.Action switch
                 {
-                    DiffAction.Create => $"+ {d.Object} (create)",
-                    DiffAction.Update => $"~ {d.Object}",
-                    DiffAction.Prune => $"- {d.Object} (prune)",
-                    DiffAction.Invalid => $"! {d.Object}: {d.Error}",
-                    DiffAction.Unchanged => $"= {d.Object}",
+                    ChangeAction.Create => $"+ {d.Object} (create)",
+                    ChangeAction.Update => $"~ {d.Object}",
+                    ChangeAction.DriftCorrect => $"~ {d.Object} (drift: {d.Detail}, corrected)",
+                    ChangeAction.DriftReport => $"? {d.Object} (drift: {d.Detail}, reported only)",
+                    ChangeAction.Conflict => $"! {d.Object} (conflict: {d.Detail})",
+                    ChangeAction.OwnedByOtherBundle => $"! {d.Object}: {d.Detail}",
+                    ChangeAction.Prune => $"- {d.Object} (prune)",
+                    ChangeAction.PruneSkipped => $"= {d.Object} (not pruned: {d.Detail})",
+                    ChangeAction.Unchanged => $"= {d.Object}",
                 });
-                if (d.Action == DiffAction.Update) Console.Write(LineDiff.Unified(Serialization.ToYamlText(d.Before), Serialization.ToYamlText(d.After)));
+                if (d.Error is null && d.Action is ChangeAction.Update or ChangeAction.DriftCorrect)
+                    Console.Write(LineDiff.Unified(Serialization.ToYamlText(d.Before), Serialization.ToYamlText(d.After)));
             }
-            var counts = diffs.GroupBy(d => d.Action).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+            var counts = diffs.GroupBy(d => d.Action).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Words(g.Key)}");
             Console.WriteLine($"# {string.Join(", ", counts)}");
-            return diffs.Any(d => d.Action is DiffAction.Invalid) ? 2 : diffs.Any(d => d.Action != DiffAction.Unchanged) ? 1 : 0;
+            return diffs.Any(d => d.Error is not null || d.Action is ChangeAction.Conflict or ChangeAction.OwnedByOtherBundle) ? 2
+                : diffs.Any(d => d.Action is not (ChangeAction.Unchanged or ChangeAction.PruneSkipped)) ? 1 : 0;
         });
         return diff;
     }
+
+    /// <summary><c>DriftCorrect</c> → <c>drift-correct</c>, as kubectl prints kinds of change.</summary>
+    private static string Words(ChangeAction action) =>
+        string.Concat(action.ToString().Select((ch, i) => char.IsUpper(ch) && i > 0 ? $"-{char.ToLowerInvariant(ch)}" : char.ToLowerInvariant(ch).ToString()));
 }

@@ -1,5 +1,5 @@
 using Flotilla.Kube.Api;
-using Flotilla.Kube.Sync;
+using Flotilla.Core.Sync;
 
 namespace Flotilla.Controllers.Bundles;
 
@@ -11,5 +11,6 @@ public static class BundlePolicy
         Drift: Enum.TryParse<DriftMode>(bundle.Spec.Sync?.Drift, out var drift) ? drift : DriftMode.Correct,
         Force: bundle.Spec.Sync?.Force ?? false,
         AllowEmpty: bundle.Spec.Sync?.AllowEmpty ?? false,
-        TargetNamespace: bundle.Spec.TargetNamespace);
+        TargetNamespace: bundle.Spec.TargetNamespace,
+        CreateNamespace: bundle.Spec.Sync?.CreateNamespace ?? false);
 }

@@ -1,127 +1,125 @@
-using System.Collections.Concurrent;
+using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
-using Flotilla.Core.Health;
-using Flotilla.Core.Sync;
+using Flotilla.Core.Manifests;
 using Flotilla.Kube.Api;
-using Flotilla.Kube.Clients;
-using Flotilla.Kube.Registry;
-using Flotilla.Kube.Sync;
 using k8s;
-using k8s.Autorest;
-using k8s.Models;
 
 namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
-/// Reconciles a Bundle (key <c>namespace/name</c>): render the source's revision, place it on the clusters its
-/// selector matches, sync every placed and available cluster in parallel (each with its own deadline), and
-/// write one status patch. A render error or a failed source changes nothing on any cluster.
+/// Reconciles a Bundle (key <c>namespace/name</c>) without touching any member: validates the spec, renders the
+/// source's revision (cached), places it, and publishes the <see cref="BundleTarget"/> the per-cluster workers
+/// sync to. Only the (bundle, cluster) pairs the change affects are queued: a new revision or spec queues the
+/// bundle's clusters, a relabel queues only the clusters that joined or left. Keeps the finalizer until every
+/// member is cleaned (or removed from the registry). A render error or a failed source changes nothing anywhere.
 /// </summary>
-public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, MemberSyncClients members,
-    BundleOptions options, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
+public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
+    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options) : IReconciler<string>
 {
-    private readonly ClusterRegistry _registry = new(hub);
-    private readonly FightDetector _fights = new();
-    private readonly BundleEvents _events = new(hub, clock);
+    public const string Finalizer = "flotilla.io/cleanup";
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (ns, name) = ObjectKey.Split(key);
         var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
-        if (bundle is null) return ReconcileResult.Success;
-        if (bundle.Spec.Suspend == true) return ReconcileResult.Success;
-        var status = new BundleStatusBuilder(bundle, clock.GetUtcNow());
-        var interval = Durations.Parse(bundle.Spec.Sync?.Interval) ?? options.DefaultInterval;
+        if (bundle is null)
+        {
+            targets.Remove(key);
+            results.Forget(key);
+            return ReconcileResult.Success;
+        }
+        await directory.Ready.WaitAsync(ct);
+        var previous = targets.Get(key);
+        var known = Known(bundle, previous);
 
+        if (bundle.Metadata.DeletionTimestamp is not null)
+        {
+            if (bundle.Metadata.Finalizers?.Contains(Finalizer) != true) return ReconcileResult.Success;
+            var pending = known.Where(c => !results.IsRemoved(key, c) && directory.Get(c) is not null).ToList();
+            if (pending.Count == 0)
+            {
+                await FinalizersPatch.RemoveAsync(hub, bundle, Finalizer, ct);
+                targets.Remove(key);
+                results.Forget(key);
+                return ReconcileResult.Success;
+            }
+            Publish(previous, Base(bundle, previous) with { Clusters = pending.ToDictionary(c => c, _ => ClusterIntent.Remove, StringComparer.Ordinal) });
+            return ReconcileResult.Success;
+        }
+        if (bundle.Metadata.Finalizers?.Contains(Finalizer) != true) await FinalizersPatch.AddAsync(hub, bundle, Finalizer, ct);
+        if (bundle.Spec.Suspend == true) return ReconcileResult.Success;
+
+        if (BundleSpecProblem.Of(bundle) is { } invalid)
+        {
+            Publish(previous, Base(bundle, previous) with { Problem = invalid });
+            return ReconcileResult.Stalled(invalid.Message);
+        }
+        var target = Base(bundle, previous);
         var artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
         if (artifact is null)
         {
-            await WriteAsync(bundle, status.Waiting($"waiting for GitRepository {bundle.Spec.SourceRef.Name} to be fetched"), ct);
-            return ReconcileResult.RequeueAfter(options.ProgressInterval);
+            Publish(previous, target with { Problem = new("SourceNotReady", $"waiting for GitRepository {bundle.Spec.SourceRef.Name} to be fetched", Stalled: false) });
+            return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
         }
         var rendered = await renders.RenderAsync(artifact, bundle.Spec.Path, ct);
         if (rendered.Manifests is null)
         {
-            await WriteAsync(bundle, status.RenderFailed(artifact.Revision, rendered.Errors.Select(e => e.ToString()).ToList()), ct);
+            var errors = rendered.Errors.Select(e => e.ToString()).ToList();
+            var message = string.Join("; ", errors.Take(5)) + (errors.Count > 5 ? $" (and {errors.Count - 5} more)" : "");
+            // Clusters keep what they have: the previous target (revision and intents) stays, only the problem is shown.
+            Publish(previous, target with { Problem = new("RenderFailed", $"revision {artifact.Revision[..Math.Min(12, artifact.Revision.Length)]} does not render; clusters keep what they have: {message}", Stalled: true) });
             return ReconcileResult.Stalled($"render of {artifact.Revision} failed");
         }
 
         var selector = PlacementSelector.From(bundle.Spec.Placement?.ClusterSelector);
-        var placed = (await _registry.ListAsync(ct)).Where(c => selector.Matches(c.Metadata.LabelMap())).ToList();
-        var request = new SyncRequest(ns, name, artifact.Revision, rendered.Manifests, BundlePolicy.Of(bundle));
-        var results = new ConcurrentDictionary<string, SyncResult>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = options.ClusterParallelism, CancellationToken = ct },
-            async (cluster, token) =>
-            {
-                var clusterName = cluster.Metadata.Name;
-                var held = request with { Held = o => _fights.IsHeld($"{key}|{clusterName}|{o}", clock.GetUtcNow(), out _) };
-                results[clusterName] = await SyncClusterAsync(cluster, held, status.Previous(clusterName), token);
-            });
-        await ReportDriftAsync(bundle, key, results, ct);
-        var built = status.Synced(artifact.Revision, results);
-        await WriteAsync(bundle, built, ct);
-        var settled = results.Values.All(r => r.Phase == SyncPhase.Synced && r.Health == HealthStatus.Healthy);
-        return ReconcileResult.RequeueAfter(settled ? interval : options.ProgressInterval);
+        var placed = directory.All.Where(c => selector.Matches(c.Metadata.LabelMap())).Select(c => c.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var clusters = placed.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
+        foreach (var left in known.Where(c => !placed.Contains(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
+        Publish(previous, target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null });
+        return ReconcileResult.Success;
     }
 
-    private async Task<SyncResult> SyncClusterAsync(ClusterResource cluster, SyncRequest request, BundleClusterStatus? previous, CancellationToken ct)
+    /// <summary>Stores the target, queues the pairs it changes (their backoff starts over) and asks for a status write.</summary>
+    private void Publish(BundleTarget? previous, BundleTarget target)
     {
-        var available = cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available");
-        if (available is not null && available.Status != "True")
-            return SyncResult.Failure(SyncPhase.Unreachable, previous?.AppliedRevision, $"cluster is {available.Reason}: kept as applied, retried when it returns");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(options.ClusterSyncTimeout);
-        try
+        targets.Set(target);
+        foreach (var cluster in target.Clusters.Keys)
         {
-            var member = await members.GetAsync(cluster, deadline.Token);
-            return await new ClusterSyncer(member, options.ObjectParallelism).SyncAsync(request, deadline.Token);
+            if (!target.ChangedFor(previous, cluster) || target.Problem is not null) continue;
+            var pair = ClusterSyncKey.Of(target.BundleKey, cluster);
+            pairs.Forget(pair);
+            pairs.Add(pair);
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            // Mid-sync loss: nothing was pruned (prune runs only after every stage read and applied); retried with backoff.
-            return SyncResult.Failure(SyncPhase.Unreachable, previous?.AppliedRevision, "cluster stopped answering during the sync; kept as applied");
-        }
-        catch (KubeApiException e)
-        {
-            return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, e.Message);
-        }
-        catch (InvalidCredentialsException e)
-        {
-            return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, e.Message);
-        }
-        catch (TimeoutException e)
-        {
-            return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, e.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A defect must fail this cluster's sync visibly, not the whole bundle's status.
-            return SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"internal error ({e.GetType().Name}): {e.Message}");
-        }
+        statusChanged(target.BundleKey);
     }
 
-    /// <summary>Warn-mode drift and fights become Events naming the manager; corrections feed the fight detector.</summary>
-    private async Task ReportDriftAsync(BundleResource bundle, string key, IReadOnlyDictionary<string, SyncResult> results, CancellationToken ct)
+    /// <summary>The target with this generation's policy, keeping the previous revision, objects and intents.</summary>
+    private BundleTarget Base(BundleResource bundle, BundleTarget? previous) => new(
+        ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name),
+        bundle.Metadata.Generation ?? 0,
+        previous?.Revision,
+        previous?.Manifests ?? ManifestSet.Empty,
+        BundlePolicy.Of(bundle),
+        previous?.Clusters ?? new Dictionary<string, ClusterIntent>(StringComparer.Ordinal),
+        OrphanOnRemove: bundle.Spec.DeletionPolicy == "Orphan",
+        Interval: SafeDuration(bundle.Spec.Sync?.Interval) ?? options.DefaultInterval,
+        Timeout: SafeDuration(bundle.Spec.Sync?.Timeout) ?? options.DefaultTimeout) { Uid = bundle.Metadata.Uid };
+
+    private static TimeSpan? SafeDuration(string? text)
     {
-        var now = clock.GetUtcNow();
-        foreach (var (cluster, result) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            foreach (var drift in result.Drift)
-            {
-                var what = $"{cluster}: {drift.Object} {drift.Field} changed by {drift.Manager ?? "an unknown manager"}";
-                if (drift.Corrected && _fights.RecordCorrection($"{key}|{cluster}|{drift.Object}", drift.Manager, now))
-                    await _events.WarnAsync(bundle, "DriftFight", $"{what} again and again; no longer corrected for 5 minutes", ct);
-                else if (!drift.Corrected && !drift.Fight)
-                    await _events.WarnAsync(bundle, "DriftDetected", what, ct);
-            }
-        }
+        try { return Durations.Parse(text); }
+        catch (ArgumentException) { return null; } // reported as InvalidSpec by BundleSpecProblem
     }
 
-    private async Task WriteAsync(BundleResource bundle, BundleStatus status, CancellationToken ct)
+    /// <summary>Clusters that may hold the bundle's objects: in its status, its last results or its last target.</summary>
+    private HashSet<string> Known(BundleResource bundle, BundleTarget? previous)
     {
-        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
-            FlotillaApi.Group, FlotillaApi.Version, bundle.Metadata.NamespaceProperty, BundleResource.Plural, bundle.Metadata.Name, cancellationToken: ct);
-        metrics.StatusWritten();
+        var key = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in bundle.Status?.Clusters ?? []) known.Add(c.Name);
+        foreach (var c in results.Of(key).Keys) known.Add(c);
+        foreach (var c in previous?.Clusters.Keys ?? []) known.Add(c);
+        return known;
     }
 }

@@ -1,86 +1,112 @@
+using Flotilla.Controllers.ClusterSync;
 using Flotilla.Core.Health;
+using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Sync;
 
 namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
-/// Builds a Bundle's status in one piece (one patch per reconcile): per-cluster compact entries, a summary,
-/// and the conditions Ready / Reconciling / Stalled. Strings are capped so status stays small at 1,000 clusters.
+/// Builds a Bundle's status in one piece (one patch per write) from its target and the latest per-cluster results:
+/// compact per-cluster entries, a summary, and the conditions Ready / Reconciling / Stalled. Text (errors, drift,
+/// warnings) is kept for <see cref="MaxDetailedClusters"/> clusters and capped, object counts for
+/// <see cref="MaxCountedClusters"/>, and times have second precision, so
+/// the status of 1,000 clusters with 63-character names stays under 256 KiB.
 /// </summary>
 public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset now)
 {
     private const int MaxError = 512;
     private const int MaxDrift = 256;
 
-    /// <summary>Clusters whose error and drift text is kept; beyond that only phase and health (status stays under 256 KiB at 1,000 clusters).</summary>
+    /// <summary>Clusters whose error, drift and warning text is kept; beyond that only phase, revision and health.</summary>
     public const int MaxDetailedClusters = 20;
+
+    /// <summary>Clusters whose object counts (objects, written, pruned) are kept.</summary>
+    public const int MaxCountedClusters = 100;
 
     public BundleClusterStatus? Previous(string cluster) => bundle.Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
 
-    public BundleStatus Waiting(string message) => Build(bundle.Status?.DesiredRevision, null, bundle.Status?.Clusters ?? [],
-        ready: ("False", "SourceNotReady", message), reconciling: ("True", "SourceNotReady", message), stalled: null);
-
-    public BundleStatus RenderFailed(string revision, IReadOnlyList<string> errors)
+    /// <summary>The status for <paramref name="target"/> given the latest results (a cluster without one keeps its previous entry).</summary>
+    public BundleStatus Build(BundleTarget target, IReadOnlyDictionary<string, (SyncResult Result, DateTimeOffset At)> results)
     {
-        var message = Cap(string.Join("; ", errors.Take(5)) + (errors.Count > 5 ? $" (and {errors.Count - 5} more)" : ""), 2048);
-        return Build(revision, message, bundle.Status?.Clusters ?? [],
-            ready: ("False", "RenderFailed", $"revision {Short(revision)} does not render; clusters keep what they have"),
-            reconciling: ("False", "RenderFailed", message), stalled: ("True", "RenderFailed", message));
-    }
-
-    public BundleStatus Synced(string revision, IReadOnlyDictionary<string, SyncResult> results)
-    {
-        var detailed = 0;
-        var clusters = results.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new BundleClusterStatus
+        var (detailed, counted) = (0, 0);
+        var clusters = target.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c =>
         {
-            Name = r.Key,
-            Phase = r.Value.Phase.ToString(),
-            AppliedRevision = r.Value.AppliedRevision,
-            Health = r.Value.Phase == SyncPhase.Synced || r.Value.Phase == SyncPhase.OutOfSync ? r.Value.Health.ToString() : HealthStatus.Unknown.ToString(),
-            Objects = r.Value.Objects,
-            Written = r.Value.Written == 0 ? null : r.Value.Written,
-            Pruned = r.Value.Pruned == 0 ? null : r.Value.Pruned,
-            Error = r.Value.Error is { } e && detailed++ < MaxDetailedClusters ? Cap(e, MaxError) : null,
-            Drift = r.Value.Drift.Count > 0 && detailed++ < MaxDetailedClusters ? DriftText(r.Value.Drift) : null,
-            LastSyncTime = now,
+            var entry = results.TryGetValue(c.Key, out var r) ? Entry(c.Key, r.Result, r.At, ref detailed, ref counted) : Previous(c.Key) ?? Pending(c.Key);
+            if (c.Value == ClusterIntent.Remove && entry.Phase != nameof(SyncPhase.Removing))
+                entry = new BundleClusterStatus { Name = c.Key, Phase = nameof(SyncPhase.Removing), AppliedRevision = entry.AppliedRevision, Health = nameof(HealthStatus.Unknown) };
+            return entry;
         }).ToList();
-        var notReady = clusters.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
-        var failed = clusters.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
+        var revision = target.Revision;
+        if (target.Problem is { } problem)
+        {
+            var stalled = problem.Stalled ? ("True", problem.Reason, Cap(problem.Message, 2048)) : ("False", "None", "");
+            return Assemble(revision ?? bundle.Status?.DesiredRevision, problem.Reason == "RenderFailed" ? Cap(problem.Message, 2048) : null, clusters,
+                ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled);
+        }
+        var placed = clusters.Where(c => c.Phase != nameof(SyncPhase.Removing)).ToList();
+        var removing = clusters.Count - placed.Count;
+        var notReady = placed.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
+        var failed = placed.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
+        var removal = removing > 0 ? $"; removing from {Clusters(removing)}" : "";
         var ready = notReady.Count == 0
-            ? ("True", "Synced", $"{Clusters(clusters.Count)} synced and healthy at {Short(revision)}")
+            ? ("True", "Synced", $"{Clusters(placed.Count)} synced and healthy at {Short(revision)}{removal}")
             : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
-                Cap($"{notReady.Count} of {Clusters(clusters.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")), MaxError));
-        var reconciling = notReady.Count == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
-        return Build(revision, null, clusters, ready, reconciling, stalled: null);
+                Cap($"{notReady.Count} of {Clusters(placed.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")) + removal, MaxError));
+        var reconciling = notReady.Count == 0 && removing == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
+        return Assemble(revision, null, clusters, ready, reconciling, stalled: ("False", "None", ""));
     }
 
-    private static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
-
-    private BundleStatus Build(string? revision, string? renderError, List<BundleClusterStatus> clusters,
-        (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,
-        (string Status, string Reason, string Message)? stalled)
+    private BundleClusterStatus Entry(string name, SyncResult r, DateTimeOffset at, ref int detailed, ref int counted)
     {
-        var stall = stalled ?? ("False", "None", "");
-        return new BundleStatus
+        var count = counted++ < MaxCountedClusters;
+        var detail = (r.Error is not null || r.Drift.Count > 0 || r.Warnings.Count > 0 || r.HealthMessage is not null || r.Stage is not null) && detailed++ < MaxDetailedClusters;
+        return new BundleClusterStatus
         {
-            ObservedGeneration = bundle.Metadata.Generation,
-            DesiredRevision = revision,
-            RenderError = renderError,
-            Clusters = clusters,
-            Summary = new BundleSummary
-            {
-                Placed = clusters.Count,
-                Synced = clusters.Count(c => c.Phase == nameof(SyncPhase.Synced) && c.AppliedRevision == revision),
-                Healthy = clusters.Count(c => c.Health == nameof(HealthStatus.Healthy)),
-                Failed = clusters.Count(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)),
-            },
-            Conditions = [Condition("Ready", ready), Condition("Reconciling", reconciling), Condition("Stalled", stall)],
+            Name = name,
+            Phase = r.Phase.ToString(),
+            AppliedRevision = r.AppliedRevision,
+            Health = HealthAggregator.OfCluster(r.Phase, r.Health).ToString(),
+            Objects = !count || r.Objects == 0 ? null : r.Objects,
+            Written = !count || r.Written == 0 ? null : r.Written,
+            Pruned = !count || r.Pruned == 0 ? null : r.Pruned,
+            Error = detail && r.Error is { } e ? Cap(e, MaxError) : null,
+            HealthMessage = detail && r.HealthMessage is { } h ? Cap(h, MaxError) : null,
+            Drift = detail ? DriftText(r.Drift) : null,
+            Warnings = detail && r.Warnings.Count > 0 ? Cap(string.Join("; ", r.Warnings), MaxError) : null,
+            Stage = detail ? r.Stage : null,
+            PartialRevision = detail ? r.PartialRevision : null,
+            LastSyncTime = Seconds(at),
         };
     }
 
+    private static BundleClusterStatus Pending(string name) =>
+        new() { Name = name, Phase = nameof(SyncPhase.Pending), Health = nameof(HealthStatus.Unknown) };
+
+    private static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
+
+    private BundleStatus Assemble(string? revision, string? renderError, List<BundleClusterStatus> clusters,
+        (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,
+        (string Status, string Reason, string Message) stalled) => new()
+    {
+        ObservedGeneration = bundle.Metadata.Generation,
+        DesiredRevision = revision,
+        RenderError = renderError,
+        Clusters = clusters,
+        Summary = new BundleSummary
+        {
+            Placed = clusters.Count(c => c.Phase != nameof(SyncPhase.Removing)),
+            Synced = clusters.Count(c => c.Phase == nameof(SyncPhase.Synced) && c.AppliedRevision == revision),
+            Healthy = clusters.Count(c => c.Health == nameof(HealthStatus.Healthy)),
+            Failed = clusters.Count(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)),
+        },
+        Conditions = [Condition("Ready", ready), Condition("Reconciling", reconciling), Condition("Stalled", stalled)],
+    };
+
     private StatusCondition Condition(string type, (string Status, string Reason, string Message) c) =>
-        StatusConditions.Next(bundle.Status?.Conditions, type, c.Status, c.Reason, c.Message, now, bundle.Metadata.Generation);
+        StatusConditions.Next(bundle.Status?.Conditions, type, c.Status, c.Reason, c.Message, Seconds(now), bundle.Metadata.Generation);
+
+    private static DateTimeOffset Seconds(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, TimeSpan.Zero);
 
     private static string? DriftText(IReadOnlyList<DriftRecord> drift) => drift.Count == 0 ? null : Cap(string.Join("; ",
         drift.Take(3).Select(d => $"{d.Object} {d.Field} changed by {d.Manager ?? "unknown"}{(d.Fight ? " (fight: no longer corrected)" : d.Corrected ? " (corrected)" : "")}"))
@@ -88,5 +114,5 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
+    private static string Short(string? revision) => revision is null ? "(none)" : revision.Length > 12 ? revision[..12] : revision;
 }

@@ -23,6 +23,9 @@ public sealed class BundleSpec
     [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
     [JsonPropertyName("sync")] public BundleSync? Sync { get; set; }
     [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
+
+    /// <summary><c>Delete</c> (default): a removed bundle, or a cluster leaving its placement, has its objects deleted. <c>Orphan</c>: they stay.</summary>
+    [JsonPropertyName("deletionPolicy")] public string? DeletionPolicy { get; set; }
 }
 
 public sealed class BundlePlacement
@@ -37,6 +40,8 @@ public sealed class BundleSync
     [JsonPropertyName("drift")] public string? Drift { get; set; }
     [JsonPropertyName("force")] public bool? Force { get; set; }
     [JsonPropertyName("interval")] public string? Interval { get; set; }
+    [JsonPropertyName("timeout")] public string? Timeout { get; set; }
+    [JsonPropertyName("createNamespace")] public bool? CreateNamespace { get; set; }
 }
 
 public sealed class BundleStatus
@@ -69,6 +74,10 @@ public sealed class BundleClusterStatus
     [JsonPropertyName("pruned")] public int? Pruned { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
     [JsonPropertyName("drift")] public string? Drift { get; set; }
+    [JsonPropertyName("healthMessage")] public string? HealthMessage { get; set; }
+    [JsonPropertyName("warnings")] public string? Warnings { get; set; }
+    [JsonPropertyName("stage")] public string? Stage { get; set; }
+    [JsonPropertyName("partialRevision")] public string? PartialRevision { get; set; }
     [JsonPropertyName("lastSyncTime")] public DateTimeOffset? LastSyncTime { get; set; }
 }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -35,6 +36,20 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
 
     /// <summary>The underlying typed client.</summary>
     public Kubernetes Client => client;
+
+    /// <summary>Requests in flight to this member, adapted to how it answers (AIMD); watches are not counted.</summary>
+    public AdaptiveConcurrency Concurrency { get; } = new();
+
+    /// <summary>True when the server answers <c>/version</c> (used to tell one object's transport error from a lost cluster).</summary>
+    public async Task<bool> AnswersAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, "/version", null, null, write: false, ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException) { return false; }
+    }
 
     /// <summary>The resource serving <paramref name="kind"/> in <paramref name="apiVersion"/>, or null if the server has none.</summary>
     public async Task<ApiResource?> ResourceForAsync(string apiVersion, string kind, CancellationToken ct)
@@ -86,12 +101,42 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run" : "apply")}", ct);
     }
 
-    /// <summary>Deletes (background propagation); false when it was already gone.</summary>
-    public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken ct)
+    /// <summary>
+    /// Creates the object (POST) with field manager <c>flotilla</c>: the fallback for kinds a server cannot
+    /// server-side apply. Throws <see cref="KubeApiException"/> (409 when it exists).
+    /// </summary>
+    public async Task<JsonObject> CreateAsync(ApiResource resource, JsonObject obj, bool dryRun, CancellationToken ct)
     {
-        var content = new StringContent("{\"propagationPolicy\":\"Background\"}", Encoding.UTF8, "application/json");
+        var ns = resource.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() : null;
+        var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(dryRun ? "&dryRun=All" : "")}";
+        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, resource.CollectionPath(ns) + query, content, null, write: !dryRun, ct);
+        return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, obj["metadata"]!["name"]!.GetValue<string>())} {(dryRun ? "dry-run create" : "create")}", ct);
+    }
+
+    /// <summary>JSON merge patch with field manager <c>flotilla</c>: the other half of the apply fallback.</summary>
+    public async Task<JsonObject> MergePatchAsync(ApiResource resource, JsonObject obj, bool dryRun, CancellationToken ct)
+    {
+        var ns = resource.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() : null;
+        var name = obj["metadata"]!["name"]!.GetValue<string>();
+        var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(dryRun ? "&dryRun=All" : "")}";
+        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, null, write: !dryRun, ct);
+        return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run merge patch" : "merge patch")}", ct);
+    }
+
+    /// <summary>
+    /// Deletes (background propagation); false when it was already gone. With <paramref name="uid"/>, only that
+    /// exact object (a same-named object created since is left alone: 409, reported as false).
+    /// </summary>
+    public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken ct, string? uid = null)
+    {
+        var options = new JsonObject { ["propagationPolicy"] = "Background" };
+        if (uid is not null) options["preconditions"] = new JsonObject { ["uid"] = uid };
+        var content = new StringContent(options.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), content, null, write: true, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (response.StatusCode is HttpStatusCode.NotFound || (uid is not null && response.StatusCode == HttpStatusCode.Conflict)) return false;
         if (!response.IsSuccessStatusCode)
             throw new KubeApiException($"{resource.Kind}/{Qualified(ns, name)} delete", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         return true;
@@ -157,7 +202,15 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
             foreach (var type in (accept ?? "application/json").Split(", ")) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(type));
             if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
             Interlocked.Increment(ref write ? ref _writes : ref _reads);
-            var response = await client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
+            HttpResponseMessage response;
+            if (streaming) response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            else
+            {
+                using var slot = await Concurrency.AcquireAsync(ct);
+                var started = Stopwatch.GetTimestamp();
+                response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                Concurrency.Record(Stopwatch.GetElapsedTime(started), response.StatusCode == HttpStatusCode.TooManyRequests);
+            }
             if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= maxThrottleRetries) return response;
             var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Min(1 << attempt, 8));
             response.Dispose();

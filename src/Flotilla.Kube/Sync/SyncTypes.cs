@@ -1,16 +1,8 @@
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
 
 namespace Flotilla.Kube.Sync;
-
-/// <summary>What to do about a change to a managed field made by someone else.</summary>
-public enum DriftMode { Correct, Warn, Ignore }
-
-/// <summary>Where one cluster stands for one bundle.</summary>
-public enum SyncPhase { Synced, OutOfSync, Failed, Unreachable, Pending }
-
-/// <summary>How a bundle syncs (from its spec.sync).</summary>
-public sealed record SyncPolicy(bool Prune = true, DriftMode Drift = DriftMode.Correct, bool Force = false, bool AllowEmpty = false, string? TargetNamespace = null);
 
 /// <summary>One sync of one bundle's rendered objects at one revision to one cluster.</summary>
 public sealed record SyncRequest(string BundleNamespace, string BundleName, string Revision, ManifestSet Desired, SyncPolicy Policy)
@@ -18,14 +10,21 @@ public sealed record SyncRequest(string BundleNamespace, string BundleName, stri
     /// <summary>Objects not to correct now (a fight is in progress); their drift is only reported.</summary>
     public Func<ObjectRef, bool> Held { get; init; } = _ => false;
 
-    /// <summary>Value of the ownership label: <c>namespace.name</c> of the bundle.</summary>
-    public string Owner => $"{BundleNamespace}.{BundleName}";
+    /// <summary>Value of the ownership label (<see cref="OwnershipLabels.ValueFor"/>).</summary>
+    public string Owner => OwnershipLabels.ValueFor(BundleNamespace, BundleName);
+
+    /// <summary><c>namespace/name</c> of the bundle.</summary>
+    public string BundleKey => $"{BundleNamespace}/{BundleName}";
 }
 
 /// <summary>A managed field someone else changed; <see cref="Manager"/> is who, when managedFields tell.</summary>
 public sealed record DriftRecord(ObjectRef Object, string Field, string? Manager, bool Corrected, bool Fight = false);
 
-/// <summary>The compact outcome of a sync, as it goes into the bundle's per-cluster status.</summary>
+/// <summary>
+/// The compact outcome of a sync, as it goes into the bundle's per-cluster status. <see cref="Stage"/> and
+/// <see cref="PartialRevision"/>: where a failed sync stopped and which revision is partly applied.
+/// <see cref="Warnings"/>: what was adjusted on the way (a namespace cleared, an apply fallback).
+/// </summary>
 public sealed record SyncResult(
     SyncPhase Phase,
     string? AppliedRevision,
@@ -36,6 +35,11 @@ public sealed record SyncResult(
     string? Error,
     IReadOnlyList<DriftRecord> Drift)
 {
+    public string? HealthMessage { get; init; }
+    public string? Stage { get; init; }
+    public string? PartialRevision { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static SyncResult Failure(SyncPhase phase, string? appliedRevision, string error) =>
         new(phase, appliedRevision, 0, 0, 0, HealthStatus.Unknown, error, []);
 }

@@ -14,9 +14,11 @@ public interface IWatchSource
 
 /// <summary>
 /// List, then watch with bookmarks; re-watch from the last seen version after a disconnect; re-list on
-/// 410 Gone (the version is too old). Every listed (type <c>LISTED</c>) or changed object is reported to <c>onChange</c>.
+/// 410 Gone (the version is too old). Every listed (type <c>LISTED</c>) or changed object is reported to <c>onChange</c>;
+/// <c>onListed</c>, when given, runs after each list's items were reported (a cache swaps in the complete list then).
 /// </summary>
-public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay)
+public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay,
+    Func<Task>? onListed = null)
 {
     /// <summary>How many times the loop listed (the first list plus every re-list after 410).</summary>
     public int Lists { get; private set; }
@@ -34,6 +36,7 @@ public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task
                     var (items, listVersion) = await source.ListAsync(ct);
                     Lists++;
                     foreach (var item in items) await onChange("LISTED", item);
+                    if (onListed is not null) await onListed();
                     version = listVersion;
                 }
                 await foreach (var (type, obj) in source.WatchAsync(version, ct))

@@ -1,6 +1,8 @@
 using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.ClusterSync;
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Sync;
 
@@ -8,44 +10,72 @@ namespace Flotilla.Controllers.Tests.Bundles;
 
 public sealed class BundleStatusBuilderTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 27, 4, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 4, 0, 0, 123, TimeSpan.Zero);
     private const string Revision = "0123456789abcdef0123456789abcdef01234567";
 
     private static BundleResource Bundle() => new() { Metadata = new() { Name = "shop", NamespaceProperty = "default", Generation = 3 } };
 
+    private static BundleTarget Target(IEnumerable<string> clusters, BundleProblem? problem = null) =>
+        new("default/shop", 3, Revision, ManifestSet.Empty, new SyncPolicy(), clusters.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal),
+            OrphanOnRemove: false, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1)) { Problem = problem };
+
+    private static Dictionary<string, (SyncResult, DateTimeOffset)> Results(IEnumerable<(string Cluster, SyncResult Result)> results) =>
+        results.ToDictionary(r => r.Cluster, r => (r.Result, Now), StringComparer.Ordinal);
+
+    private static int Bytes(BundleStatus status) => System.Text.Encoding.UTF8.GetByteCount((string)StatusPatch.Replace(status).Content);
+
     [Fact]
-    public void Status_stays_under_256_KiB_at_1000_failing_and_drifting_clusters()
+    public void Status_stays_under_256_KiB_at_1000_clusters_with_63_character_names_real_timestamps_failing_and_drifting()
     {
         var error = new string('x', 5000);
         var drift = Enumerable.Range(0, 50).Select(i => new DriftRecord(new ObjectRef("", "v1", "ConfigMap", "shop", $"cm-{i}"), "data.value", "kubectl-edit", true)).ToList();
-        var results = Enumerable.Range(0, 1000).ToDictionary(i => $"member-{i:0000}",
-            i => new SyncResult(SyncPhase.Failed, Revision, 300, 300, 12, HealthStatus.Degraded, error, drift));
-        var status = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, results);
-        var bytes = System.Text.Encoding.UTF8.GetByteCount((string)StatusPatch.Replace(status).Content);
+        var names = Enumerable.Range(0, 1000).Select(i => $"cluster-{i:0000}-".PadRight(63, 'x')).ToList();
+        Assert.All(names, n => Assert.Equal(63, n.Length));
+        var failing = new SyncResult(SyncPhase.Failed, Revision, 300, 300, 12, HealthStatus.Degraded, error, drift)
+        {
+            Stage = "Resources", PartialRevision = Revision, Warnings = [error], HealthMessage = error,
+        };
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(Target(names), Results(names.Select(n => (n, failing))));
+        var bytes = Bytes(status);
         Assert.True(bytes < 256 * 1024, $"status is {bytes / 1024} KiB");
         Assert.Equal(1000, status.Clusters!.Count);
         Assert.Equal(1000, status.Summary!.Failed);
+        Assert.Equal(0, status.Clusters[0].LastSyncTime!.Value.Millisecond);
+
+        var synced = new SyncResult(SyncPhase.Synced, Revision, 300, 0, 0, HealthStatus.Healthy, null, []);
+        var healthy = new BundleStatusBuilder(Bundle(), Now).Build(Target(names), Results(names.Select(n => (n, synced))));
+        Assert.True(Bytes(healthy) < 256 * 1024, $"status is {Bytes(healthy) / 1024} KiB");
     }
 
     [Fact]
     public void Ready_only_when_every_cluster_applied_the_desired_revision_and_is_healthy()
     {
         var healthy = new SyncResult(SyncPhase.Synced, Revision, 3, 0, 0, HealthStatus.Healthy, null, []);
-        var ready = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy, ["b"] = healthy });
+        var ready = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a", "b"]), Results([("a", healthy), ("b", healthy)]));
         Assert.Contains(ready.Conditions!, c => c.Type == "Ready" && c.Status == "True" && c.Message == "2 clusters synced and healthy at 0123456789ab");
-        var single = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy });
+        var single = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a"]), Results([("a", healthy)]));
         Assert.Contains(single.Conditions!, c => c.Type == "Ready" && c.Message == "1 cluster synced and healthy at 0123456789ab");
 
-        var progressing = healthy with { Health = HealthStatus.Progressing, Error = "Deployment/shop/web: 1 of 2 updated" };
-        var notReady = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = healthy, ["b"] = progressing });
+        var progressing = healthy with { Health = HealthStatus.Progressing, HealthMessage = "Deployment/shop/web: 1 of 2 updated" };
+        var notReady = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a", "b"]), Results([("a", healthy), ("b", progressing)]));
         var condition = Assert.Single(notReady.Conditions!, c => c.Type == "Ready");
         Assert.Equal("False", condition.Status);
         Assert.Equal("Progressing", condition.Reason);
         Assert.Contains("b Synced/Progressing", condition.Message);
 
         var stale = healthy with { AppliedRevision = "old" };
-        var behind = new BundleStatusBuilder(Bundle(), Now).Synced(Revision, new Dictionary<string, SyncResult> { ["a"] = stale });
+        var behind = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a"]), Results([("a", stale)]));
         Assert.Contains(behind.Conditions!, c => c.Type == "Ready" && c.Status == "False");
+    }
+
+    [Fact]
+    public void An_unreachable_cluster_is_never_counted_healthy_whatever_its_objects_said_last()
+    {
+        var unreachable = new SyncResult(SyncPhase.Unreachable, Revision, 3, 0, 0, HealthStatus.Healthy, "cluster is Unreachable", []);
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a"]), Results([("a", unreachable)]));
+        Assert.Equal(nameof(HealthStatus.Unknown), Assert.Single(status.Clusters!).Health);
+        Assert.Equal(0, status.Summary!.Healthy);
+        Assert.Contains(status.Conditions!, c => c.Type == "Ready" && c.Status == "False" && c.Reason == "ClustersFailing");
     }
 
     [Fact]
@@ -53,9 +83,20 @@ public sealed class BundleStatusBuilderTests
     {
         var bundle = Bundle();
         bundle.Status = new BundleStatus { Clusters = [new BundleClusterStatus { Name = "a", Phase = "Synced", AppliedRevision = "old" }] };
-        var status = new BundleStatusBuilder(bundle, Now).RenderFailed(Revision, ["one.yaml: duplicate", "two.yaml: duplicate"]);
+        var status = new BundleStatusBuilder(bundle, Now).Build(Target(["a"], new BundleProblem("RenderFailed", "one.yaml: duplicate; two.yaml: duplicate", Stalled: true)), Results([]));
         Assert.Contains(status.Conditions!, c => c.Type == "Stalled" && c.Status == "True");
         Assert.Equal("old", Assert.Single(status.Clusters!).AppliedRevision);
         Assert.Contains("one.yaml", status.RenderError);
+    }
+
+    [Fact]
+    public void A_cluster_leaving_the_placement_shows_as_removing_until_it_is_cleaned()
+    {
+        var healthy = new SyncResult(SyncPhase.Synced, Revision, 3, 0, 0, HealthStatus.Healthy, null, []);
+        var target = Target(["a"]) with { Clusters = new Dictionary<string, ClusterIntent> { ["a"] = ClusterIntent.Sync, ["b"] = ClusterIntent.Remove } };
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(target, Results([("a", healthy), ("b", healthy)]));
+        Assert.Equal(nameof(SyncPhase.Removing), status.Clusters!.Single(c => c.Name == "b").Phase);
+        Assert.Equal(1, status.Summary!.Placed);
+        Assert.Contains(status.Conditions!, c => c.Type == "Reconciling" && c.Status == "True" && c.Message!.Contains("removing from 1 cluster"));
     }
 }

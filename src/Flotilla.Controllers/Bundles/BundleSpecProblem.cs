@@ -1,0 +1,22 @@
+using Flotilla.Controllers.ClusterSync;
+using Flotilla.Kube.Api;
+
+namespace Flotilla.Controllers.Bundles;
+
+/// <summary>Spec values the CRD schema cannot check (durations): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
+public static class BundleSpecProblem
+{
+    public static BundleProblem? Of(BundleResource bundle)
+    {
+        foreach (var (field, value) in new[] { ("spec.sync.interval", bundle.Spec.Sync?.Interval), ("spec.sync.timeout", bundle.Spec.Sync?.Timeout) })
+        {
+            TimeSpan? parsed;
+            try { parsed = Durations.Parse(value); }
+            catch (ArgumentException e) { return new("InvalidSpec", $"{field}: {e.Message}", Stalled: true); }
+            if (parsed is { } d && d <= TimeSpan.Zero) return new("InvalidSpec", $"{field}: must be positive, got \"{value}\"", Stalled: true);
+        }
+        if (bundle.Spec.Sync?.CreateNamespace == true && string.IsNullOrEmpty(bundle.Spec.TargetNamespace))
+            return new("InvalidSpec", "spec.sync.createNamespace needs spec.targetNamespace", Stalled: true);
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
+
+namespace Flotilla.Controllers.ClusterSync;
+
+/// <summary>What a bundle's reconcile decided for one (bundle, cluster) pair.</summary>
+public enum ClusterIntent
+{
+    /// <summary>Bring the cluster to the bundle's revision.</summary>
+    Sync,
+
+    /// <summary>The cluster left the placement or the bundle is being deleted: remove what the bundle put there.</summary>
+    Remove,
+}
+
+/// <summary>
+/// The bundle's desired state as its reconcile last decided it, shared in memory with the per-cluster sync workers:
+/// the rendered revision, the sync policy and the intent per cluster. Replaced whole on every bundle reconcile.
+/// </summary>
+public sealed record BundleTarget(
+    string BundleKey,
+    long Generation,
+    string? Revision,
+    ManifestSet Manifests,
+    SyncPolicy Policy,
+    IReadOnlyDictionary<string, ClusterIntent> Clusters,
+    bool OrphanOnRemove,
+    TimeSpan Interval,
+    TimeSpan Timeout)
+{
+    /// <summary>
+    /// A bundle-level problem the status must show (the source is not fetched yet, the render failed, the spec is
+    /// invalid). Clusters keep what they have: their intents stay as before the problem.
+    /// </summary>
+    public BundleProblem? Problem { get; init; }
+
+    /// <summary>The Bundle's uid (Events name it so <c>kubectl describe</c> finds them).</summary>
+    public string? Uid { get; init; }
+
+    /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
+    public bool ChangedFor(BundleTarget? previous, string cluster) =>
+        previous is null
+        || previous.Generation != Generation
+        || previous.Revision != Revision
+        || previous.Clusters.GetValueOrDefault(cluster) != Clusters.GetValueOrDefault(cluster)
+        || !previous.Clusters.ContainsKey(cluster);
+}
+
+/// <summary>Why a bundle cannot move on: <see cref="Reason"/> is the condition reason (SourceNotReady, RenderFailed, InvalidSpec).</summary>
+public sealed record BundleProblem(string Reason, string Message, bool Stalled);

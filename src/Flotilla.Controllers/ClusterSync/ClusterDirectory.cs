@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Watch;
+using k8s;
+
+namespace Flotilla.Controllers.ClusterSync;
+
+/// <summary>
+/// The hub's registry of Clusters as a watch keeps it (no list per reconcile). Reports to <see cref="PlacementChanged"/>
+/// when a cluster is added, removed, relabelled or (un)tainted, and to <see cref="BecameAvailable"/> when a cluster
+/// turns Available again (its backed-off syncs start over at once).
+/// </summary>
+public sealed class ClusterDirectory(IWatchSource clusters)
+{
+    private readonly ConcurrentDictionary<string, ClusterResource> _clusters = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public event Action? PlacementChanged;
+
+    public event Action<string>? BecameAvailable;
+
+    public event Action<string>? Removed;
+
+    /// <summary>Completes once the first list is in.</summary>
+    public Task Ready => _listed.Task;
+
+    public IReadOnlyList<ClusterResource> All => [.. _clusters.Values.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
+
+    public ClusterResource? Get(string name) => _clusters.GetValueOrDefault(name);
+
+    public static bool IsAvailable(ClusterResource cluster) =>
+        cluster.Status?.Conditions?.Any(c => c.Type == "Available" && c.Status == "True") == true;
+
+    public Task RunAsync(CancellationToken ct) =>
+        new WatchLoop(clusters, (type, obj) => { Changed(type, obj); return Task.CompletedTask; }, (delay, token) => Task.Delay(delay, token),
+            () => { _listed.TrySetResult(); PlacementChanged?.Invoke(); return Task.CompletedTask; }).RunAsync(ct);
+
+    private void Changed(string type, JsonObject obj)
+    {
+        var cluster = KubernetesJson.Deserialize<ClusterResource>(obj.ToJsonString());
+        var name = cluster.Metadata.Name;
+        if (type == "DELETED")
+        {
+            _clusters.TryRemove(name, out _);
+            Removed?.Invoke(name);
+            PlacementChanged?.Invoke();
+            return;
+        }
+        var before = _clusters.GetValueOrDefault(name);
+        _clusters[name] = cluster;
+        if (type == "LISTED") return;
+        if (before is null || Placement(before) != Placement(cluster)) PlacementChanged?.Invoke();
+        if (before is not null && !IsAvailable(before) && IsAvailable(cluster)) BecameAvailable?.Invoke(name);
+    }
+
+    private static string Placement(ClusterResource c) =>
+        $"{KubernetesJson.Serialize(c.Metadata.Labels ?? new Dictionary<string, string>())}|{KubernetesJson.Serialize(c.Spec.Taints ?? [])}";
+}

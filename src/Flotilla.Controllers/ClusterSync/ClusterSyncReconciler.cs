@@ -1,0 +1,89 @@
+using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.Runtime;
+using Flotilla.Core.Sync;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.Registry;
+using Flotilla.Kube.Sync;
+
+namespace Flotilla.Controllers.ClusterSync;
+
+/// <summary>
+/// Reconciles one (bundle, cluster) pair (key <c>namespace/bundle/cluster</c>): brings the cluster to the bundle's
+/// target revision, or removes the bundle's objects when the cluster left the placement or the bundle is being deleted.
+/// Each pair has its own deadline and its own backoff: a failing or unreachable cluster is retried 2 s, 4 s, 8 s …
+/// up to 5 minutes (with jitter), and never delays another cluster.
+/// </summary>
+public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
+    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, TimeProvider clock) : IReconciler<string>
+{
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var (bundleKey, clusterName) = ClusterSyncKey.Split(key);
+        if (targets.Get(bundleKey) is not { } target || !target.Clusters.TryGetValue(clusterName, out var intent) || target.Revision is null && intent == ClusterIntent.Sync)
+            return ReconcileResult.Success;
+        if (directory.Get(clusterName) is not { } cluster)
+        {
+            // Removed from the registry: there is nothing left to reach, so nothing is waited for.
+            results.MarkRemoved(bundleKey, clusterName);
+            bundleChanged(bundleKey);
+            return ReconcileResult.Success;
+        }
+        var previous = results.Of(bundleKey).GetValueOrDefault(clusterName).Result;
+        if (!ClusterDirectory.IsAvailable(cluster))
+        {
+            var reason = cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available")?.Reason ?? "not probed yet";
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous, $"cluster is {reason}: kept as applied, retried with backoff");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(target.Timeout);
+        try
+        {
+            var member = await members.GetAsync(cluster, deadline.Token);
+            var (ns, name) = ObjectKey.Split(bundleKey);
+            if (intent == ClusterIntent.Remove)
+            {
+                await member.Executor.RemoveAsync(OwnershipLabels.ValueFor(ns, name), deleteObjects: !target.OrphanOnRemove, deadline.Token);
+                results.MarkRemoved(bundleKey, clusterName);
+                bundleChanged(bundleKey);
+                return ReconcileResult.Success;
+            }
+            var request = new SyncRequest(ns, name, target.Revision!, target.Manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
+            var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
+            results.Set(bundleKey, clusterName, outcome.Result, clock.GetUtcNow());
+            statusChanged(bundleKey);
+            await drift.ReportAsync(bundleKey, target.Uid, clusterName, outcome.Result.Drift, ct);
+            return outcome.Result.Phase is SyncPhase.Synced or SyncPhase.OutOfSync
+                ? ReconcileResult.RequeueAfter(target.Interval)
+                : ReconcileResult.Failed(outcome.Result.Error ?? "sync failed");
+        }
+        catch (ClusterUnreachableException e)
+        {
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous, e.Message);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // Nothing was pruned: prune runs only after every stage was planned from a complete cache and applied.
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous,
+                e is OperationCanceledException ? $"the sync did not finish within {target.Timeout.TotalSeconds:0}s; kept as applied" : "the cluster stopped answering during the sync; kept as applied");
+        }
+        catch (Exception e) when (e is KubeApiException or InvalidCredentialsException or TimeoutException)
+        {
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Failed, previous, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect must fail this pair visibly, not the process or another cluster.
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Failed, previous, $"internal error ({e.GetType().Name}): {e.Message}");
+        }
+    }
+
+    private ReconcileResult Failed(string bundleKey, string cluster, ClusterIntent intent, SyncPhase phase, SyncResult? previous, string error)
+    {
+        var shown = intent == ClusterIntent.Remove ? SyncPhase.Removing : phase;
+        var what = intent == ClusterIntent.Remove ? $"removal pending: {error}" : error;
+        results.Set(bundleKey, cluster, SyncResult.Failure(shown, previous?.AppliedRevision, what), clock.GetUtcNow());
+        statusChanged(bundleKey);
+        return ReconcileResult.Failed(what);
+    }
+}

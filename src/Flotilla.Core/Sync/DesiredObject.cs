@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+using Flotilla.Core.Manifests;
+
+namespace Flotilla.Core.Sync;
+
+/// <summary>
+/// An object ready to plan: its identity with the namespace resolved for this cluster, the body to apply
+/// (normalised, labelled as the bundle's, with <see cref="OwnershipLabels.DesiredHash"/> set), and where it came from.
+/// </summary>
+public sealed record DesiredObject(ObjectRef Ref, JsonObject Body, string Source)
+{
+    /// <summary>The desired-hash annotation the body carries.</summary>
+    public string Hash => Body["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>() ?? "";
+}

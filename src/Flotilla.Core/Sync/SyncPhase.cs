@@ -1,0 +1,14 @@
+namespace Flotilla.Core.Sync;
+
+/// <summary>Where one cluster stands for one bundle.</summary>
+public enum SyncPhase
+{
+    Synced,
+    OutOfSync,
+    Failed,
+    Unreachable,
+    Pending,
+
+    /// <summary>The cluster left the placement or the bundle is being deleted: its objects are being removed.</summary>
+    Removing,
+}

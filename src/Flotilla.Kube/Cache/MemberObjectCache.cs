@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
+using Flotilla.Kube.Watch;
+
+namespace Flotilla.Kube.Cache;
+
+/// <summary>
+/// The hub's copy of the objects it manages on one member: per managed kind, a list → watch (bookmarks, re-list on
+/// 410) of the objects carrying Flotilla's label, kept whole (managedFields reduced to who wrote when). Syncs plan
+/// from it, so a no-op resync reads nothing from the member. A kind is watched from the first sync that needs it;
+/// <see cref="EnsureAsync"/> returns once each asked-for kind has finished its first list (prune waits for that).
+/// Changes made by others are reported to <c>onChange</c> (type, object); the first list is not.
+/// </summary>
+public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonObject>? onChange = null) : IDisposable
+{
+    private readonly ConcurrentDictionary<ApiResource, KindCache> _kinds = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The client the watches run on (a new client for this member means a new cache).</summary>
+    public DynamicClient Client => client;
+
+    /// <summary>Kinds being watched.</summary>
+    public IReadOnlyCollection<ApiResource> Kinds => [.. _kinds.Keys];
+
+    /// <summary>Starts watching kinds not yet watched and waits until every one of them has been listed once.</summary>
+    public async Task EnsureAsync(IEnumerable<ApiResource> kinds, CancellationToken ct)
+    {
+        var waits = kinds.Distinct().Select(k => _kinds.GetOrAdd(k, Start).Listed.WaitAsync(ct)).ToList();
+        await Task.WhenAll(waits);
+    }
+
+    /// <summary>The managed objects of <paramref name="kinds"/> (each must have been ensured), by identity.</summary>
+    public IReadOnlyDictionary<ObjectRef, JsonObject> Snapshot(IEnumerable<ApiResource> kinds)
+    {
+        var result = new Dictionary<ObjectRef, JsonObject>();
+        foreach (var kind in kinds.Distinct())
+            if (_kinds.TryGetValue(kind, out var cache))
+                foreach (var (reference, obj) in cache.Objects) result[reference] = obj;
+        return result;
+    }
+
+    /// <summary>Takes in what the hub itself just wrote, so the next plan sees it before the watch echoes it.</summary>
+    public void Observe(ApiResource kind, JsonObject written)
+    {
+        if (!_kinds.TryGetValue(kind, out var cache)) return;
+        if (written["metadata"]?["labels"]?[OwnershipLabels.ManagedBy] is null) return;
+        cache.Upsert(Stored(kind, written));
+    }
+
+    /// <summary>Forgets an object the hub itself just deleted.</summary>
+    public void Removed(ApiResource kind, ObjectRef reference)
+    {
+        if (_kinds.TryGetValue(kind, out var cache)) cache.Objects.TryRemove(reference, out _);
+    }
+
+    private KindCache Start(ApiResource kind)
+    {
+        var cache = new KindCache();
+        var source = new DynamicWatchSource(client, kind, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}");
+        var loop = new WatchLoop(source,
+            (type, obj) => { Apply(kind, cache, type, obj); return Task.CompletedTask; },
+            (delay, token) => Task.Delay(delay, token),
+            () => { cache.FinishList(onChange); return Task.CompletedTask; });
+        _ = Task.Run(() => loop.RunAsync(_stop.Token));
+        return cache;
+    }
+
+    private void Apply(ApiResource kind, KindCache cache, string type, JsonObject obj)
+    {
+        var stored = Stored(kind, obj);
+        switch (type)
+        {
+            case "LISTED":
+                cache.Listing[RefOf(stored)] = stored;
+                return;
+            case "DELETED":
+                cache.Objects.TryRemove(RefOf(stored), out _);
+                break;
+            default:
+                cache.Upsert(stored);
+                break;
+        }
+        onChange?.Invoke(type, stored);
+    }
+
+    /// <summary>The object as kept: apiVersion and kind set (lists omit them), managedFields without their field sets.</summary>
+    private static JsonObject Stored(ApiResource kind, JsonObject obj)
+    {
+        obj["apiVersion"] ??= kind.GroupVersion;
+        obj["kind"] ??= kind.Kind;
+        if (obj["metadata"]?["managedFields"] is JsonArray fields)
+            foreach (var entry in fields.OfType<JsonObject>()) entry.Remove("fieldsV1");
+        return obj;
+    }
+
+    /// <summary>The identity of a stored object (apiVersion and kind are always set on stored objects).</summary>
+    public static ObjectRef RefOf(JsonObject obj)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? "";
+        var slash = apiVersion.IndexOf('/');
+        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        return new ObjectRef(group, version, obj["kind"]?.GetValue<string>() ?? "",
+            obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", obj["metadata"]?["name"]?.GetValue<string>() ?? "");
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private sealed class KindCache
+    {
+        private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentDictionary<ObjectRef, JsonObject> Objects { get; private set; } = new();
+
+        /// <summary>Objects of the list in progress; swapped in whole when it completes (a re-list drops what vanished).</summary>
+        public ConcurrentDictionary<ObjectRef, JsonObject> Listing { get; private set; } = new();
+
+        public Task Listed => _listed.Task;
+
+        public void Upsert(JsonObject obj)
+        {
+            Objects.AddOrUpdate(RefOf(obj), obj, (_, existing) => Newer(obj, existing) ? obj : existing);
+        }
+
+        public void FinishList(Action<string, JsonObject>? onChange)
+        {
+            var previous = Objects;
+            Objects = Listing;
+            Listing = new();
+            if (_listed.Task.IsCompleted && onChange is not null)
+            {
+                // A re-list (after 410 or a lost watch) reports what changed or vanished meanwhile.
+                foreach (var (reference, obj) in Objects)
+                    if (!previous.TryGetValue(reference, out var before) || Version(before) != Version(obj)) onChange("MODIFIED", obj);
+                foreach (var (reference, obj) in previous)
+                    if (!Objects.ContainsKey(reference)) onChange("DELETED", obj);
+            }
+            _listed.TrySetResult();
+        }
+
+        private static string? Version(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
+
+        /// <summary>resourceVersions are opaque, but etcd's are integers: compare them so a late echo never replaces a newer write.</summary>
+        private static bool Newer(JsonObject candidate, JsonObject existing) =>
+            !long.TryParse(Version(candidate), out var c) || !long.TryParse(Version(existing), out var e) || c >= e;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Flotilla.Core.Health;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
+
+namespace Flotilla.Kube.Sync;
+
+/// <summary>
+/// Runs the <see cref="SyncPlanner"/>'s plan against one member, stage by stage: the inventory is written before a
+/// stage's writes (with everything that stage may create), the stage is dry-run whole (one refused object leaves the
+/// stage unwritten), then applied; CRDs are Established before the next stage is planned; prune comes last and deletes
+/// only what the plan marks <see cref="ChangeAction.Prune"/>. With <c>apply: false</c> it is the preview
+/// (<c>flotilla diff</c>): the same planning and dry-runs, no writes. One per member, for the process's life.
+/// </summary>
+public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32)
+{
+    private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
+
+    // Kinds this member could not server-side apply (Kubernetes 1.20 resets the stream on an APIService): written
+    // with create / merge patch from then on instead of upsetting the server on every sync.
+    private readonly ConcurrentDictionary<ApiResource, bool> _noServerSideApply = new();
+
+    public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
+    {
+        var run = new SyncRun(request, apply, await cluster.ReadInventoryAsync(request.Owner, ct));
+        if (SyncPlanner.Refusal(request.Desired.Count, run.Stored.Inventory, request.Policy) is { } refusal)
+            return run.Outcome(new ChangeSet([], [], refusal), SyncResult.Failure(SyncPhase.Failed, run.Stored.Revision, refusal));
+
+        var stages = request.Desired.GroupBy(m => ApplyOrder.StageOf(m.Ref)).ToDictionary(g => g.Key, g => g.ToList());
+        if (request.Policy is { CreateNamespace: true, TargetNamespace: not null }) stages.TryAdd(ApplyStageKind.ClusterDefinitions, []);
+        foreach (var (kind, manifests) in stages.OrderBy(s => s.Key))
+        {
+            var stage = await RunStageAsync(run, kind, manifests, ct);
+            run.Stages.Add(stage);
+            if (apply && run.StageError is { } error)
+                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error));
+        }
+        var prunes = await PrunesAsync(run, ct);
+        var plan = new ChangeSet(run.Stages, prunes);
+        if (!apply) return run.Outcome(plan, SyncResult.Failure(SyncPhase.Pending, run.Stored.Revision, "preview only"));
+
+        var pruned = 0;
+        var kept = new List<ObjectRef>();
+        foreach (var change in prunes)
+        {
+            if (change.Action == ChangeAction.PruneSkipped && change.Live is not null && !request.Policy.Prune) kept.Add(change.Ref);
+            if (change.Action != ChangeAction.Prune) continue;
+            if (await DeleteAsync(change, ct)) pruned++;
+        }
+        var final = new StoredInventory(new Inventory(plan.Desired.Concat(kept)), request.Revision);
+        if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
+        return run.Outcome(plan, await CompletedAsync(run, plan, pruned, ct));
+    }
+
+    /// <summary>
+    /// Removes what a bundle put on this member (it left the placement, or the bundle is being deleted). With
+    /// <paramref name="deleteObjects"/> every inventory object carrying the bundle's label is deleted — the same rule
+    /// as a sync's prune — otherwise the objects stay, unmanaged. Then the inventory goes. Returns how many were deleted.
+    /// </summary>
+    public async Task<int> RemoveAsync(string owner, bool deleteObjects, CancellationToken ct)
+    {
+        var stored = await cluster.ReadInventoryAsync(owner, ct);
+        var deleted = 0;
+        if (deleteObjects && stored.Inventory.Count > 0)
+        {
+            var kinds = new List<ApiResource>();
+            foreach (var entry in stored.Inventory.Entries)
+                if (await cluster.ResourceForAsync(entry.ApiVersion, entry.Kind, ct) is { } resource) kinds.Add(resource);
+            var live = await cluster.ManagedAsync([.. kinds.Distinct()], ct);
+            foreach (var change in SyncPlanner.PlanPrune(stored.Inventory, [], live, owner, new SyncPolicy(Prune: true, AllowEmpty: true)))
+                if (change.Action == ChangeAction.Prune && await DeleteAsync(change, ct)) deleted++;
+        }
+        await cluster.DeleteInventoryAsync(owner, ct);
+        return deleted;
+    }
+
+    private async Task<StagePlan> RunStageAsync(SyncRun run, ApplyStageKind kind, List<Manifest> manifests, CancellationToken ct)
+    {
+        run.StageError = null;
+        var (desired, kinds) = await PrepareAsync(run, manifests, ct);
+        if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target })
+        {
+            desired.Insert(0, DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey));
+            kinds[desired[0].Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
+        }
+        var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
+        var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
+        var stage = SyncPlanner.PlanStage(kind, desired, input);
+        run.StageError = null;
+        if (run.Apply && (stage.FirstBlocking is not null || !run.Errors.IsEmpty))
+        {
+            run.StageError = run.TakeStageError(stage);
+            return stage;
+        }
+
+        var writes = stage.Writes.ToList();
+        if (writes.Count == 0) return stage;
+        if (run.Apply) await RecordAsync(run, kind, stage, ct);
+        var refined = new ConcurrentDictionary<ObjectRef, PlannedChange>();
+        await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
+        {
+            var dryRun = await WriteAsync(run, kinds[change.Ref], change, dryRun: true, token);
+            if (dryRun is not null) refined[change.Ref] = SyncPlanner.AfterDryRun(change, dryRun);
+            else if (run.Conflicts.TryGetValue(change.Ref, out var conflict)) refined[change.Ref] = conflict;
+        });
+        stage = stage with { Changes = stage.Changes.Select(c => refined.GetValueOrDefault(c.Ref) ?? c).ToList() };
+        if (!run.Apply) return stage;
+        if ((run.StageError = run.TakeStageError(stage)) is not null) return stage;
+
+        var toWrite = stage.Writes.ToList();
+        await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
+        run.Written += toWrite.Count;
+        if (stage.WaitsForEstablishedDefinitions)
+        {
+            await WaitEstablishedAsync(stage.Changes.Where(c => c.Ref is { Kind: "CustomResourceDefinition", Group: "apiextensions.k8s.io" })
+                .Select(c => (kinds[c.Ref], c.Ref)), ct);
+            cluster.InvalidateDiscovery();
+        }
+        return stage;
+    }
+
+    /// <summary>
+    /// Resolves each manifest's resource through discovery and prepares its body. A kind the server does not serve,
+    /// or whose API group fails discovery (an unavailable APIService), is that object's error only.
+    /// </summary>
+    private async Task<(List<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds)> PrepareAsync(SyncRun run, List<Manifest> manifests, CancellationToken ct)
+    {
+        var desired = new List<DesiredObject>();
+        var kinds = new Dictionary<ObjectRef, ApiResource>();
+        foreach (var manifest in manifests)
+        {
+            ApiResource? resource;
+            try { resource = await cluster.ResourceForAsync(manifest.Ref.ApiVersion, manifest.Ref.Kind, ct); }
+            catch (KubeApiException e) when (e.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                run.Fail(manifest.Ref, $"{manifest.Ref} ({manifest.Source}): discovery of {manifest.Ref.ApiVersion} failed: {e.Message}");
+                continue;
+            }
+            if (resource is null)
+            {
+                run.Fail(manifest.Ref, $"{manifest.Ref} ({manifest.Source}): this cluster serves no kind {manifest.Ref.Kind} in {manifest.Ref.ApiVersion}");
+                continue;
+            }
+            var prepared = DesiredObjectFactory.Create(manifest, resource.Namespaced, run.Request.Policy, run.Request.Owner, run.Request.BundleKey);
+            desired.Add(prepared);
+            kinds[prepared.Ref] = resource;
+        }
+        return (desired, kinds);
+    }
+
+    /// <summary>Before a stage writes, the inventory holds everything it may create, so any failure leaves it all on record.</summary>
+    private async Task RecordAsync(SyncRun run, ApplyStageKind kind, StagePlan stage, CancellationToken ct)
+    {
+        var union = new Inventory(run.Recorded.Entries.Where(e => !stage.Changes.Any(c => c.Ref.Equals(e))).Concat(stage.Changes.Select(c => c.Ref)));
+        var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString());
+        if (union.Equals(run.Recorded) && run.Stored.Applying == run.Request.Revision && run.Stored.Stage == record.Stage) return;
+        await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
+        (run.Recorded, run.Stored) = (union, record);
+    }
+
+    /// <summary>
+    /// Dry-runs or writes one object. A refusal is the object's error, a field conflict becomes a
+    /// <see cref="ChangeAction.Conflict"/>, and a transport error is the object's error as long as the member still
+    /// answers (after one try with create / merge patch); only a member that stopped answering fails the whole sync.
+    /// </summary>
+    private async Task<JsonObject?> WriteAsync(SyncRun run, ApiResource kind, PlannedChange change, bool dryRun, CancellationToken ct)
+    {
+        var method = _noServerSideApply.ContainsKey(kind) ? WriteMethod.CreateOrMergePatch : WriteMethod.ServerSideApply;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var result = await cluster.WriteAsync(kind, change.Desired!, method, dryRun, change.Force, ct);
+                if (dryRun) run.DryRuns[change.Ref] = result;
+                if (method == WriteMethod.CreateOrMergePatch) run.Warnings.Add($"{change.Ref}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch");
+                return result;
+            }
+            catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Reason == "Conflict" && method == WriteMethod.ServerSideApply)
+            {
+                run.Conflicts[change.Ref] = SyncPlanner.Conflicted(change, e.Message, ConflictManager.From(e.Message));
+                run.Fail(change.Ref, $"conflict with {ConflictManager.From(e.Message) ?? "another field manager"} (set spec.sync.force to take the fields): {e.Message}");
+                return null;
+            }
+            catch (KubeApiException e) when (e.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                run.Fail(change.Ref, e.Message);
+                return null;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
+            {
+                if (!await cluster.AnswersAsync(ct)) throw new ClusterUnreachableException("the cluster stopped answering during the sync; kept as applied", e);
+                if (attempt == 0 && method == WriteMethod.ServerSideApply)
+                {
+                    _noServerSideApply[kind] = true;
+                    method = WriteMethod.CreateOrMergePatch;
+                    continue;
+                }
+                run.Fail(change.Ref, $"{change.Ref}: the request failed ({e.Message}) although the cluster answers");
+                return null;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<PlannedChange>> PrunesAsync(SyncRun run, CancellationToken ct)
+    {
+        var desired = run.Stages.SelectMany(s => s.Changes).Select(c => c.Ref).Concat(run.Errors.Keys).ToHashSet();
+        var candidates = run.Recorded.Entries.Where(e => !desired.Contains(e)).ToList();
+        var kinds = new Dictionary<ObjectRef, ApiResource>();
+        foreach (var entry in candidates)
+            if (await cluster.ResourceForAsync(entry.ApiVersion, entry.Kind, ct) is { } resource) kinds[entry] = resource;
+        // Prune waits for the cache of each kind to have finished its first list: never delete on a partial view.
+        var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
+        return SyncPlanner.PlanPrune(run.Recorded, desired, live, run.Request.Owner, run.Request.Policy);
+    }
+
+    private async Task<bool> DeleteAsync(PlannedChange change, CancellationToken ct) =>
+        await cluster.ResourceForAsync(change.Ref.ApiVersion, change.Ref.Kind, ct) is { } kind
+        && await cluster.DeleteAsync(kind, change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct);
+
+    private async Task<SyncResult> CompletedAsync(SyncRun run, ChangeSet plan, int pruned, CancellationToken ct)
+    {
+        var kinds = new List<ApiResource>();
+        foreach (var stage in plan.Stages)
+            foreach (var change in stage.Changes)
+                if (await cluster.ResourceForAsync(change.Ref.ApiVersion, change.Ref.Kind, ct) is { } kind) kinds.Add(kind);
+        var live = await cluster.ManagedAsync([.. kinds.Distinct()], ct);
+        var health = HealthAggregator.Worst(plan.Desired.Select(r => live.GetValueOrDefault(r)));
+        var drift = plan.All.Where(c => c.Action is ChangeAction.DriftCorrect or ChangeAction.DriftReport)
+            .Select(c => new DriftRecord(c.Ref, c.Detail ?? "", c.Manager, c.Action == ChangeAction.DriftCorrect, run.Request.Held(c.Ref))).ToList();
+        var phase = drift.Any(d => !d.Corrected) ? SyncPhase.OutOfSync : SyncPhase.Synced;
+        return new SyncResult(phase, run.Request.Revision, plan.Desired.Count(), run.Written, pruned, health.Status, null, drift)
+        {
+            HealthMessage = health.Status == HealthStatus.Healthy ? null : health.Message,
+            Warnings = run.Warnings.Distinct().Order(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private async Task WaitEstablishedAsync(IEnumerable<(ApiResource Kind, ObjectRef Ref)> crds, CancellationToken ct)
+    {
+        foreach (var (kind, reference) in crds)
+        {
+            var deadline = DateTime.UtcNow + EstablishTimeout;
+            while (true)
+            {
+                var live = await cluster.GetAsync(kind, reference, ct);
+                var established = (live?["status"]?["conditions"] as JsonArray)?.Any(c =>
+                    c?["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True") == true;
+                if (established) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{reference}: not Established after {EstablishTimeout.TotalSeconds:0}s");
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    private ParallelOptions Options(CancellationToken ct) => new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
+}

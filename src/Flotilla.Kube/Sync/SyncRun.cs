@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
+
+namespace Flotilla.Kube.Sync;
+
+/// <summary>The state of one executor run: what is on record in the member, the stages planned so far, and what went wrong.</summary>
+internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory stored)
+{
+    private readonly ConcurrentQueue<(ObjectRef Ref, string Error)> _stageErrors = new();
+
+    public SyncRequest Request => request;
+
+    public bool Apply => apply;
+
+    /// <summary>The member's inventory record as last read or written by this run.</summary>
+    public StoredInventory Stored { get; set; } = stored;
+
+    /// <summary>Every object on record (what a prune may consider).</summary>
+    public Inventory Recorded { get; set; } = stored.Inventory;
+
+    public List<StagePlan> Stages { get; } = [];
+
+    public ConcurrentDictionary<ObjectRef, string> Errors { get; } = new();
+
+    public ConcurrentDictionary<ObjectRef, JsonObject> DryRuns { get; } = new();
+
+    public ConcurrentDictionary<ObjectRef, PlannedChange> Conflicts { get; } = new();
+
+    public ConcurrentBag<string> Warnings { get; } = [];
+
+    public int Written { get; set; }
+
+    /// <summary>Why the current stage may not be written, once known.</summary>
+    public string? StageError { get; set; }
+
+    /// <summary>Records one object's error against the current stage.</summary>
+    public void Fail(ObjectRef reference, string error)
+    {
+        Errors[reference] = error;
+        _stageErrors.Enqueue((reference, error));
+    }
+
+    /// <summary>Why the stage just planned cannot be written (its first error, in apply order, and how many more), or null.</summary>
+    public string? TakeStageError(StagePlan stage)
+    {
+        var errors = new List<(ObjectRef Ref, string Error)>();
+        while (_stageErrors.TryDequeue(out var e)) errors.Add(e);
+        if (stage.FirstBlocking is { } blocking && !errors.Any(e => e.Ref.Equals(blocking.Ref)))
+            errors.Add((blocking.Ref, $"{blocking.Ref}: {blocking.Detail}"));
+        if (errors.Count == 0) return null;
+        var first = errors.OrderBy(e => e.Ref, ApplyOrder.Instance).First();
+        return first.Error + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "");
+    }
+
+    public SyncResult StoppedAt(ApplyStageKind stage, string error) =>
+        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, $"stage {stage} not applied: {error}") with
+        {
+            Stage = stage.ToString(),
+            PartialRevision = Stored.Applying,
+            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
+        };
+
+    public SyncOutcome Outcome(ChangeSet plan, SyncResult result) =>
+        new(plan, new Dictionary<ObjectRef, JsonObject>(DryRuns), new Dictionary<ObjectRef, string>(Errors), result);
+}
