@@ -8,7 +8,7 @@ namespace Flotilla.Kube.Registry;
 /// <c>expirationTimestamp</c>, then the plugin runs again (one run at a time, bounded by the plugin's timeout).
 /// A token without an expiry is renewed after <see cref="MaxAgeWithoutExpiry"/>, so a revoked one heals.
 /// </summary>
-public sealed class ExecTokenSource(ExecCredentialPlugin plugin, ExecCredential first, TimeProvider clock) : ITokenProvider, IDisposable
+public sealed class ExecTokenSource(ExecCredentialPlugin plugin, ExecCredential first, TimeProvider clock) : ITokenProvider
 {
     /// <summary>How long a token that states no expiry is used before the plugin runs again.</summary>
     public static readonly TimeSpan MaxAgeWithoutExpiry = TimeSpan.FromMinutes(10);
@@ -38,8 +38,6 @@ public sealed class ExecTokenSource(ExecCredentialPlugin plugin, ExecCredential 
             _gate.Release();
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 
     private static DateTimeOffset RenewAt(ExecCredential credential, TimeProvider clock) =>
         credential.Expires is { } expires ? expires - Early : clock.GetUtcNow() + MaxAgeWithoutExpiry;

@@ -100,7 +100,7 @@ public sealed class ExecCredentialPluginTests : IDisposable
 
             """);
         var plugin = new ExecCredentialPlugin(spec, TimeSpan.FromSeconds(10));
-        using var tokens = new ExecTokenSource(plugin, await plugin.RunAsync(CancellationToken.None), clock);
+        var tokens = new ExecTokenSource(plugin, await plugin.RunAsync(CancellationToken.None), clock);
 
         clock.Advance(TimeSpan.FromMinutes(9));
         Assert.Equal("tok-1", (await tokens.GetAuthenticationHeaderAsync(CancellationToken.None)).Parameter);
