@@ -8,6 +8,7 @@ using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Credentials;
 using Flotilla.Kube.Discovery;
 using Flotilla.Kube.Watch;
 using Flotilla.Kube.Registry;
@@ -75,7 +76,8 @@ public static partial class HubHost
         WorkQueue<string> sourceQueue, CancellationToken ct)
     {
         var clock = TimeProvider.System;
-        using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2);
+        using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
+            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });

@@ -1,5 +1,7 @@
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.ClusterHealth;
+using Flotilla.Kube.Credentials;
+using Flotilla.Kube.Registry;
 
 namespace Flotilla.Hub;
 
@@ -28,6 +30,16 @@ public sealed class HubOptions
     /// <summary>Run the workload status simulator on every member (local fleet only: no nodes there). Default false.</summary>
     public bool SimulateWorkloads { get; set; }
 
+    /// <summary>
+    /// What stored member credentials may use beyond inline data (<c>--allow-exec</c>, <c>--allow-auth-provider</c>,
+    /// <c>--allow-insecure</c>, <c>--allow-proxy</c>): the hub operator's consent. A cluster's credentials use one
+    /// only when the cluster was also joined with it. Default: none.
+    /// </summary>
+    public ISet<CredentialAllowance> CredentialAllowances { get; set; } = new HashSet<CredentialAllowance>();
+
+    /// <summary>How long an exec credential plugin may run on the hub. Default 10 s.</summary>
+    public TimeSpan ExecPluginTimeout { get; set; } = MemberClientFactory.DefaultExecTimeout;
+
     /// <summary>Cluster health controller settings.</summary>
     public ClusterHealthOptions Health { get; set; } = new();
 
@@ -38,5 +50,6 @@ public sealed class HubOptions
     {
         Health.Validate();
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("the hub needs a data directory");
+        if (ExecPluginTimeout <= TimeSpan.Zero) throw new ArgumentException("the exec plugin timeout must be positive");
     }
 }

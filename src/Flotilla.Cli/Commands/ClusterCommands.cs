@@ -34,12 +34,18 @@ public static class ClusterCommands
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig file holding the member's context (default: $KUBECONFIG or ~/.kube/config)" };
         var labels = new Option<string[]>("--label", "-l") { Description = "Label key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var taints = new Option<string[]>("--taint") { Description = "Taint key[=value]:NoSelect|PreferNoSelect|NoSelectIfNew (repeatable)" };
-        var allowExec = new Option<bool>("--allow-exec") { Description = "Accept an exec credential plugin (it runs on the hub!)" };
-        var allowAuthProvider = new Option<bool>("--allow-auth-provider") { Description = "Accept an auth-provider plugin" };
-        var allowLocalFiles = new Option<bool>("--allow-local-files") { Description = "Read referenced certificate/key/token files and store them inline" };
-        var allowInsecure = new Option<bool>("--allow-insecure") { Description = "Accept insecure-skip-tls-verify" };
-        var allowProxy = new Option<bool>("--allow-proxy") { Description = "Accept a proxy-url" };
-        var join = new Command("join", "Validate a member's credentials, store them in Secret NAME-kubeconfig (key 'value') on the hub, and create the Cluster")
+        var allowExec = new Option<bool>("--allow-exec") { Description = "Accept an exec credential plugin. It runs on the hub, which uses it only when started with --allow-exec too" };
+        var allowAuthProvider = new Option<bool>("--allow-auth-provider") { Description = "Accept an auth-provider plugin (the hub needs --allow-auth-provider too)" };
+        var allowLocalFiles = new Option<bool>("--allow-local-files") { Description = "Read referenced certificate/key/token files here and store them inline (the hub never reads files)" };
+        var allowInsecure = new Option<bool>("--allow-insecure") { Description = "Accept insecure-skip-tls-verify (the hub needs --allow-insecure too)" };
+        var allowProxy = new Option<bool>("--allow-proxy") { Description = "Accept a proxy-url (the hub needs --allow-proxy too)" };
+        var join = new Command("join", """
+            Validate a member's credentials, store them in Secret NAME-kubeconfig (key 'value') on the hub, and create the Cluster.
+            Credentials are self-contained and plain by default. An exec plugin, auth-provider, insecure-skip-tls-verify or
+            proxy-url is accepted only with its --allow-… flag; the Cluster then records it (spec.credentialAllowances), and the
+            hub uses such credentials only when `flotilla hub run` has the same flag: both consents are needed. Otherwise the
+            Cluster is Available=False, reason InvalidCredentials, naming the missing flag.
+            """)
         {
             NameArgument, context, kubeconfig, labels, taints, allowExec, allowAuthProvider, allowLocalFiles, allowInsecure, allowProxy,
         };
@@ -67,18 +73,34 @@ public static class ClusterCommands
                 foreach (var problem in result.Problems) Console.Error.WriteLine($"  - {problem.Message}");
                 return 1;
             }
-            using (var member = KubeClientFactory.FromKubeconfigText(result.Kubeconfig!))
-            {
-                var probe = await ClusterProber.ProbeAsync(member, TimeSpan.FromSeconds(5), ct);
-                if (probe.Outcome != ProbeOutcome.Ready)
-                    Console.Error.WriteLine($"warning: {name} is not ready now ({probe.Outcome}: {probe.Error}); registering it anyway");
-            }
+            var probe = await ProbeAsync(result.Kubeconfig!, ct);
+            if (probe.Outcome != ProbeOutcome.Ready)
+                Console.Error.WriteLine($"warning: {name} is not ready now ({probe.Outcome}: {probe.Error}); registering it anyway");
+            // Only what the credentials use is recorded: a flag passed without need grants nothing to a later Secret edit.
+            var used = CredentialAllowances.UsedBy(result.Kubeconfig!);
             using var hub = HubConnection.Connect(r);
-            await new ClusterRegistry(hub).JoinAsync(name, result.Kubeconfig!, result.ServerUrl!, labelChanges, taintChanges, ct);
+            await new ClusterRegistry(hub).JoinAsync(name, result.Kubeconfig!, result.ServerUrl!, labelChanges, taintChanges, used, ct);
             Console.WriteLine($"cluster.flotilla.io/{name} joined");
+            if (!used.IsEmpty)
+                Console.Error.WriteLine($"note: the hub uses these credentials only when it runs with {string.Join(" ", used.Select(CredentialAllowances.Flag))}");
             return 0;
         });
         return join;
+    }
+
+    // The join's own check runs an exec plugin here, bounded like the hub's, instead of the client library's unbounded run.
+    private static async Task<ProbeResult> ProbeAsync(string kubeconfig, CancellationToken ct)
+    {
+        try
+        {
+            var (member, _) = await MemberClientFactory.CreateAsync(kubeconfig, KubeClientFactory.DefaultRequestTimeout,
+                MemberClientFactory.DefaultExecTimeout, TimeProvider.System, ct);
+            using (member) return await ClusterProber.ProbeAsync(member, TimeSpan.FromSeconds(5), ct);
+        }
+        catch (InvalidCredentialsException e)
+        {
+            return new ProbeResult(ProbeOutcome.InvalidCredentials, null, null, e.Message);
+        }
     }
 
     private static Command List()

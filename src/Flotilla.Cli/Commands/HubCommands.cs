@@ -2,6 +2,7 @@ using System.CommandLine;
 using Flotilla.Hub;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Credentials;
 
 namespace Flotilla.Cli.Commands;
 
@@ -53,10 +54,17 @@ public static class HubCommands
         var dataDir = new Option<string?>("--data-dir") { Description = "Git caches and snapshots (default: ~/.flotilla/hub)" };
         var allowLocal = new Option<bool>("--allow-local-sources") { Description = "Accept file:// and local-path GitRepositories (the local fleet demo)" };
         var simulate = new Option<bool>("--simulate-workloads") { Description = "Mark workloads on members ready after a short delay (local fleet only: its members have no nodes)" };
+        // The hub operator's consent; a cluster's credentials also need the same flag on its join.
+        var allowances = Enum.GetValues<CredentialAllowance>().Select(a => (Allowance: a, Option: new Option<bool>(CredentialAllowances.Flag(a))
+        {
+            Description = $"Use member credentials that need {CredentialAllowances.Flag(a)} when the cluster was joined with it too",
+        })).ToList();
+        var execTimeout = new Option<double>("--exec-timeout") { Description = "Seconds an exec credential plugin may run on the hub", DefaultValueFactory = _ => 10 };
         var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)")
         {
-            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate,
+            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate, execTimeout,
         };
+        foreach (var (_, option) in allowances) run.Add(option);
         run.SetAction(async (r, ct) =>
         {
             var (file, ctx) = Target(r, kubeconfig, context);
@@ -65,6 +73,8 @@ public static class HubCommands
             if (r.GetValue(dataDir) is { } dir) options.DataDirectory = dir;
             options.AllowLocalSources = r.GetValue(allowLocal);
             options.SimulateWorkloads = r.GetValue(simulate);
+            options.CredentialAllowances = allowances.Where(a => r.GetValue(a.Option)).Select(a => a.Allowance).ToHashSet();
+            options.ExecPluginTimeout = TimeSpan.FromSeconds(r.GetValue(execTimeout));
             options.Health.Interval = TimeSpan.FromSeconds(r.GetValue(interval));
             options.Health.UnreachableGrace = TimeSpan.FromSeconds(r.GetValue(grace));
             options.Health.ProbeTimeout = TimeSpan.FromSeconds(Math.Min(5, r.GetValue(interval)));

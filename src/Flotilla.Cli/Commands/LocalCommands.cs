@@ -67,7 +67,7 @@ public static class LocalCommands
         {
             var kubeconfig = LocalKubeconfig.Single(member.Name, member.Server, ca, member.AdminToken);
             var labels = member.Labels.Select(l => new LabelChange(l.Key, l.Value)).ToList();
-            await registry.JoinAsync(member.Name, kubeconfig, member.Server, labels, [], ct);
+            await registry.JoinAsync(member.Name, kubeconfig, member.Server, labels, [], [], ct);
         }
     }
 

@@ -20,6 +20,12 @@ public sealed class ClusterSpec
     [JsonPropertyName("credentialsSecretRef")] public SecretReference? CredentialsSecretRef { get; set; }
     [JsonPropertyName("taints")] public List<ClusterTaint>? Taints { get; set; }
     [JsonPropertyName("healthCheck")] public HealthCheckSpec? HealthCheck { get; set; }
+
+    /// <summary>
+    /// What the credentials may use beyond inline data (Exec, AuthProvider, Insecure, Proxy), recorded by a join
+    /// with the matching <c>--allow-…</c> flag; honoured only where the hub runs with the same flag.
+    /// </summary>
+    [JsonPropertyName("credentialAllowances")] public List<string>? CredentialAllowances { get; set; }
 }
 
 public sealed class SecretReference

@@ -24,6 +24,10 @@ public sealed class KubeconfigCredentialValidator
 
     private readonly Func<string, byte[]> _readLocalFile;
 
+    /// <summary>A validator that refuses to read any file; enough for every policy without local files.</summary>
+    public static KubeconfigCredentialValidator WithoutFiles { get; } =
+        new(path => throw new IOException("this validator reads no local files"));
+
     /// <param name="readLocalFile">
     /// Reads a file named in the kubeconfig (as written there, possibly relative); called only when
     /// the policy allows local files. May throw <see cref="IOException"/> or
@@ -255,8 +259,8 @@ public sealed class KubeconfigCredentialValidator
         private static bool IsInsecure(YamlNode? value) =>
             !KubeconfigYaml.IsNull(value) && !(value is YamlScalarNode scalar && FalseWords.Contains(scalar.Value ?? string.Empty));
 
-        private void Add(CredentialProblemKind kind, string message, string? allowFlag = null) =>
-            _problems.Add(new CredentialProblem(kind, allowFlag is null ? message : $"{message}; pass {allowFlag} to allow it", allowFlag));
+        private void Add(CredentialProblemKind kind, string finding, string? allowFlag = null) =>
+            _problems.Add(new CredentialProblem(kind, finding, allowFlag));
 
         private CredentialValidationResult Refuse(CredentialProblemKind kind, string message)
         {

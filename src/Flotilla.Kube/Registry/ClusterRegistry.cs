@@ -3,6 +3,7 @@ using System.Text;
 using Flotilla.Core.Clusters;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Credentials;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -15,9 +16,12 @@ namespace Flotilla.Kube.Registry;
 /// </summary>
 public sealed class ClusterRegistry(IKubernetes hub)
 {
-    /// <summary>Creates or updates the registration of <paramref name="name"/> (Secret first, then the Cluster).</summary>
+    /// <summary>
+    /// Creates or updates the registration of <paramref name="name"/> (Secret first, then the Cluster), recording
+    /// the <paramref name="allowances"/> the credentials were accepted with (none: the field is removed).
+    /// </summary>
     public async Task<ClusterResource> JoinAsync(string name, string kubeconfig, string server,
-        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, CancellationToken ct)
+        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, IEnumerable<CredentialAllowance> allowances, CancellationToken ct)
     {
         RequireName(name);
         var secretName = FlotillaApi.KubeconfigSecretName(name);
@@ -52,6 +56,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
                 Server = server,
                 CredentialsSecretRef = new SecretReference { Name = secretName, Namespace = FlotillaApi.SystemNamespace, Key = FlotillaApi.KubeconfigKey },
                 Taints = ApplyTaints([], taints),
+                CredentialAllowances = CredentialAllowances.ToWire(allowances) is { Count: > 0 } wire ? wire : null,
             },
         };
         return await ApplyAsync(cluster, ct);
