@@ -6,6 +6,7 @@ using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using k8s;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Flotilla.Hub;
 
@@ -20,20 +21,37 @@ public static class GitWebhook
 
     public static async Task<IResult> HandleAsync(HttpContext http, IKubernetes hub, string ns, string name, WorkQueue<string> sources, CancellationToken ct)
     {
-        if (http.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        // The server itself stops at the cap too: past it Kestrel neither reads nor drains the rest of the body.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(http);
         var body = new MemoryStream();
         var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+        try
         {
-            if (body.Length + read > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-            body.Write(buffer, 0, read);
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (body.Length + read > MaxBodyBytes) return TooLarge(http);
+                body.Write(buffer, 0, read);
+            }
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(http);
+        }
+
         var secret = await WebhookSecretAsync(hub, ns, name, ct);
         var signature = http.Request.Headers["X-Hub-Signature-256"].ToString();
         if (secret is null || !WebhookSignature.Verify(secret, body.ToArray(), signature)) return Results.Unauthorized();
         sources.Add(ObjectKey.Of(ns, name));
         return Results.Accepted();
+    }
+
+    // The connection is closed after the answer, so the rest of an oversized body is never read.
+    private static IResult TooLarge(HttpContext http)
+    {
+        http.Response.Headers.Connection = "close";
+        return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<string?> WebhookSecretAsync(IKubernetes hub, string ns, string name, CancellationToken ct)

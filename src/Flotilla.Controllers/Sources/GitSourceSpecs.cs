@@ -5,22 +5,31 @@ using k8s;
 
 namespace Flotilla.Controllers.Sources;
 
-/// <summary>Maps a GitRepository and its Secret to what the fetcher needs (the hub and <c>flotilla diff</c> share it).</summary>
+/// <summary>
+/// Maps a GitRepository and its Secret to what the fetcher needs (the hub and <c>flotilla diff</c> share it).
+/// Secret keys, as Flux names them: <c>identity</c> + <c>known_hosts</c> (ssh), <c>token</c> or <c>password</c> with
+/// optional <c>username</c> (https), <c>ca.crt</c> (or the older <c>caFile</c>: the CA of a private https server) and
+/// <c>webhookSecret</c> (the push webhook). A Secret with only a CA or only a webhook secret means no credentials.
+/// </summary>
 public static class GitSourceSpecs
 {
-    public static async Task<GitSourceSpec> FromAsync(IKubernetes hub, GitRepositoryResource repository, CancellationToken ct) =>
-        new(repository.Spec.Url) { Ref = RefOf(repository.Spec.Ref), Credentials = await CredentialsAsync(hub, repository, ct) };
-
-    private static async Task<GitCredentials> CredentialsAsync(IKubernetes hub, GitRepositoryResource repository, CancellationToken ct)
+    public static async Task<GitSourceSpec> FromAsync(IKubernetes hub, GitRepositoryResource repository, CancellationToken ct)
     {
-        if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return GitCredentials.None;
+        var spec = new GitSourceSpec(repository.Spec.Url) { Ref = RefOf(repository.Spec.Ref) };
+        if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return spec;
         var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, repository.Metadata.NamespaceProperty, cancellationToken: ct);
         string? Value(string k) => secret.Data?.TryGetValue(k, out var v) == true ? Encoding.UTF8.GetString(v) : null;
-        if (Value("identity") is not null || Value("known_hosts") is not null)
-            return GitCredentials.Ssh(Value("known_hosts") ?? throw new ArgumentException($"Secret {reference.Name} has an ssh identity but no known_hosts: strict host key checking needs one"), Value("identity"));
-        if ((Value("token") ?? Value("password")) is { } token) return GitCredentials.HttpsToken(token, Value("username") ?? "git");
-        if (Value("webhookSecret") is not null) return GitCredentials.None;
-        throw new ArgumentException($"Secret {reference.Name} has neither token nor identity + known_hosts");
+        var certificateAuthority = Value("ca.crt") ?? Value("caFile");
+        return spec with { Credentials = Credentials(reference.Name, Value, certificateAuthority is not null), CertificateAuthority = certificateAuthority };
+    }
+
+    private static GitCredentials Credentials(string secretName, Func<string, string?> value, bool hasCertificateAuthority)
+    {
+        if (value("identity") is not null || value("known_hosts") is not null)
+            return GitCredentials.Ssh(value("known_hosts") ?? throw new ArgumentException($"Secret {secretName} has an ssh identity but no known_hosts: strict host key checking needs one"), value("identity"));
+        if ((value("token") ?? value("password")) is { } token) return GitCredentials.HttpsToken(token, value("username") ?? "git");
+        if (hasCertificateAuthority || value("webhookSecret") is not null) return GitCredentials.None;
+        throw new ArgumentException($"Secret {secretName} has neither token, identity + known_hosts, ca.crt nor webhookSecret");
     }
 
     private static GitRef RefOf(GitRefSpec? spec) => spec switch

@@ -132,8 +132,14 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
         var result = await RunRawAsync([command, .. arguments], ct);
         if (result.ExitCode == 0) return result;
         var kind = GitErrorClassifier.Classify(result.ExitCode, result.Stderr);
-        throw Failure(kind, $"git {command}: {Describe(kind)}", result);
+        throw Failure(kind, $"git {command}: {Describe(kind)}{AuthenticationDetail(kind)}", result);
     }
+
+    // Over https git's own words are the same for a missing and a refused token ("could not read Username":
+    // it wanted to prompt after the 401), so say which one it was.
+    private string AuthenticationDetail(GitFailureKind kind) => kind != GitFailureKind.AuthFailed ? ""
+        : environment.Secrets.Count > 0 ? " (the remote refused the source's credentials)"
+        : " (the remote wants credentials and the source has none)";
 
     private Task<ChildProcessResult> RunRawAsync(string[] arguments, CancellationToken ct) =>
         ChildProcess.RunAsync(git, ["--git-dir=" + gitDirectory, .. arguments], environment.Variables, environment.Directory, ct);

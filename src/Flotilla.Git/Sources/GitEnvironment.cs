@@ -6,8 +6,8 @@ namespace Flotilla.Git.Sources;
 /// The hermetic environment of one fetch: nothing inherited but PATH, proxy and CA settings; no system or
 /// user config (<c>HOME</c> is a private 0700 directory); no prompts, askpass or ssh agent; only the allowed
 /// transports. A token travels as an <c>http.extraHeader</c> through <c>GIT_CONFIG_*</c> variables and an
-/// ssh key as a 0600 file in the private directory, so neither appears on a command line. Dispose deletes
-/// the directory and with it the key.
+/// ssh key as a 0600 file in the private directory, so neither appears on a command line. A source's own CA is
+/// a file there too, named by <c>http.sslCAInfo</c>. Dispose deletes the directory and with it the key.
 /// </summary>
 internal sealed class GitEnvironment : IDisposable
 {
@@ -34,13 +34,13 @@ internal sealed class GitEnvironment : IDisposable
     /// <summary>Strings that must never appear in a message (see <see cref="SecretRedactor"/>).</summary>
     public IReadOnlyList<string> Secrets { get; }
 
-    public static GitEnvironment Create(GitCredentials credentials, bool allowLocal, string sshExecutable)
+    public static GitEnvironment Create(GitCredentials credentials, string? certificateAuthority, bool allowLocal, string sshExecutable)
     {
         // CreateTempSubdirectory makes the directory 0700 on Unix.
         var directory = System.IO.Directory.CreateTempSubdirectory("flotilla-git-");
         try
         {
-            return Build(directory, credentials, allowLocal, sshExecutable);
+            return Build(directory, credentials, certificateAuthority, allowLocal, sshExecutable);
         }
         catch
         {
@@ -51,7 +51,7 @@ internal sealed class GitEnvironment : IDisposable
 
     public void Dispose() => _private.Delete(recursive: true);
 
-    private static GitEnvironment Build(DirectoryInfo directory, GitCredentials credentials, bool allowLocal, string sshExecutable)
+    private static GitEnvironment Build(DirectoryInfo directory, GitCredentials credentials, string? certificateAuthority, bool allowLocal, string sshExecutable)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in Inherited)
@@ -78,6 +78,13 @@ internal sealed class GitEnvironment : IDisposable
             ("maintenance.autoDetach", "false"),
         };
         var secrets = new List<string>();
+        if (certificateAuthority is not null)
+        {
+            // Replaces the system bundle for this fetch only; http.sslVerify keeps its default (on).
+            var caFile = Path.Combine(directory.FullName, "ca.crt");
+            WritePrivate(caFile, certificateAuthority);
+            config.Add(("http.sslCAInfo", caFile));
+        }
 
         switch (credentials.Kind)
         {

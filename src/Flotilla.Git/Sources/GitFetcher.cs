@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Flotilla.Git.Sources;
@@ -43,7 +44,7 @@ public sealed class GitFetcher : IGitFetcher
         {
             Directory.CreateDirectory(SnapshotsRoot);
             Directory.CreateDirectory(TemporaryRoot);
-            using var environment = GitEnvironment.Create(spec.Credentials, _options.AllowLocal, _options.SshExecutable);
+            using var environment = GitEnvironment.Create(spec.Credentials, spec.CertificateAuthority, _options.AllowLocal, _options.SshExecutable);
             var repository = new GitCacheRepository(cacheDirectory, spec.Url, subject, environment, _options.GitExecutable);
             return await FetchLockedAsync(spec, repository, subject, ct);
         }
@@ -115,7 +116,28 @@ public sealed class GitFetcher : IGitFetcher
             GitTransport.Ssh when credentials != GitCredentialKind.Ssh => "an ssh URL needs ssh credentials with known_hosts (host keys are always checked)",
             GitTransport.Https or GitTransport.Http or GitTransport.Ssh or GitTransport.Local => null,
         };
+        refusal ??= spec.CertificateAuthority is null ? null : CertificateAuthorityRefusal(spec.CertificateAuthority, transport);
         if (refusal is not null) throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject}: {refusal}");
+    }
+
+    // Checked here, so a bad CA is named as such instead of surfacing as git's "problem with the SSL CA cert".
+    private static string? CertificateAuthorityRefusal(string pem, GitTransport transport)
+    {
+        if (transport != GitTransport.Https) return "a CA certificate applies to https URLs only";
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+            return certificates.Count == 0 ? "the CA certificate holds no PEM CERTIFICATE block" : null;
+        }
+        catch (CryptographicException)
+        {
+            return "the CA PEM holds something that is not a valid certificate";
+        }
+        finally
+        {
+            foreach (var certificate in certificates) certificate.Dispose();
+        }
     }
 
     // The URL is hashed so the directory name carries no credentials and no path characters.

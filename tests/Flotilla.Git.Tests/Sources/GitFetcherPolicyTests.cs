@@ -57,6 +57,26 @@ public sealed class GitFetcherPolicyTests : IDisposable
         Assert.DoesNotContain(Token, failure.Message);
     }
 
+    [Theory]
+    [InlineData("ssh://git@example.com/x.git", "ssh", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "https URLs only")]
+    [InlineData("https://example.com/x.git", "token", "not a certificate", "no PEM CERTIFICATE block")]
+    [InlineData("https://example.com/x.git", "token", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "not a valid certificate")]
+    public async Task A_CA_that_cannot_be_used_is_NotAllowed_before_git_runs(string url, string credentials, string certificateAuthority, string reason)
+    {
+        var spec = new GitSourceSpec(url)
+        {
+            Credentials = credentials == "ssh" ? GitCredentials.Ssh(KnownHosts, null) : GitCredentials.HttpsToken(Token),
+            CertificateAuthority = certificateAuthority,
+        };
+
+        var failure = await _workspace.FailAsync(spec);
+
+        Assert.Equal(GitFailureKind.NotAllowed, failure.Kind);
+        Assert.Contains(reason, failure.Message);
+        Assert.DoesNotContain(Token, failure.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_workspace.Root));
+    }
+
     [Fact]
     public async Task A_refused_connection_is_Unreachable_and_the_message_has_no_token_or_url_userinfo()
     {
