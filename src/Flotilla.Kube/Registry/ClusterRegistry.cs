@@ -16,8 +16,10 @@ namespace Flotilla.Kube.Registry;
 public sealed class ClusterRegistry(IKubernetes hub)
 {
     /// <summary>Creates or updates the registration of <paramref name="name"/> (Secret first, then the Cluster).</summary>
+    /// <param name="annotations">Annotations of the Cluster; a later join without one removes it (server-side apply).</param>
     public async Task<ClusterResource> JoinAsync(string name, string kubeconfig, string server,
-        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, CancellationToken ct)
+        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? annotations = null)
     {
         RequireName(name);
         var secretName = FlotillaApi.KubeconfigSecretName(name);
@@ -46,6 +48,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
             {
                 Name = name,
                 Labels = labels.Where(l => l.Value is not null).ToDictionary(l => l.Key, l => l.Value!),
+                Annotations = annotations?.ToDictionary(),
             },
             Spec = new ClusterSpec
             {
