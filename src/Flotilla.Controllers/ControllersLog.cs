@@ -56,8 +56,16 @@ internal static partial class ControllersLog
     public static partial void LeaderElectionFailed(ILogger logger, string lease, TimeSpan retryPeriod, Exception exception);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information,
-        Message = "Stepped down from lease {Lease} as {Identity}; a successor takes over when it expires")]
+        Message = "Stepped down from lease {Lease} as {Identity}")]
     public static partial void SteppedDown(ILogger logger, string lease, string identity);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information,
+        Message = "Released lease {Lease} as {Identity}: a successor can take over at once")]
+    public static partial void LeaseReleased(ILogger logger, string lease, string identity);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning,
+        Message = "Could not release lease {Lease} ({Reason}); a successor takes over when it expires")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string lease, string reason);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Leader election on lease {Lease} hit an error")]
     public static partial void LeaderElectionError(ILogger logger, string lease, Exception exception);

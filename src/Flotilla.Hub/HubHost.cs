@@ -57,20 +57,33 @@ public static partial class HubHost
 
         var election = new LeaderElection(hub, new LeaderElectionOptions { Identity = options.Identity }, TimeProvider.System,
             loggers.CreateLogger<LeaderElection>());
+        // SIGTERM reaches the web host (it takes the signal over), not the caller's token: either one stops the hub.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        var run = election.RunAsync(async leading =>
+        {
+            metrics.IsLeader = true;
+            Leading(log, options.Identity);
+            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, leading); }
+            finally { metrics.IsLeader = false; }
+        }, stopping.Token);
         try
         {
-            await election.RunAsync(async leading =>
-            {
-                metrics.IsLeader = true;
-                Leading(log, options.Identity);
-                try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, leading); }
-                finally { metrics.IsLeader = false; }
-            }, ct);
+            await run.WaitAsync(stopping.Token);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        await app.StopAsync(CancellationToken.None);
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the controllers wind down and the Lease is released, but only for so long.
+            Stopping(log, WindDown.TotalSeconds);
+            try { await run.WaitAsync(WindDown); }
+            catch (TimeoutException) { GaveUpWaiting(log, WindDown.TotalSeconds); }
+            catch (OperationCanceledException) { }
+        }
+        using (var stopDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(1))) await app.StopAsync(stopDeadline.Token);
         sourceQueue.Dispose();
     }
+
+    /// <summary>How long a stopping hub waits for its controllers and the Lease release: well inside a 10 s SIGTERM grace.</summary>
+    private static readonly TimeSpan WindDown = TimeSpan.FromSeconds(7);
 
     private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
         WorkQueue<string> sourceQueue, CancellationToken ct)
@@ -167,6 +180,12 @@ public static partial class HubHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hub listening on {Urls} as {Identity}; waiting for the leader Lease")]
     private static partial void Started(ILogger logger, string urls, string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping: waiting up to {Seconds}s for the controllers and the Lease release")]
+    private static partial void Stopping(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the controllers did not stop within {Seconds}s; exiting without them (the Lease expires on its own)")]
+    private static partial void GaveUpWaiting(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is the leader: controllers running")]
     private static partial void Leading(ILogger logger, string identity);

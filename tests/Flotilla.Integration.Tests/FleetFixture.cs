@@ -40,9 +40,13 @@ public sealed class FleetFixture : IAsyncLifetime
         Console.WriteLine($"local fleet (hub + 3) up in {clock.Elapsed.TotalSeconds:0.0}s");
         Hub = KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, State.Hub.Name);
         HubPort = FreePorts.Take(1)[0];
+        StartHub();
+    }
+
+    /// <summary>Starts the hub process (identity <c>hub-a</c>, log <see cref="HubLog"/>); again after a test stopped it.</summary>
+    public void StartHub() =>
         HubProcess = CliRunner.Start(Env, HubLog, "hub", "run", "--listen", $"127.0.0.1:{HubPort}", "--identity", "hub-a",
             "--data-dir", Path.Combine(Directory, "hub-data"), "--allow-local-sources", "--simulate-workloads");
-    }
 
     public Kubernetes Member(string name) =>
         KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, name);

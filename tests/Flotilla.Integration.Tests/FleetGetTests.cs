@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using k8s.Models;
 
 namespace Flotilla.Integration.Tests;
@@ -41,5 +43,38 @@ public sealed class FleetGetTests(FleetFixture fleet)
         {
             await fleet.RestoreAsync();
         }
+    }
+
+    [Fact]
+    public async Task Get_lists_every_one_of_1200_configmaps_on_one_member_in_table_and_json_form()
+    {
+        const string ns = "get-paging";
+        const int count = 1200;
+        using (var member = fleet.Member("member-1"))
+        {
+            await member.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } });
+            var clock = Stopwatch.StartNew();
+            // Bounded parallel creates: fast, without flooding the member's API server.
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                await member.CoreV1.CreateNamespacedConfigMapAsync(
+                    new V1ConfigMap { Metadata = new() { Name = $"page-{i:D4}" }, Data = new Dictionary<string, string> { ["i"] = $"{i}" } }, ns, cancellationToken: ct));
+            Console.WriteLine($"created {count} configmaps in {clock.Elapsed.TotalSeconds:0.0}s");
+        }
+
+        var table = await CliRunner.RunAsync(fleet.Env, "get", "configmaps", "-n", ns, "--clusters", "env=dev");
+        Assert.True(table.ExitCode == 0, table.ToString()[..Math.Min(2000, table.ToString().Length)]);
+        var rows = Regex.Matches(table.Stdout, @"^member-1\s+(page-\d{4})\s+1\s", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(count, rows.Count);
+        Assert.Equal(count, rows.Distinct(StringComparer.Ordinal).Count());
+        Assert.Single(Regex.Matches(table.Stdout, @"^CLUSTER\s+NAME\s+DATA\s+AGE", RegexOptions.Multiline));
+
+        var json = await CliRunner.RunAsync(fleet.Env, "get", "configmaps", "-n", ns, "--clusters", "env=dev", "-o", "json");
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var names = doc.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!)
+            .Where(n => n.StartsWith("page-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(count, names.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"page-{i:D4}"), names.Order(StringComparer.Ordinal));
     }
 }

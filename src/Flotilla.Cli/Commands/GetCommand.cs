@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Flotilla.Cli.Output;
 using Flotilla.Core.Clusters;
 using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
 using Flotilla.Kube.Fleet;
 using Flotilla.Kube.Registry;
 
@@ -64,15 +65,22 @@ public static class GetCommand
     {
         var resource = await Flotilla.Kube.Discovery.ResourceResolver.ResolveAsync(hub, kind.Contains('.') ? kind : kind + ".flotilla.io", ct)
             ?? throw new InvalidOperationException("the hub has no Flotilla CRDs: run 'flotilla hub install'");
-        var path = name is null ? resource.CollectionPath(ns) : resource.ObjectPath(ns, name);
         var asTable = format is OutputFormat.Table or OutputFormat.Wide;
-        using var response = await Flotilla.Kube.Clients.RawRequest.SendAsync(hub, HttpMethod.Get, path, ct, asTable: asTable);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new Flotilla.Kube.Clients.KubeApiException($"{resource.Plural}", response.StatusCode, body);
-        var answer = new[] { new ClusterAnswer("hub", JsonNode.Parse(body)!.AsObject(), null) };
+        var result = name is null
+            ? await hub.GetAllAsync(resource.CollectionPath(ns), resource.Plural, asTable, ct)
+            : await GetOneFromHubAsync(hub, resource.ObjectPath(ns, name), resource.Plural, asTable, ct);
+        var answer = new[] { new ClusterAnswer("hub", result, null) };
         if (!asTable) Serialization.Write(Console.Out, answer[0].Result!, format);
         else WriteTable(answer, allNamespaces && resource.Namespaced, format == OutputFormat.Wide, ns, clusterColumn: false);
         return 0;
+    }
+
+    private static async Task<JsonObject> GetOneFromHubAsync(k8s.Kubernetes hub, string path, string subject, bool asTable, CancellationToken ct)
+    {
+        using var response = await hub.SendAsync(HttpMethod.Get, path, ct, asTable: asTable);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new KubeApiException(subject, response.StatusCode, body);
+        return JsonNode.Parse(body)!.AsObject();
     }
 
     private static void WriteTable(IReadOnlyList<ClusterAnswer> answers, bool allNamespaces, bool wide, string? ns, bool clusterColumn = true)

@@ -56,18 +56,25 @@ public static class LocalCommands
         return up;
     }
 
-    /// <summary>Installs the CRDs on the hub and registers every member as a Cluster with its example labels.</summary>
+    /// <summary>
+    /// Installs the CRDs on the hub and registers every member as a Cluster with its example labels, each marked
+    /// (on the Cluster and inside the member) as the local fleet's: only such members get the workload simulator.
+    /// </summary>
     public static async Task BootstrapAsync(LocalFleetState state, CancellationToken ct)
     {
         using var hub = KubeClientFactory.FromUserKubeconfig(state.KubeconfigPath, state.Hub.Name);
         await CrdInstaller.InstallAsync(hub, TimeSpan.FromSeconds(60), ct);
         var registry = new ClusterRegistry(hub);
         var ca = await File.ReadAllTextAsync(state.CaPath, ct);
+        var fleetId = LocalFleetMarker.FleetId(ca);
         foreach (var member in state.Members)
         {
+            using (var client = KubeClientFactory.FromUserKubeconfig(state.KubeconfigPath, member.Name))
+                await LocalFleetMarker.MarkMemberAsync(client, fleetId, ct);
             var kubeconfig = LocalKubeconfig.Single(member.Name, member.Server, ca, member.AdminToken);
             var labels = member.Labels.Select(l => new LabelChange(l.Key, l.Value)).ToList();
-            await registry.JoinAsync(member.Name, kubeconfig, member.Server, labels, [], [], ct);
+            await registry.JoinAsync(member.Name, kubeconfig, member.Server, labels, [], [], ct,
+                new Dictionary<string, string> { [LocalFleetMarker.Annotation] = fleetId });
         }
     }
 

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
@@ -18,9 +19,12 @@ namespace Flotilla.Controllers.Runtime;
 /// never overlaps in one process. After losing leadership the process campaigns again.
 /// </para>
 /// <para>
-/// The Lease is not released on exit (the client library has no release-on-cancel), so a successor takes over
-/// after <see cref="LeaderElectionOptions.LeaseDuration"/>. The library keeps its own wall-clock timing; only
-/// the back-off after a failed campaign uses the injected <see cref="TimeProvider"/>.
+/// When a term ends by this process's choice (the run is cancelled, or the work returned) and the work has
+/// returned, the Lease is released as client-go's <c>ReleaseOnCancel</c> does: holder cleared, duration 1 s, so a
+/// successor takes over at once. The release gets at most <see cref="LeaderElectionOptions.RetryPeriod"/>; if the
+/// hub does not answer in time, a successor takes over when the Lease expires. Leadership lost to a failed renewal
+/// is never "released" (someone else may hold it). The library keeps its own wall-clock timing; the back-off after
+/// a failed campaign and the release deadline use the injected <see cref="TimeProvider"/>.
 /// </para>
 /// </remarks>
 public sealed class LeaderElection
@@ -83,8 +87,8 @@ public sealed class LeaderElection
     /// <param name="cancellationToken">Stops campaigning and ends any term.</param>
     /// <returns>
     /// A task that completes normally when <paramref name="cancellationToken"/> is cancelled, or when
-    /// <paramref name="whileLeader"/> returns on its own while still leader (leadership is then given up, which
-    /// takes effect when the Lease expires). If <paramref name="whileLeader"/> throws anything but a cancellation
+    /// <paramref name="whileLeader"/> returns on its own while still leader (leadership is then given up and the Lease
+    /// released). If <paramref name="whileLeader"/> throws anything but a cancellation
     /// caused by the end of its term, the task faults with that exception.
     /// </returns>
     /// <exception cref="InvalidOperationException">The election is already running.</exception>
@@ -210,10 +214,45 @@ public sealed class LeaderElection
         {
             // The work stopped because its term ended, as asked.
         }
+        finally
+        {
+            // Stepping down by choice, with the work finished: let a successor in now rather than after the Lease expires.
+            if (stopping.IsCancellationRequested || workReturnedFirst)
+            {
+                await ReleaseAsync().ConfigureAwait(false);
+            }
+        }
 
         return workReturnedFirst && !stopping.IsCancellationRequested ? (TermEnd.WorkReturned, null)
             : campaignError is not null ? (TermEnd.NeverLed, campaignError)
             : (TermEnd.LeadershipLost, null);
+    }
+
+    private async Task ReleaseAsync()
+    {
+        using var deadline = new CancellationTokenSource(retryPeriod, timeProvider);
+        try
+        {
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, leaseNamespace, cancellationToken: deadline.Token)
+                .ConfigureAwait(false);
+            if (lease.Spec?.HolderIdentity != Identity)
+            {
+                return;
+            }
+
+            // Empty, not absent: the client library's elector treats a Lease without a holder as one to create (409 forever).
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = timeProvider.GetUtcNow().UtcDateTime;
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, leaseName, leaseNamespace, cancellationToken: deadline.Token)
+                .ConfigureAwait(false);
+            ControllersLog.LeaseReleased(logger, Lease, Identity);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or HttpOperationException or OperationCanceledException)
+        {
+            ControllersLog.LeaseReleaseFailed(logger, Lease,
+                exception is OperationCanceledException ? $"no answer within {retryPeriod.TotalSeconds:0.#}s" : exception.Message);
+        }
     }
 
     private enum TermEnd

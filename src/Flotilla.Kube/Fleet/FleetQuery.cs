@@ -20,7 +20,7 @@ public sealed class FleetQuery(MemberClients clients, int parallelism, TimeSpan 
     /// <summary>
     /// Gets <paramref name="kind"/> (optionally one <paramref name="name"/>) in <paramref name="ns"/> (null: all namespaces)
     /// from every cluster, as server-side Tables when <paramref name="asTable"/> (kubectl's own columns) or as object lists.
-    /// Answers come back ordered by cluster name.
+    /// Lists are read whole, page by page (<see cref="PagedList"/>). Answers come back ordered by cluster name.
     /// </summary>
     public async Task<IReadOnlyList<ClusterAnswer>> GetAsync(IReadOnlyList<ClusterResource> clusters, string kind, string? name,
         string? ns, bool asTable, CancellationToken ct)
@@ -64,10 +64,10 @@ public sealed class FleetQuery(MemberClients clients, int parallelism, TimeSpan 
         var client = await clients.GetAsync(cluster, ct);
         var resource = await ResourceResolver.ResolveAsync(client, kind, ct);
         if (resource is null) return new(clusterName, null, $"NotFound: the server doesn't have a resource type \"{kind}\"");
-        var path = name is null ? resource.CollectionPath(ns) : resource.ObjectPath(ns ?? "default", name);
-        using var response = await client.SendAsync(HttpMethod.Get, path + (name is null ? "?limit=500" : ""), ct, asTable: asTable);
+        if (name is null) return new(clusterName, await client.GetAllAsync(resource.CollectionPath(ns), resource.Plural, asTable, ct), null);
+        using var response = await client.SendAsync(HttpMethod.Get, resource.ObjectPath(ns ?? "default", name), ct, asTable: asTable);
         var body = await response.Content.ReadAsStringAsync(ct);
-        if (response.StatusCode == HttpStatusCode.NotFound && name is not null)
+        if (response.StatusCode == HttpStatusCode.NotFound)
             return new(clusterName, null, $"NotFound: {resource.Kind.ToLowerInvariant()} \"{name}\" not found");
         if (!response.IsSuccessStatusCode) throw new KubeApiException($"{resource.Plural}", response.StatusCode, body);
         return new(clusterName, JsonNode.Parse(body)!.AsObject(), null);

@@ -20,8 +20,10 @@ public sealed class ClusterRegistry(IKubernetes hub)
     /// Creates or updates the registration of <paramref name="name"/> (Secret first, then the Cluster), recording
     /// the <paramref name="allowances"/> the credentials were accepted with (none: the field is removed).
     /// </summary>
+    /// <param name="annotations">Annotations of the Cluster; a later join without one removes it (server-side apply).</param>
     public async Task<ClusterResource> JoinAsync(string name, string kubeconfig, string server,
-        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, IEnumerable<CredentialAllowance> allowances, CancellationToken ct)
+        IReadOnlyList<LabelChange> labels, IReadOnlyList<TaintChange> taints, IEnumerable<CredentialAllowance> allowances, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? annotations = null)
     {
         RequireName(name);
         var secretName = FlotillaApi.KubeconfigSecretName(name);
@@ -50,6 +52,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
             {
                 Name = name,
                 Labels = labels.Where(l => l.Value is not null).ToDictionary(l => l.Key, l => l.Value!),
+                Annotations = annotations?.ToDictionary(),
             },
             Spec = new ClusterSpec
             {

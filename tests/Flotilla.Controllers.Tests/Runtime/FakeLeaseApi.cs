@@ -8,7 +8,8 @@ namespace Flotilla.Controllers.Tests.Runtime;
 /// <summary>
 /// An in-process stand-in for the coordination.k8s.io/v1 Lease endpoints of one namespace, plugged into the
 /// client as its last HTTP handler, so no request leaves the process. Just enough for the client's LeaseLock:
-/// GET (404 until created), POST and PUT; <see cref="FailWrites"/> makes writes return 500.
+/// GET (404 until created), POST and PUT; <see cref="FailWrites"/> makes writes return 500, and <see cref="Hang"/>
+/// makes every request wait until it is cancelled (a hub API server that stopped answering).
 /// </summary>
 internal sealed class FakeLeaseApi : DelegatingHandler
 {
@@ -16,6 +17,18 @@ internal sealed class FakeLeaseApi : DelegatingHandler
     private readonly Dictionary<string, V1Lease> leases = new(StringComparer.Ordinal);
     private int resourceVersion;
     private volatile bool failWrites;
+    private volatile bool hang;
+
+    private readonly TaskCompletionSource requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first request arrives.</summary>
+    public Task WhenRequested => requested.Task;
+
+    public bool Hang
+    {
+        get => hang;
+        set => hang = value;
+    }
 
     public bool FailWrites
     {
@@ -36,6 +49,12 @@ internal sealed class FakeLeaseApi : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        requested.TrySetResult();
+        if (hang)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
         // The client reads the request back from the response, as a real handler sets it.
         var response = await RespondAsync(request, cancellationToken);
         response.RequestMessage = request;
