@@ -39,6 +39,14 @@ public sealed class GitOpsTests(FleetFixture fleet)
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 
+    /// <summary>Waits until the hub's watch cache covers at least one kind on <paramref name="cluster"/> (its drift watch is on).</summary>
+    private async Task WatchingAsync(string cluster)
+    {
+        using var http = new HttpClient();
+        await Eventually.WaitAsync(async () => (await http.GetStringAsync($"http://127.0.0.1:{fleet.HubPort}/metrics"))
+            .Split('\n').Any(l => l.StartsWith($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} ") && !l.EndsWith(" 0")), Converge, $"the hub watching {cluster}");
+    }
+
     private async Task<(HubObjects Hub, GitFixtureRepo Repo)> SetUpAsync(string name)
     {
         var hub = new HubObjects(fleet.Hub, name);
@@ -182,7 +190,7 @@ public sealed class GitOpsTests(FleetFixture fleet)
 
         using var member = fleet.Member("member-1");
         var patch = new V1Patch("""{"data":{"value":"edited by hand"}}""", V1Patch.PatchType.MergePatch);
-        await Task.Delay(4000); // let the drift watch for the newly managed kind start (it is set up within 3 s)
+        await WatchingAsync("member-1");
         var clock = Stopwatch.StartNew();
         await member.CoreV1.PatchNamespacedConfigMapAsync(patch, "fixed", ns, fieldManager: "kubectl-edit");
         var took = await Eventually.WaitAsync(async () => await ValueOnAsync("member-1", ns, "fixed") == "desired", TimeSpan.FromSeconds(10), "drift corrected");
@@ -215,7 +223,7 @@ public sealed class GitOpsTests(FleetFixture fleet)
         await hub.SourceAsync("repo", repo.Url);
         await hub.BundleAsync("fight", "repo", "fight");
         await Eventually.WaitAsync(() => hub.SyncedAsync("fight", rev, Members), Converge, "synced");
-        await Task.Delay(4000); // let the drift watch for the newly managed kind start (it is set up within 3 s)
+        await WatchingAsync("member-1");
 
         // A rogue operator puts its value back every time Flotilla corrects it.
         using var member = fleet.Member("member-1");
