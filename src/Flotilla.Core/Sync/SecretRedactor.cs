@@ -8,19 +8,28 @@ public static class SecretRedactor
     public const string Redacted = "<redacted>";
     public const string RedactedChanged = "<redacted: changed>";
 
-    /// <summary>Redacts <c>data</c> and <c>stringData</c> in place when the pair is a Secret.</summary>
+    // kubectl's client-side apply keeps the whole object, Secret values included, in this annotation.
+    private const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>
+    /// Redacts <c>data</c>, <c>stringData</c> and kubectl's last-applied annotation (which holds the values too)
+    /// in place when the pair is a Secret.
+    /// </summary>
     public static void Redact(JsonObject? before, JsonObject? after)
     {
         if ((after ?? before)?["kind"]?.GetValue<string>() != "Secret") return;
-        foreach (var field in new[] { "data", "stringData" })
+        RedactKeys(before?["data"] as JsonObject, after?["data"] as JsonObject);
+        RedactKeys(before?["stringData"] as JsonObject, after?["stringData"] as JsonObject);
+        RedactKeys(before?["metadata"]?["annotations"] as JsonObject, after?["metadata"]?["annotations"] as JsonObject, LastApplied);
+    }
+
+    private static void RedactKeys(JsonObject? b, JsonObject? a, string? only = null)
+    {
+        foreach (var key in (b?.Select(p => p.Key) ?? []).Union(a?.Select(p => p.Key) ?? []).Where(k => only is null || k == only).ToList())
         {
-            var (b, a) = (before?[field] as JsonObject, after?[field] as JsonObject);
-            foreach (var key in (b?.Select(p => p.Key) ?? []).Union(a?.Select(p => p.Key) ?? []).ToList())
-            {
-                var same = b?[key]?.ToJsonString() == a?[key]?.ToJsonString();
-                if (b?.ContainsKey(key) == true) b[key] = Redacted;
-                if (a?.ContainsKey(key) == true) a[key] = same ? Redacted : RedactedChanged;
-            }
+            var same = b?[key]?.ToJsonString() == a?[key]?.ToJsonString();
+            if (b?.ContainsKey(key) == true) b[key] = Redacted;
+            if (a?.ContainsKey(key) == true) a[key] = same ? Redacted : RedactedChanged;
         }
     }
 }

@@ -16,6 +16,17 @@ internal static class YamlFixture
         return Assert.IsType<JsonObject>(Convert(stream.Documents[0].RootNode));
     }
 
+    /// <summary>Every document of a multi-document stream, in order; empty documents (a bare <c>---</c>) are skipped.</summary>
+    public static List<JsonObject> LoadObjects(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents
+            .Where(d => d.RootNode is not YamlScalarNode { Value: null or "" })
+            .Select(d => Assert.IsType<JsonObject>(Convert(d.RootNode)))
+            .ToList();
+    }
+
     private static JsonNode? Convert(YamlNode node) =>
         node switch
         {
