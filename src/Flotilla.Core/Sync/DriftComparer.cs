@@ -98,17 +98,34 @@ public static class DriftComparer
 
     private static bool IsAbsent(JsonNode? node) => node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.Null);
 
-    private static bool IsZero(JsonNode node) => node switch
+    /// <summary>{}, [], "", false, 0 — or a map holding only such values (the server omits each of them in turn).</summary>
+    private static bool IsZero(JsonNode node)
     {
-        JsonObject o => o.Count == 0,
-        JsonArray a => a.Count == 0,
-        JsonValue v => v.GetValueKind() switch
+        var pending = new Stack<JsonNode?>();
+        pending.Push(node);
+        while (pending.TryPop(out var next))
         {
-            JsonValueKind.String => v.GetValue<string>().Length == 0,
-            JsonValueKind.False => true,
-            JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) == 0,
-            _ => false,
-        },
+            switch (next)
+            {
+                case null:
+                    continue;
+                case JsonObject o:
+                    foreach (var (_, value) in o) pending.Push(value);
+                    continue;
+                case JsonArray a when a.Count > 0:
+                    return false;
+                case JsonValue v when !IsZeroScalar(v):
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsZeroScalar(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>().Length == 0,
+        JsonValueKind.False or JsonValueKind.Null => true,
+        JsonValueKind.Number => double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) == 0,
         _ => false,
     };
 
