@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync.Normalization;
 using Flotilla.Git.Render;
 
 namespace Flotilla.Git.Tests.Render;
@@ -65,6 +67,44 @@ public sealed class RealWorldRenderTests
         Assert.All(warnings, w => Assert.Matches("^namespace [a-z-]+ ignored: [^ ]+ is cluster-scoped$", w.Message));
         Assert.All(warnings, w => Assert.Equal("", w.Object.Namespace));
     }
+
+    /// <summary>(entry point, ports without protocol: Service ports + container ports, counted in the files).</summary>
+    public static TheoryData<string, int> PortsWithoutProtocol() => new()
+    {
+        { "kubernetes-dashboard", 2 },
+        { "flux2", 8 },
+        { "metallb", 3 },
+        { "knative-serving/2-serving-core.yaml", 15 + 17 }, // the corpus README says 17 + 19; the file has 15 + 17
+        { "kustomize-examples/examples/helloWorld", 1 },
+        { "kustomize-examples/examples/ldap/base", 1 + 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PortsWithoutProtocol))]
+    public async Task Normalising_the_rendered_set_leaves_no_port_without_protocol_and_no_status(string path, int defaulted)
+    {
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default));
+        var result = await renderer.RenderAsync(RealWorldCorpus.Manifests, path, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+
+        var before = result.Manifests.Sum(m => PortsMissingProtocol(m.Object));
+        var normalized = result.Manifests.Select(m => ManifestNormalizer.Normalize(m.Object, clusterScoped: m.Ref.Namespace.Length == 0).Object).ToList();
+
+        Assert.Equal(defaulted, before);
+        Assert.All(normalized, o => Assert.Equal(0, PortsMissingProtocol(o)));
+        Assert.All(normalized, o => Assert.False(o.ContainsKey("status")));
+        Assert.All(normalized, o => Assert.False(o["metadata"]!.AsObject().ContainsKey("creationTimestamp")));
+    }
+
+    /// <summary>Port mappings without <c>protocol</c> anywhere in the object: any <c>ports</c> list of mappings with a port number.</summary>
+    private static int PortsMissingProtocol(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Sum(p => p.Key == "ports" && p.Value is JsonArray ports
+            ? ports.OfType<JsonObject>().Count(port => (port.ContainsKey("port") || port.ContainsKey("containerPort")) && port["protocol"] is null)
+            : PortsMissingProtocol(p.Value)),
+        JsonArray a => a.Sum(PortsMissingProtocol),
+        _ => 0,
+    };
 
     private static string Summarise(IReadOnlyList<ManifestError> errors) =>
         string.Join(",", errors.GroupBy(e => e.Code).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal)
