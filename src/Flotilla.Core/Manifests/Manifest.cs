@@ -13,11 +13,12 @@ namespace Flotilla.Core.Manifests;
 /// </remarks>
 public sealed class Manifest
 {
-    internal Manifest(ObjectRef reference, JsonObject body, SourceLocation source)
+    internal Manifest(ObjectRef reference, JsonObject body, SourceLocation source, IReadOnlyList<string> warnings)
     {
         Ref = reference;
         Object = body;
         Source = source;
+        Warnings = warnings;
     }
 
     /// <summary>The object's identity.</summary>
@@ -28,6 +29,9 @@ public sealed class Manifest
 
     /// <summary>The file and document it was read from.</summary>
     public SourceLocation Source { get; }
+
+    /// <summary>What validation changed in the object (e.g. a namespace dropped from a cluster-scoped kind); usually empty.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary><c>ref (source)</c>.</summary>
     public override string ToString() => $"{Ref} ({Source})";

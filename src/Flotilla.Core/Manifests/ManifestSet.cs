@@ -29,6 +29,10 @@ public sealed class ManifestSet : IReadOnlyCollection<Manifest>
     /// <inheritdoc />
     public int Count => _manifests.Length;
 
+    /// <summary>Every manifest's warnings, in <see cref="ObjectRef"/> order (for the Bundle status); usually empty.</summary>
+    public IReadOnlyList<ManifestWarning> Warnings =>
+        _manifests.SelectMany(m => m.Warnings.Select(w => new ManifestWarning(m.Ref, m.Source, w))).ToArray();
+
     /// <summary>
     /// Builds a set, rejecting any identity defined more than once. Each duplicate yields one
     /// <see cref="ManifestErrorCode.DuplicateObject"/> error located at the later definition whose

@@ -12,8 +12,9 @@ namespace Flotilla.Core.Manifests;
 /// DNS label); <c>kind</c> is alphanumeric starting with a letter; <c>metadata.name</c> is present
 /// (<c>generateName</c> cannot be applied declaratively) and is a DNS subdomain — a DNS label for
 /// core Namespaces and Services, a path segment for RBAC kinds; <c>metadata.namespace</c>, when
-/// non-empty, is a DNS label and is absent on built-in cluster-scoped kinds. All problems of one
-/// object are reported together. Messages quote names and kinds, never other field values.
+/// non-empty, is a DNS label; on a built-in cluster-scoped kind it is removed from the body with a warning
+/// (<see cref="Manifest.Warnings"/>), as the API server ignores it. All problems of one object are reported together.
+/// Messages quote names and kinds, never other field values.
 /// </remarks>
 public static class ManifestValidator
 {
@@ -35,9 +36,10 @@ public static class ManifestValidator
         ArgumentNullException.ThrowIfNull(source);
 
         var problems = new List<string>();
+        var warnings = new List<string>();
         var (group, version) = ValidateApiVersion(body, problems);
         var kind = ValidateKind(body, problems);
-        var (ns, name) = ValidateMetadata(body, group, kind, problems);
+        var (ns, name) = ValidateMetadata(body, group, kind, problems, warnings);
 
         if (problems.Count > 0 || group is null || version is null || kind is null || ns is null || name is null)
         {
@@ -46,7 +48,7 @@ public static class ManifestValidator
             return false;
         }
 
-        manifest = new Manifest(new ObjectRef(group, version, kind, ns, name), body, source);
+        manifest = new Manifest(new ObjectRef(group, version, kind, ns, name), body, source, warnings);
         errors = [];
         return true;
     }
@@ -85,7 +87,7 @@ public static class ManifestValidator
     }
 
     private static (string? Namespace, string? Name) ValidateMetadata(
-        JsonObject body, string? group, string? kind, List<string> problems)
+        JsonObject body, string? group, string? kind, List<string> problems, List<string> warnings)
     {
         if (!body.TryGetPropertyValue("metadata", out var metadataNode) || metadataNode is null)
         {
@@ -134,8 +136,10 @@ public static class ManifestValidator
 
             if (ns.Length > 0 && group is not null && kind is not null && WellKnownKinds.IsClusterScoped(group, kind))
             {
-                problems.Add($"metadata.namespace is set but {kind} is cluster-scoped");
-                return (null, name);
+                metadata.Remove("namespace");
+                var prefix = group.Length == 0 ? kind : $"{group}/{kind}";
+                warnings.Add(ClusterScopedNamespace.Warning(ns, $"{prefix}/{Quote(name ?? "")}"));
+                ns = string.Empty;
             }
         }
 

@@ -3,13 +3,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Sync.Normalization;
 
 namespace Flotilla.Core.Sync;
 
 /// <summary>
 /// Pure comparisons between a desired object and its live copy. Only the fields the desired object sets
 /// are compared (server defaults and other managers' fields are not drift); metadata is compared only
-/// through labels and annotations.
+/// through labels and annotations. What the API server normalises is not drift either (see
+/// <c>Normalization/README.md</c>): a quantity in another spelling (<c>2000m</c> = <c>2</c>), a zero value the
+/// server omits (<c>data: {}</c>, <c>apiGroup: ""</c>, <c>false</c>), Secret <c>stringData</c> stored as
+/// <c>data</c>, defaulted RBAC subjects and the rules of an aggregated ClusterRole.
 /// </summary>
 public static class DriftComparer
 {
@@ -21,36 +25,39 @@ public static class DriftComparer
     /// <summary>The path of the first desired field whose live value differs (e.g. <c>spec.replicas</c>), or null.</summary>
     public static string? FirstDifference(JsonObject desired, JsonObject live)
     {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(live);
+
         // Explicit stack instead of recursion: manifests are depth-capped at render, but this stays safe regardless.
-        var stack = new Stack<(JsonNode? Desired, JsonNode? Live, string Path)>();
-        foreach (var (key, value) in desired)
+        var stack = new Stack<Pair>();
+        foreach (var (key, value) in StoredForm.Of(desired))
         {
             if (key == "status") continue;
             if (key == "metadata" && value is JsonObject meta)
             {
                 foreach (var (mk, mv) in meta)
-                    if (!IgnoredMetadata.Contains(mk)) stack.Push((mv, live["metadata"]?[mk], $"metadata.{mk}"));
+                    if (!IgnoredMetadata.Contains(mk)) stack.Push(new(mv, live["metadata"]?[mk], $"metadata.{mk}", mk, "metadata"));
                 continue;
             }
-            stack.Push((value, live[key], key));
+            stack.Push(new(value, live[key], key, key, null));
         }
         while (stack.Count > 0)
         {
-            var (d, l, path) = stack.Pop();
+            var (d, l, path, key, parent) = stack.Pop();
+            // The server omits zero values of omitempty fields ({}, [], "", false, 0): asking for one is having it.
+            if (d is null || (IsAbsent(l) && IsZero(d))) continue;
             switch (d)
             {
-                case null:
-                    continue;
                 case JsonObject dObj:
                     if (l is not JsonObject lObj) return path;
-                    foreach (var (k, v) in dObj) stack.Push((v, lObj[k], $"{path}.{k}"));
+                    foreach (var (k, v) in dObj) stack.Push(new(v, lObj[k], $"{path}.{k}", k, key));
                     break;
                 case JsonArray dArr:
                     if (l is not JsonArray lArr || lArr.Count != dArr.Count) return path;
-                    for (var i = 0; i < dArr.Count; i++) stack.Push((dArr[i], lArr[i], $"{path}[{i}]"));
+                    for (var i = 0; i < dArr.Count; i++) stack.Push(new(dArr[i], lArr[i], $"{path}[{i}]", key + "[]", parent));
                     break;
                 case JsonValue dVal:
-                    if (l is not JsonValue lVal || !ScalarEquals(dVal, lVal)) return path;
+                    if (l is not JsonValue lVal || !(ScalarEquals(dVal, lVal) || SameQuantity(dVal, lVal, key, parent))) return path;
                     break;
             }
         }
@@ -88,6 +95,58 @@ public static class DriftComparer
             return double.Parse(a.ToJsonString(), CultureInfo.InvariantCulture) == double.Parse(b.ToJsonString(), CultureInfo.InvariantCulture);
         return ka == kb && a.ToJsonString() == b.ToJsonString();
     }
+
+    private static bool IsAbsent(JsonNode? node) => node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.Null);
+
+    /// <summary>{}, [], "", false, 0 — or a map holding only such values (the server omits each of them in turn).</summary>
+    private static bool IsZero(JsonNode node)
+    {
+        var pending = new Stack<JsonNode?>();
+        pending.Push(node);
+        while (pending.TryPop(out var next))
+        {
+            switch (next)
+            {
+                case null:
+                    continue;
+                case JsonObject o:
+                    foreach (var (_, value) in o) pending.Push(value);
+                    continue;
+                case JsonArray a when a.Count > 0:
+                    return false;
+                case JsonValue v when !IsZeroScalar(v):
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsZeroScalar(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>().Length == 0,
+        JsonValueKind.False or JsonValueKind.Null => true,
+        JsonValueKind.Number => double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) == 0,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Quantity fields are stored canonically (<c>2000m</c> as <c>2</c>, <c>1024Mi</c> as <c>1Gi</c>, a YAML number
+    /// as a string): equal when both sides parse as quantities of the same value.
+    /// </summary>
+    private static bool SameQuantity(JsonValue desired, JsonValue live, string key, string? parent) =>
+        QuantityFields.Holds(key, parent)
+        && QuantityText(desired) is { } d && Quantity.TryParse(d, out var dq)
+        && QuantityText(live) is { } l && Quantity.TryParse(l, out var lq)
+        && dq == lq;
+
+    private static string? QuantityText(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.Number => value.ToJsonString(),
+        _ => null,
+    };
+
+    private readonly record struct Pair(JsonNode? Desired, JsonNode? Live, string Path, string Key, string? Parent);
 
     private static void Canonical(JsonNode? node, StringBuilder output)
     {

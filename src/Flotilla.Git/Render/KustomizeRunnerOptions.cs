@@ -16,8 +16,8 @@ public sealed record KustomizeRunnerOptions
     /// <summary>How long one build may take before it is killed. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Largest output accepted; the process is killed when it writes more. Default 32 MiB.</summary>
-    public long MaxOutputBytes { get; init; } = 32 * RenderLimits.MiB;
+    /// <summary>Largest output accepted; the process is killed when it writes more. Default 64 MiB (the render total).</summary>
+    public long MaxOutputBytes { get; init; } = 64 * RenderLimits.MiB;
 
     /// <summary>How much of standard error is kept for the failure message. Default 2,000 characters.</summary>
     public int MaxErrorChars { get; init; } = 2_000;

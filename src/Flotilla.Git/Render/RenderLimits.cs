@@ -13,11 +13,14 @@ public sealed record RenderLimits
     /// <summary>The defaults.</summary>
     public static RenderLimits Default { get; } = new();
 
-    /// <summary>Largest single file read. Default 1 MiB.</summary>
-    public long MaxFileBytes { get; init; } = MiB;
+    /// <summary>
+    /// Largest single file read. Default 16 MiB: real release files are big (cert-manager's is 1.4 MB, one KEDA CRD
+    /// 472 KB) and a file larger than the API server's 3 MiB request limit can still hold many objects.
+    /// </summary>
+    public long MaxFileBytes { get; init; } = 16 * MiB;
 
-    /// <summary>Largest total of all files read plus kustomize output in one render. Default 32 MiB.</summary>
-    public long MaxTotalBytes { get; init; } = 32 * MiB;
+    /// <summary>Largest total of all files read plus kustomize output in one render. Default 64 MiB.</summary>
+    public long MaxTotalBytes { get; init; } = 64 * MiB;
 
     /// <summary>Most files read in one render (YAML/JSON files and kustomization files). Default 5,000.</summary>
     public int MaxFiles { get; init; } = 5_000;

@@ -22,6 +22,19 @@ public sealed class ManifestSetTests
     }
 
     [Fact]
+    public void Warnings_of_every_manifest_are_collected_with_identity_and_source()
+    {
+        var psp = ManifestBuilder.Manifest("policy/v1beta1", "PodSecurityPolicy", "speaker", "metallb-system", path: "metallb.yaml", document: 1);
+        var plain = ManifestBuilder.Manifest("v1", "ConfigMap", "cfg", "shop");
+
+        var set = ManifestBuilder.Set(plain, psp);
+
+        var warning = Assert.Single(set.Warnings);
+        Assert.Equal("policy/PodSecurityPolicy/speaker", warning.Object.ToString());
+        Assert.Equal("metallb.yaml[1]: namespace metallb-system ignored: policy/PodSecurityPolicy/speaker is cluster-scoped", warning.ToString());
+    }
+
+    [Fact]
     public void Duplicate_identity_is_rejected_naming_both_files()
     {
         var first = ManifestBuilder.Manifest("apps/v1", "Deployment", "web", "shop", path: "base/web.yaml", document: 0);

@@ -154,14 +154,27 @@ public sealed class ManifestValidatorTests
     }
 
     [Theory]
-    [InlineData("v1", "Namespace")]
-    [InlineData("rbac.authorization.k8s.io/v1", "ClusterRole")]
-    [InlineData("apiextensions.k8s.io/v1", "CustomResourceDefinition")]
-    public void Rejects_namespace_on_builtin_cluster_scoped_kinds(string apiVersion, string kind)
+    [InlineData("v1", "Namespace", "Namespace/x")]
+    [InlineData("rbac.authorization.k8s.io/v1", "ClusterRole", "rbac.authorization.k8s.io/ClusterRole/x")]
+    [InlineData("apiextensions.k8s.io/v1", "CustomResourceDefinition", "apiextensions.k8s.io/CustomResourceDefinition/widgets.example.com")]
+    [InlineData("policy/v1beta1", "PodSecurityPolicy", "policy/PodSecurityPolicy/x")]
+    public void Namespace_on_builtin_cluster_scoped_kinds_is_dropped_with_a_warning(string apiVersion, string kind, string described)
     {
         var name = kind == "CustomResourceDefinition" ? "widgets.example.com" : "x";
-        var error = AssertSingleError(ManifestBuilder.Body(apiVersion, kind, name, "shop"));
-        Assert.Contains("cluster-scoped", error.Message);
+        var body = ManifestBuilder.Body(apiVersion, kind, name, "shop");
+
+        Assert.True(ManifestValidator.TryCreate(body, Source, out var manifest, out var errors), string.Join("\n", errors));
+
+        Assert.Equal("", manifest.Ref.Namespace);
+        Assert.False(manifest.Object["metadata"]!.AsObject().ContainsKey("namespace"));
+        Assert.Equal([$"namespace shop ignored: {described} is cluster-scoped"], manifest.Warnings);
+    }
+
+    [Fact]
+    public void A_valid_object_has_no_warnings()
+    {
+        Assert.True(ManifestValidator.TryCreate(ManifestBuilder.Body("v1", "ConfigMap", "cfg", "shop"), Source, out var manifest, out _));
+        Assert.Empty(manifest.Warnings);
     }
 
     [Fact]

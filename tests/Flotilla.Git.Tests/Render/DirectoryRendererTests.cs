@@ -180,15 +180,71 @@ public sealed class DirectoryRendererTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_over_the_default_one_mebibyte_is_rejected()
+    public async Task A_namespace_on_a_cluster_scoped_kind_is_dropped_with_a_warning_and_the_render_succeeds()
     {
-        _repo.Write("huge.yaml", Yaml.ConfigMap("huge") + "# " + new string('x', (int)RenderLimits.MiB) + "\n");
+        _repo.Write("rbac.yaml", """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: reader, namespace: kube-system}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            """ + "\n---\n" + Yaml.ConfigMap("cfg"));
+
+        var result = await Render("");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var binding = result.Manifests.Manifests.Single(m => m.Ref.Kind == "ClusterRoleBinding");
+        Assert.Equal("", binding.Ref.Namespace);
+        var warning = Assert.Single(result.Manifests.Warnings);
+        Assert.Equal("rbac.yaml[0]: namespace kube-system ignored: rbac.authorization.k8s.io/ClusterRoleBinding/reader is cluster-scoped", warning.ToString());
+    }
+
+    [Fact]
+    public async Task A_file_over_the_default_16_MiB_is_rejected()
+    {
+        _repo.Write("huge.yaml", Yaml.ConfigMap("huge") + "# " + new string('x', (int)(16 * RenderLimits.MiB)) + "\n");
 
         var result = await Render("");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
         Assert.Equal("huge.yaml", error.Source.Path);
+        Assert.Contains($"larger than {16 * RenderLimits.MiB} bytes", error.Message);
+    }
+
+    [Fact]
+    public async Task A_multi_mebibyte_release_file_renders_with_the_defaults()
+    {
+        // Bigger than the old 1 MiB cap, like cert-manager's 1.4 MB release file: 1,500 objects of about 1.4 KB.
+        var release = new StringBuilder();
+        for (var i = 0; i < 1_500; i++)
+        {
+            release.Append("---\n").Append(Yaml.ConfigMap($"c{i}", "shop")).Append("  padding: ").Append('p', 1_300).Append('\n');
+        }
+
+        _repo.Write("release.yaml", release.ToString());
+
+        var result = await Render("");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.True(release.Length > 2 * RenderLimits.MiB, $"release is only {release.Length} bytes");
+        Assert.Equal(1_500, result.Manifests.Count);
+    }
+
+    [Fact]
+    public async Task More_than_the_default_64_MiB_in_one_render_stops_it()
+    {
+        // Five files of 15 MiB each: every one is under the file cap, together they pass the render cap.
+        for (var i = 0; i < 5; i++)
+        {
+            _repo.Write($"f{i}.yaml", Yaml.ConfigMap($"c{i}") + "# " + new string('x', (int)(15 * RenderLimits.MiB)) + "\n");
+        }
+
+        var result = await Render("");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ManifestErrorCode.LimitExceeded, error.Code);
+        Assert.Equal("f4.yaml", error.Source.Path);
+        Assert.Contains($"more than {64 * RenderLimits.MiB} bytes", error.Message);
     }
 
     [Fact]

@@ -126,6 +126,6 @@ public sealed class KustomizeRunnerTests : IDisposable
         {
             ExecutablePath = executable,
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
-            MaxOutputBytes = maxOutput ?? 32 * RenderLimits.MiB,
+            MaxOutputBytes = maxOutput ?? KustomizeRunnerOptions.Default.MaxOutputBytes,
         });
 }
