@@ -9,6 +9,9 @@ namespace Flotilla.Core.Sync;
 /// </summary>
 public sealed record DesiredObject(ObjectRef Ref, JsonObject Body, string Source)
 {
+    /// <summary>What normalising the rendered object changed that a person should know (a namespace cleared).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The desired-hash annotation the body carries.</summary>
     public string Hash => Body["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>() ?? "";
 }

@@ -4,16 +4,18 @@ using Flotilla.Core.Manifests;
 namespace Flotilla.Core.Sync;
 
 /// <summary>
-/// Turns a rendered manifest into the object a cluster gets: the namespace resolved (the manifest's own, else the
-/// bundle's target namespace, else <c>default</c>; none for cluster-scoped kinds), Flotilla's ownership labels and
-/// annotations set, and the desired hash computed over all of it.
+/// Turns a rendered manifest into the object a cluster gets: normalised for what older API servers refuse
+/// (<see cref="Normalization.ManifestNormalizer"/>), the namespace resolved (the manifest's own, else the bundle's
+/// target namespace, else <c>default</c>; none for cluster-scoped kinds, with a warning when one was set), Flotilla's
+/// ownership labels and annotations set, and the desired hash computed over all of it.
 /// </summary>
 public static class DesiredObjectFactory
 {
     /// <summary>Prepares <paramref name="manifest"/>; <paramref name="namespaced"/> comes from the cluster's discovery.</summary>
     public static DesiredObject Create(Manifest manifest, bool namespaced, SyncPolicy policy, string owner, string bundleName)
     {
-        var body = manifest.Object.DeepClone().AsObject();
+        var normalized = Normalization.ManifestNormalizer.Normalize(manifest.Object, clusterScoped: !namespaced);
+        var body = normalized.Object;
         var metadata = body["metadata"]!.AsObject();
         var ns = "";
         if (namespaced)
@@ -22,7 +24,10 @@ public static class DesiredObjectFactory
             metadata["namespace"] = ns;
         }
         else metadata.Remove("namespace");
-        return new DesiredObject(manifest.Ref with { Namespace = ns }, Owned(body, owner, bundleName), manifest.Source.ToString());
+        return new DesiredObject(manifest.Ref with { Namespace = ns }, Owned(body, owner, bundleName), manifest.Source.ToString())
+        {
+            Warnings = normalized.Warnings,
+        };
     }
 
     /// <summary>The Namespace object <c>spec.sync.createNamespace</c> adds for the target namespace: the bundle's like any other object.</summary>

@@ -147,6 +147,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             }
             var prepared = DesiredObjectFactory.Create(manifest, resource.Namespaced, run.Request.Policy, run.Request.Owner, run.Request.BundleKey);
             desired.Add(prepared);
+            foreach (var warning in prepared.Warnings) run.Warnings.Add(warning);
             kinds[prepared.Ref] = resource;
         }
         return (desired, kinds);
