@@ -30,7 +30,10 @@ public sealed class BenchFleet : IAsyncDisposable
             fleet.Bin = await KubeBinaries.EnsureAsync(CancellationToken.None);
             (fleet.State, _) = await fleet._launcher.UpAsync(members, fleet.Bin, CancellationToken.None);
             await LocalCommands.BootstrapAsync(fleet.State, CancellationToken.None);
-            fleet.Hub = new HubProcess(fleet.State, dir);
+            // The hub's logs outlive the fleet, for a failed run to be read.
+            var logs = Directory.CreateDirectory(dir + "-logs").FullName;
+            Console.WriteLine($"hub logs: {logs}");
+            fleet.Hub = new HubProcess(fleet.State, dir, logs);
             fleet.Metrics = new MemberMetrics(fleet.State);
             fleet.Settle = new Settle(fleet.Processes);
             return fleet;

@@ -51,6 +51,17 @@ public sealed class HubApi(Kubernetes hub, int port)
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["flotilla.io/reconcile-requested-at"] = DateTimeOffset.UtcNow.ToString("O") } },
         }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", plural, name);
 
+    /// <summary>
+    /// Changes the bundle's resync interval: a new generation, so every cluster resyncs the same revision now. (A
+    /// reconcile-request annotation on a Bundle queues no cluster: the engine queues pairs only on a new generation,
+    /// revision or placement.)
+    /// </summary>
+    public Task SetIntervalAsync(string bundle, string interval) =>
+        hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject
+        {
+            ["spec"] = new JsonObject { ["sync"] = new JsonObject { ["interval"] = interval } },
+        }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", "bundles", bundle);
+
     /// <summary>Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any revision when null).</summary>
     public async Task WaitSyncedAsync(string bundle, string? revision, int clusters, TimeSpan? within = null)
     {
@@ -71,11 +82,12 @@ public sealed class HubApi(Kubernetes hub, int port)
 
     public async Task<DateTimeOffset?> LastSyncAsync(string bundle) => (await BundleAsync(bundle)).Status?.Clusters?.Min(c => c.LastSyncTime);
 
-    /// <summary>Waits until every cluster of <paramref name="bundle"/> has synced after <paramref name="after"/>.</summary>
-    public async Task WaitLastSyncAfterAsync(string bundle, DateTimeOffset? after)
+    /// <summary>Waits until every cluster of <paramref name="bundle"/> has synced at or after <paramref name="since"/> (lastSyncTime has whole seconds).</summary>
+    public async Task WaitSyncedSinceAsync(string bundle, DateTimeOffset since)
     {
+        var second = new DateTimeOffset(since.Ticks - since.Ticks % TimeSpan.TicksPerSecond, since.Offset);
         var deadline = Stopwatch.StartNew();
-        while ((await LastSyncAsync(bundle)) <= after)
+        while (!((await LastSyncAsync(bundle)) >= second))
         {
             if (deadline.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"bundle {bundle} did not resync");
             await Task.Delay(50);

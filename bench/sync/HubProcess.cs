@@ -8,7 +8,7 @@ namespace Flotilla.Bench.Sync;
 /// A <c>flotilla hub run</c> process of the fleet, started and stopped (SIGTERM, which releases the leader Lease)
 /// on demand: the baselines run with no hub at all, so its watches, probes and CPU cost them nothing.
 /// </summary>
-public sealed class HubProcess(LocalFleetState state, string dir) : IAsyncDisposable
+public sealed class HubProcess(LocalFleetState state, string dir, string logDir) : IAsyncDisposable
 {
     private Process? _process;
     private int _starts;
@@ -28,7 +28,7 @@ public sealed class HubProcess(LocalFleetState state, string dir) : IAsyncDispos
         if (Pid is not null) return;
         var port = FreePorts.Take(1)[0];
         StartedAt = DateTimeOffset.UtcNow;
-        _process = Shell.Start(Path.Combine(dir, $"hub-{++_starts}.log"), "dotnet", Path.Combine(AppContext.BaseDirectory, "flotilla.dll"), "hub", "run",
+        _process = Shell.Start(Path.Combine(logDir, $"hub-{++_starts}.log"), "dotnet", Path.Combine(AppContext.BaseDirectory, "flotilla.dll"), "hub", "run",
             "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", $"127.0.0.1:{port}",
             "--data-dir", Path.Combine(dir, "hub-data"), "--allow-local-sources");
         Api = new HubApi(KubeClientFactory.FromUserKubeconfig(state.KubeconfigPath, state.Hub.Name), port);

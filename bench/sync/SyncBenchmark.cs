@@ -77,14 +77,16 @@ public static class SyncBenchmark
             commit++;
         }
 
-        // No-op resync: a reconcile of an unchanged bundle must send nothing to any member.
+        // No-op resync: a resync of an unchanged bundle (its interval edited, so a new generation) must send nothing to any member.
         await ReadyHubAsync(fleet, revision, names.Count);
         await fleet.Settle.QuietAsync();
         var before = await fleet.Metrics.ReadAsync();
-        var syncedAt = await fleet.Hub.Api.LastSyncAsync(Bundle);
+        // lastSyncTime has whole seconds: the resync must fall in a later second than the last sync to show.
+        var next = (await fleet.Hub.Api.LastSyncAsync(Bundle))!.Value.AddSeconds(1);
+        while (DateTimeOffset.UtcNow < next) await Task.Delay(50);
         var clock = Stopwatch.StartNew();
-        await fleet.Hub.Api.RequestAsync("bundles", Bundle);
-        await fleet.Hub.Api.WaitLastSyncAfterAsync(Bundle, syncedAt);
+        await fleet.Hub.Api.SetIntervalAsync(Bundle, "59m");
+        await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, next);
         var noop = clock.Elapsed.TotalSeconds;
         var noopRequests = await fleet.Metrics.SinceAsync(before);
 
@@ -123,7 +125,7 @@ public static class SyncBenchmark
         if (fleet.Hub.Pid is not null) return;
         await fleet.Hub.StartAsync();
         if (revision.Length == 0) return;
-        await fleet.Hub.Api.WaitLastSyncAfterAsync(Bundle, fleet.Hub.StartedAt);
+        await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, fleet.Hub.StartedAt);
         await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, members);
     }
 
