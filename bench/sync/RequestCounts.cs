@@ -11,9 +11,11 @@ public sealed record RequestKey(string Verb, string Group, string Resource, stri
 
 /// <summary>
 /// Requests counted by members' own API servers (<c>apiserver_request_total</c>, summed over response codes), and the
-/// rules that say whose they are. A member's counter has no user label, so the member's own background (its
-/// controller manager's leader election and reactions to Deployments: leases, events, endpoints, ReplicaSets, pods,
-/// status updates) and this benchmark's scrapes are told apart by what they touch; watch streams are left out.
+/// rules that say whose they are. A member's counter has no user label, so the member's own background is told apart
+/// by what it touches: its controller manager's leader election and reactions to Deployments (leases, events,
+/// endpoints, ReplicaSets, pods, status updates), and the API server's own bootstrap controller, which reads the
+/// <c>default</c> namespace and the <c>kubernetes</c> Service every 10 s (seen with no hub running: GET namespaces and
+/// GET services, one each per member per 10 s). This benchmark's scrapes of /metrics and watch streams are left out.
 /// </summary>
 public sealed class RequestCounts(ImmutableDictionary<RequestKey, long> counts)
 {
@@ -54,7 +56,8 @@ public sealed class RequestCounts(ImmutableDictionary<RequestKey, long> counts)
         .Select(c => $"{c.Key} {c.Value}"));
 
     public static bool IsClient(RequestKey key) =>
-        key.Verb != "WATCH" && key.Subresource != "/metrics" && key.Subresource != "status" && !BackgroundResources.Contains(key.Resource);
+        key.Verb != "WATCH" && key.Subresource != "/metrics" && key.Subresource != "status" && !BackgroundResources.Contains(key.Resource)
+        && !(key is { Verb: "GET", Group: "", Resource: "namespaces" or "services", Subresource: "" });
 
     public static bool IsProbe(RequestKey key) =>
         key.Subresource is "/readyz" or "/version" || (key is { Verb: "LIST", Resource: "nodes" });
