@@ -1,8 +1,8 @@
 namespace Flotilla.Bench.Sync;
 
 /// <summary>
-/// CPU seconds spent during a run, per kind of process (API servers, etcd, controller managers, the hub, this
-/// driver) and for the whole machine: on 2 cores everything competes, so this is where a run's time went.
+/// CPU seconds spent by this benchmark's processes, by group (API servers, etcd, controller managers, the hub, this
+/// driver), and by the whole machine: on 2 cores everything competes, so this is where a run's time went.
 /// </summary>
 public sealed class CpuUsage
 {
@@ -12,33 +12,32 @@ public sealed class CpuUsage
 
     private CpuUsage(Dictionary<int, (string, long)> processes, long machineBusy) => (_processes, _machineBusy) = (processes, machineBusy);
 
-    public static CpuUsage Now(int? hubPid)
+    /// <summary>The CPU used so far by the processes of <paramref name="groups"/> (pid → group) and by the machine.</summary>
+    public static CpuUsage Now(IReadOnlyDictionary<int, string> groups)
     {
         var processes = new Dictionary<int, (string, long)>();
-        foreach (var path in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(path), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(path, "stat"));
-                var close = stat.LastIndexOf(')');
-                var comm = stat[(stat.IndexOf('(') + 1)..close];
-                var fields = stat[(close + 2)..].Split(' ');
-                var group = pid == Environment.ProcessId ? "driver" : pid == hubPid ? "hub" : comm switch
-                {
-                    "kube-apiserver" => "apiservers",
-                    "etcd" => "etcd",
-                    "kube-controller" => "controller-managers",
-                    _ => null,
-                };
-                // utime and stime are fields 14 and 15 of stat; fields here start at field 3.
-                if (group is not null) processes[pid] = (group, long.Parse(fields[11]) + long.Parse(fields[12]));
-            }
-            catch (IOException) { } // the process ended while being read
-        }
+        foreach (var (pid, group) in groups)
+            if (Ticks(pid) is { } ticks) processes[pid] = (group, ticks);
         var (idle, total) = MachineTicks();
         return new CpuUsage(processes, total - idle);
     }
+
+    /// <summary>utime + stime of <paramref name="pid"/> (fields 14 and 15 of its stat), or null when it has ended.</summary>
+    public static long? Ticks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11]) + long.Parse(fields[12]);
+        }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>Resident memory of <paramref name="pid"/> in MiB (VmRSS of its status).</summary>
+    public static double RssMiB(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
 
     /// <summary>Idle and total CPU ticks of the machine so far (first line of /proc/stat: "cpu user nice system idle iowait …").</summary>
     public static (long Idle, long Total) MachineTicks()
@@ -47,7 +46,11 @@ public sealed class CpuUsage
         return (fields[3] + fields[4], fields.Sum());
     }
 
-    /// <summary>"machine 5.1 s: apiservers 3.2, etcd 0.4, …" for the time since <paramref name="before"/>.</summary>
+    /// <summary>CPU seconds the watched processes used since <paramref name="before"/>, summed.</summary>
+    public double SecondsSince(CpuUsage before) =>
+        _processes.Sum(p => p.Value.Ticks - (before._processes.TryGetValue(p.Key, out var b) ? b.Ticks : 0)) / TicksPerSecond;
+
+    /// <summary>"CPU 5.1 s (machine), apiservers 3.2, etcd 0.4, …" for the time since <paramref name="before"/>.</summary>
     public string Since(CpuUsage before)
     {
         var groups = _processes
@@ -56,6 +59,6 @@ public sealed class CpuUsage
             .Select(g => (Group: g.Key, Seconds: g.Sum(p => p.Ticks) / TicksPerSecond))
             .Where(g => g.Seconds > 0)
             .OrderByDescending(g => g.Seconds);
-        return $"CPU {(_machineBusy - before._machineBusy) / TicksPerSecond:0.0} s: " + string.Join(", ", groups.Select(g => $"{g.Group} {g.Seconds:0.0}"));
+        return $"CPU {(_machineBusy - before._machineBusy) / TicksPerSecond:0.0} s machine: " + string.Join(", ", groups.Select(g => $"{g.Group} {g.Seconds:0.0}"));
     }
 }

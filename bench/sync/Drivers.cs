@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Clients;
 
 namespace Flotilla.Bench.Sync;
 
-/// <summary>The two baselines: what a script would do with each commit.</summary>
+/// <summary>The three baselines: what a script would do with each commit, and the requests Flotilla's rule demands.</summary>
 public static class Drivers
 {
     /// <summary><c>kubectl apply --server-side</c> of the whole commit, one cluster after another.</summary>
@@ -26,27 +25,24 @@ public static class Drivers
                 (o, ct) => new ValueTask(ApplyAsync(client, o, ct)));
         }));
 
+    /// <summary>
+    /// Exactly the requests Flotilla's stage rule demands and nothing else: per stage (the namespace, then the rest),
+    /// a server-side-apply dry-run of every changed object, then its apply; the changed objects are given, not read.
+    /// The same parallelism as the raw driver, all clusters at once.
+    /// </summary>
+    public static Task DryRunThenApplyAsync(IReadOnlyList<DynamicClient> clusters, IReadOnlyList<JsonObject> changed, int parallelism) =>
+        Task.WhenAll(clusters.Select(async client =>
+        {
+            foreach (var stage in new[] { changed.Where(IsNamespace).ToList(), changed.Where(o => !IsNamespace(o)).ToList() })
+            {
+                foreach (var dryRun in new[] { true, false })
+                    await Parallel.ForEachAsync(stage, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                        (o, ct) => new ValueTask(ApplyAsync(client, o, ct, dryRun)));
+            }
+        }));
+
     private static bool IsNamespace(JsonObject o) => o["kind"]!.GetValue<string>() == "Namespace";
 
-    private static async Task ApplyAsync(DynamicClient client, JsonObject o, CancellationToken ct) =>
-        await client.ApplyAsync((await client.ResourceForAsync(o["apiVersion"]!.GetValue<string>(), o["kind"]!.GetValue<string>(), ct))!, o, false, true, ct);
-}
-
-/// <summary>Waits until the machine is quiet, so one run's aftermath (controllers reacting to it) does not slow the next.</summary>
-public static class Settle
-{
-    public static async Task QuietAsync(double busyBelow = 0.25, int maxSeconds = 30)
-    {
-        var clock = Stopwatch.StartNew();
-        var quiet = 0;
-        var before = CpuUsage.MachineTicks();
-        while (quiet < 2 && clock.Elapsed.TotalSeconds < maxSeconds)
-        {
-            await Task.Delay(500);
-            var now = CpuUsage.MachineTicks();
-            var busy = 1 - (double)(now.Idle - before.Idle) / Math.Max(1, now.Total - before.Total);
-            quiet = busy < busyBelow ? quiet + 1 : 0;
-            before = now;
-        }
-    }
+    private static async Task ApplyAsync(DynamicClient client, JsonObject o, CancellationToken ct, bool dryRun = false) =>
+        await client.ApplyAsync((await client.ResourceForAsync(o["apiVersion"]!.GetValue<string>(), o["kind"]!.GetValue<string>(), ct))!, o, dryRun, true, ct);
 }

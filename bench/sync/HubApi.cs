@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using k8s;
+using k8s.Models;
+
+namespace Flotilla.Bench.Sync;
+
+/// <summary>What the benchmark asks of a running hub: its leader state and metrics, and the bench's source and Bundles (namespace default).</summary>
+public sealed class HubApi(Kubernetes hub, int port)
+{
+    private readonly HttpClient _http = new();
+
+    public async Task WaitLeaderAsync()
+    {
+        for (var i = 0; i < 1200; i++)
+        {
+            try { if ((await _http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/leader")).GetProperty("leader").GetBoolean()) return; }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("hub never became leader");
+    }
+
+    /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's requests fetch).</summary>
+    public Task CreateSourceAsync(string url) => Apply("gitrepositories", new JsonObject
+    {
+        ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
+        ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h" },
+    });
+
+    /// <summary>A Bundle of <paramref name="path"/> in source <c>bench</c>, resynced hourly, on the clusters labelled <paramref name="selector"/> (all when null).</summary>
+    public Task CreateBundleAsync(string name, string path, (string Key, string Value)? selector = null)
+    {
+        var spec = new JsonObject { ["sourceRef"] = new JsonObject { ["name"] = "bench" }, ["path"] = path, ["sync"] = new JsonObject { ["interval"] = "1h" } };
+        if (selector is { } s)
+            spec["placement"] = new JsonObject { ["clusterSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [s.Key] = s.Value } } };
+        return Apply("bundles", new JsonObject
+        {
+            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
+            ["spec"] = spec,
+        });
+    }
+
+    public Task RequestAsync(string plural, string name) =>
+        hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["flotilla.io/reconcile-requested-at"] = DateTimeOffset.UtcNow.ToString("O") } },
+        }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", plural, name);
+
+    /// <summary>
+    /// Changes the bundle's resync interval: a new generation, so every cluster resyncs the same revision now. (A
+    /// reconcile-request annotation on a Bundle queues no cluster: the engine queues pairs only on a new generation,
+    /// revision or placement.)
+    /// </summary>
+    public Task SetIntervalAsync(string bundle, string interval) =>
+        hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject
+        {
+            ["spec"] = new JsonObject { ["sync"] = new JsonObject { ["interval"] = interval } },
+        }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", "bundles", bundle);
+
+    /// <summary>Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any revision when null).</summary>
+    public async Task WaitSyncedAsync(string bundle, string? revision, int clusters, TimeSpan? within = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < (within ?? TimeSpan.FromMinutes(10)))
+        {
+            var status = (await BundleAsync(bundle)).Status;
+            if (status?.Clusters?.Count(c => c.Phase == "Synced" && (revision is null || c.AppliedRevision == revision)) == clusters) return;
+            if (status?.Clusters?.FirstOrDefault(c => c.Phase == "Failed") is { } failed) throw new InvalidOperationException($"{bundle} on {failed.Name}: {failed.Error}");
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"bundle {bundle} never converged");
+    }
+
+    /// <summary>Whether any cluster already reports <paramref name="revision"/> applied.</summary>
+    public async Task<bool> SyncedAtAsync(string bundle, string revision) =>
+        (await BundleAsync(bundle)).Status?.Clusters?.Any(c => c.AppliedRevision == revision) == true;
+
+    public async Task<DateTimeOffset?> LastSyncAsync(string bundle) => (await BundleAsync(bundle)).Status?.Clusters?.Min(c => c.LastSyncTime);
+
+    /// <summary>Waits until every cluster of <paramref name="bundle"/> has synced at or after <paramref name="since"/> (lastSyncTime has whole seconds).</summary>
+    public async Task WaitSyncedSinceAsync(string bundle, DateTimeOffset since)
+    {
+        var second = new DateTimeOffset(since.Ticks - since.Ticks % TimeSpan.TicksPerSecond, since.Offset);
+        var deadline = Stopwatch.StartNew();
+        while (!((await LastSyncAsync(bundle)) >= second))
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"bundle {bundle} did not resync");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Kinds the hub's watch cache covers, per member (<c>flotilla_watched_kinds</c>).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> WatchedKindsAsync()
+    {
+        var metrics = await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        return metrics.Split('\n').Where(l => l.StartsWith("flotilla_watched_kinds{cluster=\"", StringComparison.Ordinal))
+            .ToDictionary(l => l[(l.IndexOf('"') + 1)..l.LastIndexOf('"')], l => int.Parse(l.Split(' ')[1]));
+    }
+
+    /// <summary>Waits until the watch cache covers at least <paramref name="kinds"/> kinds on each of <paramref name="members"/>.</summary>
+    public async Task WaitWatchingAsync(IEnumerable<string> members, int kinds)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var watched = await WatchedKindsAsync();
+            if (members.All(m => watched.GetValueOrDefault(m) >= kinds)) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the hub's watch cache never covered {kinds} kinds on every member");
+    }
+
+    private async Task<BundleResource> BundleAsync(string name) =>
+        KubeJson.As<BundleResource>(await hub.CustomObjects.GetNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, "default", "bundles", name));
+
+    private Task Apply(string plural, JsonObject o) =>
+        hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(o.ToJsonString(), V1Patch.PatchType.ApplyPatch), FlotillaApi.Group, FlotillaApi.Version,
+            "default", plural, o["metadata"]!["name"]!.GetValue<string>(), fieldManager: "bench", force: true);
+}

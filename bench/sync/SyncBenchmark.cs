@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Flotilla.Kube.Clients;
+
+namespace Flotilla.Bench.Sync;
+
+/// <summary>
+/// How fast Flotilla takes a commit to N clusters, beside three baselines doing the same job on the same fleet, each
+/// in its own namespace: a sequential <c>kubectl apply --server-side</c> loop, a raw parallel server-side apply of
+/// every object, and a dry-run then apply of just the changed objects (exactly what Flotilla's stage rule demands,
+/// with the changes given for free). Commits: a first one, then per run one changing every object and one changing
+/// 5%. Tools take each commit in a rotating order; the hub process runs only for Flotilla's turns. Requests are
+/// counted by the members' own API servers.
+/// </summary>
+public static class SyncBenchmark
+{
+    private const string Bundle = "bench";
+
+    public static async Task RunAsync(int members, int objects, int runs)
+    {
+        Console.WriteLine($"bench/sync: {members} members x {objects} objects, median of {runs} runs, tools in rotating order, the bench's own processes let settle before each");
+        // The raw and dry-run drivers get Flotilla's per-cluster concurrency, so they show the API servers' limit, not a weaker client.
+        var parallelism = new Flotilla.Controllers.ClusterSync.ClusterSyncOptions().ObjectParallelism;
+        await using var fleet = await BenchFleet.UpAsync(members);
+        var names = fleet.Members;
+        var clients = names.Select(n => new DynamicClient(KubeClientFactory.FromUserKubeconfig(fleet.State.KubeconfigPath, n, TimeSpan.FromSeconds(30)))).ToList();
+        var kubectl = Path.Combine(fleet.Bin, "kubectl");
+        var kubectlDir = Path.Combine(fleet.Dir, "kubectl");
+        var repo = new BenchRepo(Path.Combine(fleet.Dir, "repo"));
+        var results = new Results(names.Count);
+        var tools = Enum.GetValues<Tool>();
+        Func<int, string> previous = _ => "";
+        var revision = "";
+        var commit = 0;
+        foreach (var (scenario, versionOf) in Commits(runs))
+        {
+            var changed = Enumerable.Range(0, objects).Count(i => versionOf(i) != previous(i));
+            Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member)");
+            foreach (var tool in tools.Skip(commit % tools.Length).Concat(tools.Take(commit % tools.Length)))
+            {
+                if (tool == Tool.Flotilla) await ReadyHubAsync(fleet, revision, names.Count);
+                else await fleet.Hub.StopAsync();
+                var prior = previous;
+                var run = tool switch
+                {
+                    Tool.Kubectl => new Timed(() =>
+                    {
+                        Manifests.WriteFiles(kubectlDir, Manifests.Generate("bench-kubectl", objects, versionOf));
+                        return Task.CompletedTask;
+                    }, () => Drivers.KubectlLoopAsync(kubectl, fleet.State.KubeconfigPath, names, kubectlDir)),
+                    Tool.Raw => new Timed(null, () => Drivers.RawParallelAsync(clients, Manifests.Generate("bench-raw", objects, versionOf), parallelism)),
+                    Tool.DryRunApply => new Timed(null, () => Drivers.DryRunThenApplyAsync(clients,
+                        Changed(Manifests.Generate("bench-rule", objects, prior), Manifests.Generate("bench-rule", objects, versionOf)), parallelism)),
+                    // Committed after the settle, just before the request, so the hub cannot pick the commit up before the
+                    // clock starts (the source's 1 h interval keeps periodic fetches out of the way too).
+                    Tool.Flotilla => new Timed(async () =>
+                    {
+                        revision = repo.Commit(Manifests.Generate("bench-flotilla", objects, versionOf));
+                        if (scenario != Scenario.First && await fleet.Hub.Api.SyncedAtAsync(Bundle, revision))
+                            throw new InvalidOperationException("the hub synced the commit before it was asked to: this run would time nothing");
+                    }, async () =>
+                    {
+                        if (scenario == Scenario.First)
+                        {
+                            await fleet.Hub.Api.CreateSourceAsync(repo.Url);
+                            await fleet.Hub.Api.CreateBundleAsync(Bundle, "objects");
+                        }
+                        else await fleet.Hub.Api.RequestAsync("gitrepositories", "bench");
+                        await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, names.Count);
+                    }),
+                };
+                var (seconds, requests, cpu) = await TimeAsync(fleet, run);
+                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s ({cpu})");
+                results.Add(tool, scenario, new Results.Run(seconds, requests, changed));
+            }
+            previous = versionOf;
+            commit++;
+        }
+
+        // No-op resync: a resync of an unchanged bundle (its interval edited, so a new generation) must send nothing to any member.
+        await ReadyHubAsync(fleet, revision, names.Count);
+        await fleet.Settle.QuietAsync();
+        var before = await fleet.Metrics.ReadAsync();
+        // lastSyncTime has whole seconds: the resync must fall in a later second than the last sync to show.
+        var next = (await fleet.Hub.Api.LastSyncAsync(Bundle))!.Value.AddSeconds(1);
+        while (DateTimeOffset.UtcNow < next) await Task.Delay(50);
+        var clock = Stopwatch.StartNew();
+        await fleet.Hub.Api.SetIntervalAsync(Bundle, "59m");
+        await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, next);
+        var noop = clock.Elapsed.TotalSeconds;
+        var noopRequests = await fleet.Metrics.SinceAsync(before);
+
+        // Drift: a hand edit on one member, timed until Flotilla has put it back.
+        await fleet.Hub.Api.WaitWatchingAsync([names[0]], 1);
+        using var member1 = KubeClientFactory.FromUserKubeconfig(fleet.State.KubeconfigPath, names[0]);
+        var drift = await Drift.MeasureAsync(member1, "bench-flotilla", "cm-0001");
+
+        Console.WriteLine();
+        results.Print(objects);
+        var noopCount = noopRequests.Clients(withProbe: false);
+        Console.WriteLine($"no-op resync: {noopCount} requests to members besides watches and the health probe ({noopRequests.Probe} probe requests in the {noop:0.00} s) "
+            + $"(target 0: {Results.Verdict(noopCount == 0)}){(noopCount > 0 ? ": " + noopRequests.Breakdown() : "")}");
+        Console.WriteLine($"drift corrected in {drift.TotalMilliseconds:0} ms (target < 1000 ms: {Results.Verdict(drift < TimeSpan.FromSeconds(1))})");
+    }
+
+    /// <summary>What a tool does before the clock starts, and what is timed.</summary>
+    private sealed record Timed(Func<Task>? Prepare, Func<Task> Run);
+
+    private static async Task<(double Seconds, RequestCounts Requests, string Cpu)> TimeAsync(BenchFleet fleet, Timed timed)
+    {
+        await fleet.Settle.QuietAsync();
+        if (timed.Prepare is not null) await timed.Prepare();
+        var before = await fleet.Metrics.ReadAsync();
+        var cpu = CpuUsage.Now(fleet.Processes());
+        var clock = Stopwatch.StartNew();
+        await timed.Run();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var used = CpuUsage.Now(fleet.Processes()).Since(cpu);
+        return (seconds, await fleet.Metrics.SinceAsync(before), used);
+    }
+
+    /// <summary>Starts the hub when stopped and, once the bundle exists, waits until it has resynced it since the start (its watch cache filled).</summary>
+    private static async Task ReadyHubAsync(BenchFleet fleet, string revision, int members)
+    {
+        if (fleet.Hub.Pid is not null) return;
+        await fleet.Hub.StartAsync();
+        if (revision.Length == 0) return;
+        await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, fleet.Hub.StartedAt);
+        await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, members);
+    }
+
+    /// <summary>The objects of <paramref name="next"/> that differ from <paramref name="current"/> (all of them when nothing was there).</summary>
+    private static List<JsonObject> Changed(List<JsonObject> current, List<JsonObject> next) =>
+        [.. next.Where((o, i) => i >= current.Count || o.ToJsonString() != current[i].ToJsonString())];
+
+    // The commits every tool applies, in this order: the first, then per run one changing every object and one changing 5%.
+    private static IEnumerable<(Scenario Scenario, Func<int, string> VersionOf)> Commits(int runs)
+    {
+        yield return (Scenario.First, _ => "v1");
+        for (var run = 1; run <= runs; run++)
+        {
+            var all = $"all-{run}";
+            var few = $"few-{run}";
+            yield return (Scenario.EveryObject, _ => all);
+            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all);
+        }
+    }
+}
