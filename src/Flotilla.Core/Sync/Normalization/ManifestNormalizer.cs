@@ -15,6 +15,9 @@ namespace Flotilla.Core.Sync.Normalization;
 /// with a <c>status:</c> stanza conflicts with the API server on the second apply;</item>
 /// <item>a number in a quantity field of a built-in kind (<c>cpu: 1</c>, <c>pods: 10</c>) becomes its text
 /// (<c>"1"</c>): server-side apply on 1.20 refuses it ("expected string, got …") although a plain create accepts it;</item>
+/// <item>the <c>rules</c> of a ClusterRole with an <c>aggregationRule</c> are dropped: the controller-manager owns
+/// them, and applying them again conflicts with it (seen on 1.20 with Knative's <c>rules: []</c>); a warning when
+/// they were not empty;</item>
 /// <item>a namespace on a cluster-scoped object is removed, with a warning naming the object.</item>
 /// </list>
 /// </summary>
@@ -60,6 +63,16 @@ public static class ManifestNormalizer
                     DefaultProtocol(container["ports"]);
                 }
             }
+        }
+
+        if (group == WellKnownKinds.Rbac && kind == "ClusterRole" && obj["aggregationRule"] is JsonObject && obj.ContainsKey("rules"))
+        {
+            if (obj["rules"] is JsonArray { Count: > 0 })
+            {
+                warnings.Add($"rules of {Describe(obj)} ignored: its aggregationRule makes the controller-manager fill them");
+            }
+
+            obj.Remove("rules");
         }
 
         if (IsBuiltInGroup(group))

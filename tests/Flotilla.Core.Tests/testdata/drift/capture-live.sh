@@ -49,6 +49,7 @@ def normalize(obj):
     if obj.get("apiVersion", "").split("/")[0] in BUILT_IN: quantities_as_text(obj)
     obj.pop("status", None)
     (obj.get("metadata") or {}).pop("creationTimestamp", None)
+    if obj.get("kind") == "ClusterRole" and obj.get("aggregationRule"): obj.pop("rules", None)
     if obj.get("kind") == "Service": ports((obj.get("spec") or {}).get("ports"))
     for field in ("containers", "initContainers", "ephemeralContainers"):
         for container in (pod_spec(obj) or {}).get(field) or []: ports(container.get("ports"))
