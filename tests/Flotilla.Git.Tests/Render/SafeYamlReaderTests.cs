@@ -175,8 +175,8 @@ public sealed class SafeYamlReaderTests
     [Fact]
     public void Aliases_copying_large_strings_are_capped_by_text_as_well_as_nodes()
     {
-        // 12 aliases of a 100 KB string: only 12 nodes, but 1.2 MB of copied text from a 100 KB file.
-        var yaml = "kind: X\ns: &s \"" + new string('x', 100_000) + "\"\ncopies: [" + string.Join(",", Enumerable.Repeat("*s", 12)) + "]\n";
+        // 17 aliases of a 1 MB string: only 17 nodes, but 17 MB of copied text (over the 16 MiB file cap) from a 1 MB file.
+        var yaml = "kind: X\ns: &s \"" + new string('x', 1_000_000) + "\"\ncopies: [" + string.Join(",", Enumerable.Repeat("*s", 17)) + "]\n";
 
         var result = Reader.Read(yaml, "strings.yaml");
 

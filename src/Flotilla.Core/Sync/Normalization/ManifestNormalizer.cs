@@ -13,6 +13,11 @@ namespace Flotilla.Core.Sync.Normalization;
 /// Flux's ssa package does);</item>
 /// <item><c>status</c> and <c>metadata.creationTimestamp</c> are dropped: they are the server's, and a CRD applied
 /// with a <c>status:</c> stanza conflicts with the API server on the second apply;</item>
+/// <item>a number in a quantity field of a built-in kind (<c>cpu: 1</c>, <c>pods: 10</c>) becomes its text
+/// (<c>"1"</c>): server-side apply on 1.20 refuses it ("expected string, got …") although a plain create accepts it;</item>
+/// <item>the <c>rules</c> of a ClusterRole with an <c>aggregationRule</c> are dropped: the controller-manager owns
+/// them, and applying them again conflicts with it (seen on 1.20 with Knative's <c>rules: []</c>); a warning when
+/// they were not empty;</item>
 /// <item>a namespace on a cluster-scoped object is removed, with a warning naming the object.</item>
 /// </list>
 /// </summary>
@@ -60,7 +65,68 @@ public static class ManifestNormalizer
             }
         }
 
+        if (group == WellKnownKinds.Rbac && kind == "ClusterRole" && obj["aggregationRule"] is JsonObject && obj.ContainsKey("rules"))
+        {
+            if (obj["rules"] is JsonArray { Count: > 0 })
+            {
+                warnings.Add($"rules of {Describe(obj)} ignored: its aggregationRule makes the controller-manager fill them");
+            }
+
+            obj.Remove("rules");
+        }
+
+        if (IsBuiltInGroup(group))
+        {
+            QuantitiesAsText(obj);
+        }
+
         return new NormalizedManifest(obj, warnings);
+    }
+
+    /// <summary>
+    /// Built-in groups whose objects hold typed quantities (pod specs, quotas, limit ranges, volumes, HPAs, runtime
+    /// classes). Custom resources are left alone — a field called <c>cpu</c> may be an integer in their schema — and
+    /// so are CRDs, whose schemas' <c>default:</c> values must keep their type.
+    /// </summary>
+    private static bool IsBuiltInGroup(string group) =>
+        group is WellKnownKinds.Core or WellKnownKinds.Apps or WellKnownKinds.Batch or "extensions" or "autoscaling"
+            or "policy" or "node.k8s.io" or "storage.k8s.io";
+
+    /// <summary>Replaces every number held in a quantity field (<see cref="QuantityFields"/>) by its JSON text.</summary>
+    private static void QuantitiesAsText(JsonObject root)
+    {
+        var pending = new Stack<(JsonNode Node, string? Key)>();
+        pending.Push((root, null));
+        while (pending.TryPop(out var item))
+        {
+            switch (item.Node)
+            {
+                case JsonObject o:
+                    foreach (var (key, value) in o.ToList())
+                    {
+                        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && QuantityFields.Holds(key, item.Key))
+                        {
+                            o[key] = v.ToJsonString();
+                        }
+                        else if (value is not null)
+                        {
+                            pending.Push((value, key));
+                        }
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var element in a)
+                    {
+                        if (element is not null)
+                        {
+                            pending.Push((element, item.Key + "[]"));
+                        }
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>The pod spec inside a Pod, a PodTemplate or any built-in kind with a pod template.</summary>
