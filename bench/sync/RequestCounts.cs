@@ -15,7 +15,8 @@ public sealed record RequestKey(string Verb, string Group, string Resource, stri
 /// by what it touches: its controller manager's leader election and reactions to Deployments (leases, events,
 /// endpoints, ReplicaSets, pods, status updates), and the API server's own bootstrap controller, which reads the
 /// <c>default</c> namespace and the <c>kubernetes</c> Service every 10 s (seen with no hub running: GET namespaces and
-/// GET services, one each per member per 10 s). This benchmark's scrapes of /metrics and watch streams are left out.
+/// GET services, one each per member per 10 s) and its priority-and-fairness configuration keeper (GETs of flowschemas
+/// and prioritylevelconfigurations, seen in the first minutes after start). This benchmark's scrapes of /metrics and watch streams are left out.
 /// </summary>
 public sealed class RequestCounts(ImmutableDictionary<RequestKey, long> counts)
 {
@@ -57,7 +58,8 @@ public sealed class RequestCounts(ImmutableDictionary<RequestKey, long> counts)
 
     public static bool IsClient(RequestKey key) =>
         key.Verb != "WATCH" && key.Subresource != "/metrics" && key.Subresource != "status" && !BackgroundResources.Contains(key.Resource)
-        && !(key is { Verb: "GET", Group: "", Resource: "namespaces" or "services", Subresource: "" });
+        && !(key is { Verb: "GET", Group: "", Resource: "namespaces" or "services", Subresource: "" })
+        && key.Group != "flowcontrol.apiserver.k8s.io";
 
     public static bool IsProbe(RequestKey key) =>
         key.Subresource is "/readyz" or "/version" || (key is { Verb: "LIST", Resource: "nodes" });
