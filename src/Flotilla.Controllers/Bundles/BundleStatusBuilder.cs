@@ -24,7 +24,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     /// <summary>Clusters whose object counts (objects, written, pruned) are kept.</summary>
     public const int MaxCountedClusters = 100;
 
-    public BundleClusterStatus? Previous(string cluster) => bundle.Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
+    private BundleClusterStatus? Previous(string cluster) => bundle.Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
 
     /// <summary>The status for <paramref name="target"/> given the latest results (a cluster without one keeps its previous entry).</summary>
     public BundleStatus Build(BundleTarget target, IReadOnlyDictionary<string, (SyncResult Result, DateTimeOffset At)> results)

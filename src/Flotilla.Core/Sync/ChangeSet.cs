@@ -14,10 +14,4 @@ public sealed record ChangeSet(IReadOnlyList<StagePlan> Stages, IReadOnlyList<Pl
 
     /// <summary>The desired identities, in apply order (what the inventory holds after a complete sync).</summary>
     public IEnumerable<ObjectRef> Desired => Stages.SelectMany(s => s.Changes).Select(c => c.Ref);
-
-    /// <summary>How many changes have <paramref name="action"/>.</summary>
-    public int Count(ChangeAction action) => All.Count(c => c.Action == action);
-
-    /// <summary>True when nothing would be written or deleted.</summary>
-    public bool IsNoOp => Refusal is null && !All.Any(c => c.Writes || c.Action == ChangeAction.Prune);
 }

@@ -19,9 +19,6 @@ public static class DiffView
         return (b, a);
     }
 
-    /// <summary>True when both sides show the same object (before redaction, so a changed Secret value counts).</summary>
-    public static bool Same(JsonObject? live, JsonObject? after) => Comparable(live)?.ToJsonString() == Comparable(after)?.ToJsonString();
-
     private static JsonObject? Comparable(JsonObject? obj)
     {
         if (obj is null) return null;

@@ -13,7 +13,7 @@ public static class FlotillaApi
     public const string SystemNamespace = "flotilla-system";
 
     /// <summary>Server-side apply field manager of everything Flotilla writes.</summary>
-    public const string FieldManager = "flotilla";
+    public const string FieldManager = Flotilla.Core.Sync.SyncPlanner.FieldManager;
 
     /// <summary>Key of the kubeconfig inside a credentials Secret (Cluster API convention).</summary>
     public const string KubeconfigKey = "value";

@@ -20,9 +20,6 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
     private readonly ConcurrentDictionary<ApiResource, KindCache> _kinds = new();
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>The client the watches run on (a new client for this member means a new cache).</summary>
-    public DynamicClient Client => client;
-
     /// <summary>Kinds being watched.</summary>
     public IReadOnlyCollection<ApiResource> Kinds => [.. _kinds.Keys];
 

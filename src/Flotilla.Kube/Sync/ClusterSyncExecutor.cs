@@ -39,18 +39,15 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             if (apply && run.StageError is { } error)
                 return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error));
         }
-        var prunes = await PrunesAsync(run, ct);
+        // An object that failed to prepare is still desired: it must not be pruned.
+        var desired = run.Stages.SelectMany(s => s.Changes).Select(c => c.Ref).Concat(run.Errors.Keys).ToHashSet();
+        var prunes = await PlanPruneAsync(run.Recorded, desired, request.Owner, request.Policy, run.Kinds, ct);
         var plan = new ChangeSet(run.Stages, prunes);
         if (!apply) return run.Outcome(plan, SyncResult.Failure(SyncPhase.Pending, run.Stored.Revision, "preview only"));
 
-        var pruned = 0;
-        var kept = new List<ObjectRef>();
-        foreach (var change in prunes)
-        {
-            if (change.Action == ChangeAction.PruneSkipped && change.Live is not null && !request.Policy.Prune) kept.Add(change.Ref);
-            if (change.Action != ChangeAction.Prune) continue;
-            if (await DeleteAsync(change, ct)) pruned++;
-        }
+        var pruned = await DeleteAsync(prunes, run.Kinds, ct);
+        // With prune off, objects still there stay on record, so turning prune on later can remove them.
+        var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref);
         var final = new StoredInventory(new Inventory(plan.Desired.Concat(kept)), request.Revision);
         if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
         return run.Outcome(plan, await CompletedAsync(run, plan, pruned, ct));
@@ -67,12 +64,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var deleted = 0;
         if (deleteObjects && stored.Inventory.Count > 0)
         {
-            var kinds = new List<ApiResource>();
-            foreach (var entry in stored.Inventory.Entries)
-                if (await cluster.ResourceForAsync(entry.ApiVersion, entry.Kind, ct) is { } resource) kinds.Add(resource);
-            var live = await cluster.ManagedAsync([.. kinds.Distinct()], ct);
-            foreach (var change in SyncPlanner.PlanPrune(stored.Inventory, [], live, owner, new SyncPolicy(Prune: true, AllowEmpty: true)))
-                if (change.Action == ChangeAction.Prune && await DeleteAsync(change, ct)) deleted++;
+            var kinds = new Dictionary<ObjectRef, ApiResource>();
+            var prunes = await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct);
+            deleted = await DeleteAsync(prunes, kinds, ct);
         }
         await cluster.DeleteInventoryAsync(owner, ct);
         return deleted;
@@ -87,6 +81,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             desired.Insert(0, DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey));
             kinds[desired[0].Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
         }
+        foreach (var (reference, resource) in kinds) run.Kinds[reference] = resource;
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
         var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
@@ -156,7 +151,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     /// <summary>Before a stage writes, the inventory holds everything it may create, so any failure leaves it all on record.</summary>
     private async Task RecordAsync(SyncRun run, ApplyStageKind kind, StagePlan stage, CancellationToken ct)
     {
-        var union = new Inventory(run.Recorded.Entries.Where(e => !stage.Changes.Any(c => c.Ref.Equals(e))).Concat(stage.Changes.Select(c => c.Ref)));
+        var staged = stage.Changes.Select(c => c.Ref).ToHashSet();
+        // The stage's entries replace recorded ones of the same identity (the version may have changed).
+        var union = new Inventory(run.Recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));
         var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString());
         if (union.Equals(run.Recorded) && run.Stored.Applying == run.Request.Revision && run.Stored.Stage == record.Stage) return;
         await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
@@ -182,8 +179,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             }
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Reason == "Conflict" && method == WriteMethod.ServerSideApply)
             {
-                run.Conflicts[change.Ref] = SyncPlanner.Conflicted(change, e.Message, ConflictManager.From(e.Message));
-                run.Fail(change.Ref, $"conflict with {ConflictManager.From(e.Message) ?? "another field manager"} (set spec.sync.force to take the fields): {e.Message}");
+                var manager = ConflictManager.From(e.Message);
+                run.Conflicts[change.Ref] = SyncPlanner.Conflicted(change, e.Message, manager);
+                run.Fail(change.Ref, $"conflict with {manager ?? "another field manager"} (set spec.sync.force to take the fields): {e.Message}");
                 return null;
             }
             catch (KubeApiException e) when (e.StatusCode != HttpStatusCode.Unauthorized)
@@ -206,29 +204,33 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         }
     }
 
-    private async Task<IReadOnlyList<PlannedChange>> PrunesAsync(SyncRun run, CancellationToken ct)
+    /// <summary>
+    /// Plans the prune of <paramref name="recorded"/> against <paramref name="desired"/>, resolving (into
+    /// <paramref name="kinds"/>) the kinds of the candidates. Waits for the cache of each kind to have finished its
+    /// first list: never a delete decided on a partial view.
+    /// </summary>
+    private async Task<IReadOnlyList<PlannedChange>> PlanPruneAsync(Inventory recorded, IReadOnlySet<ObjectRef> desired, string owner, SyncPolicy policy,
+        Dictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
     {
-        var desired = run.Stages.SelectMany(s => s.Changes).Select(c => c.Ref).Concat(run.Errors.Keys).ToHashSet();
-        var candidates = run.Recorded.Entries.Where(e => !desired.Contains(e)).ToList();
-        var kinds = new Dictionary<ObjectRef, ApiResource>();
+        var candidates = recorded.Entries.Where(e => !desired.Contains(e)).ToList();
         foreach (var entry in candidates)
             if (await cluster.ResourceForAsync(entry.ApiVersion, entry.Kind, ct) is { } resource) kinds[entry] = resource;
-        // Prune waits for the cache of each kind to have finished its first list: never delete on a partial view.
-        var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
-        return SyncPlanner.PlanPrune(run.Recorded, desired, live, run.Request.Owner, run.Request.Policy);
+        var live = await cluster.ManagedAsync([.. candidates.Where(kinds.ContainsKey).Select(c => kinds[c]).Distinct()], ct);
+        return SyncPlanner.PlanPrune(recorded, desired, live, owner, policy);
     }
 
-    private async Task<bool> DeleteAsync(PlannedChange change, CancellationToken ct) =>
-        await cluster.ResourceForAsync(change.Ref.ApiVersion, change.Ref.Kind, ct) is { } kind
-        && await cluster.DeleteAsync(kind, change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct);
+    /// <summary>Deletes what the plan marks Prune, in its order (each only while it still has the uid that was planned); how many went.</summary>
+    private async Task<int> DeleteAsync(IEnumerable<PlannedChange> prunes, IReadOnlyDictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var change in prunes.Where(c => c.Action == ChangeAction.Prune))
+            if (await cluster.DeleteAsync(kinds[change.Ref], change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct)) deleted++;
+        return deleted;
+    }
 
     private async Task<SyncResult> CompletedAsync(SyncRun run, ChangeSet plan, int pruned, CancellationToken ct)
     {
-        var kinds = new List<ApiResource>();
-        foreach (var stage in plan.Stages)
-            foreach (var change in stage.Changes)
-                if (await cluster.ResourceForAsync(change.Ref.ApiVersion, change.Ref.Kind, ct) is { } kind) kinds.Add(kind);
-        var live = await cluster.ManagedAsync([.. kinds.Distinct()], ct);
+        var live = await cluster.ManagedAsync([.. plan.Desired.Select(r => run.Kinds[r]).Distinct()], ct);
         var health = HealthAggregator.Worst(plan.Desired.Select(r => live.GetValueOrDefault(r)));
         var drift = plan.All.Where(c => c.Action is ChangeAction.DriftCorrect or ChangeAction.DriftReport)
             .Select(c => new DriftRecord(c.Ref, c.Detail ?? "", c.Manager, c.Action == ChangeAction.DriftCorrect, run.Request.Held(c.Ref))).ToList();

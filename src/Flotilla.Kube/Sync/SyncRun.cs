@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
+using Flotilla.Kube.Discovery;
 
 namespace Flotilla.Kube.Sync;
 
@@ -21,6 +22,9 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     public Inventory Recorded { get; set; } = stored.Inventory;
 
     public List<StagePlan> Stages { get; } = [];
+
+    /// <summary>The resource of every object resolved so far (desired and prune candidates), so nothing is resolved twice.</summary>
+    public Dictionary<ObjectRef, ApiResource> Kinds { get; } = [];
 
     public ConcurrentDictionary<ObjectRef, string> Errors { get; } = new();
 
