@@ -85,35 +85,46 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
         var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
-        run.StageError = null;
         if (run.Apply && (stage.FirstBlocking is not null || !run.Errors.IsEmpty))
         {
             run.StageError = run.TakeStageError(stage);
             return stage;
         }
 
+        var written = new HashSet<ObjectRef>();
         var writes = stage.Writes.ToList();
-        if (writes.Count == 0) return stage;
-        if (run.Apply) await RecordAsync(run, kind, stage, ct);
-        var refined = new ConcurrentDictionary<ObjectRef, PlannedChange>();
-        await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
+        if (writes.Count > 0)
         {
-            var dryRun = await WriteAsync(run, kinds[change.Ref], change, dryRun: true, token);
-            if (dryRun is not null) refined[change.Ref] = SyncPlanner.AfterDryRun(change, dryRun);
-            else if (run.Conflicts.TryGetValue(change.Ref, out var conflict)) refined[change.Ref] = conflict;
-        });
-        stage = stage with { Changes = stage.Changes.Select(c => refined.GetValueOrDefault(c.Ref) ?? c).ToList() };
-        if (!run.Apply) return stage;
-        if ((run.StageError = run.TakeStageError(stage)) is not null) return stage;
+            if (run.Apply) await RecordAsync(run, kind, stage, ct);
+            var refined = new ConcurrentDictionary<ObjectRef, PlannedChange>();
+            await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
+            {
+                var dryRun = await WriteAsync(run, kinds[change.Ref], change, dryRun: true, token);
+                if (dryRun is not null) refined[change.Ref] = SyncPlanner.AfterDryRun(change, dryRun);
+                else if (run.Conflicts.TryGetValue(change.Ref, out var conflict)) refined[change.Ref] = conflict;
+            });
+            stage = stage with { Changes = stage.Changes.Select(c => refined.GetValueOrDefault(c.Ref) ?? c).ToList() };
+            if (!run.Apply) return stage;
+            if ((run.StageError = run.TakeStageError(stage)) is not null) return stage;
 
-        var toWrite = stage.Writes.ToList();
-        await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
-        run.Written += toWrite.Count;
-        if (stage.WaitsForEstablishedDefinitions)
+            var toWrite = stage.Writes.ToList();
+            await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
+            run.Written += toWrite.Count;
+            written.UnionWith(toWrite.Select(c => c.Ref));
+        }
+        if (run.Apply && stage.WaitsForEstablishedDefinitions)
         {
-            await WaitEstablishedAsync(stage.Changes.Where(c => c.Ref is { Kind: "CustomResourceDefinition", Group: "apiextensions.k8s.io" })
-                .Select(c => (kinds[c.Ref], c.Ref)), ct);
-            cluster.InvalidateDiscovery();
+            // A CRD written now, or one already there but not Established yet (a sync interrupted right after writing
+            // it, a server still starting), must be served before the next stage is planned.
+            var pending = stage.Changes
+                .Where(c => c.Ref is { Kind: "CustomResourceDefinition", Group: "apiextensions.k8s.io" })
+                .Where(c => written.Contains(c.Ref) || !IsEstablished(live.GetValueOrDefault(c.Ref)))
+                .Select(c => (kinds[c.Ref], c.Ref)).ToList();
+            if (pending.Count > 0)
+            {
+                await WaitEstablishedAsync(pending, ct);
+                cluster.InvalidateDiscovery();
+            }
         }
         return stage;
     }
@@ -249,15 +260,16 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             var deadline = DateTime.UtcNow + EstablishTimeout;
             while (true)
             {
-                var live = await cluster.GetAsync(kind, reference, ct);
-                var established = (live?["status"]?["conditions"] as JsonArray)?.Any(c =>
-                    c?["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True") == true;
-                if (established) break;
+                if (IsEstablished(await cluster.GetAsync(kind, reference, ct))) break;
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"{reference}: not Established after {EstablishTimeout.TotalSeconds:0}s");
                 await Task.Delay(100, ct);
             }
         }
     }
+
+    private static bool IsEstablished(JsonObject? crd) =>
+        (crd?["status"]?["conditions"] as JsonArray)?.Any(c =>
+            c?["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True") == true;
 
     private ParallelOptions Options(CancellationToken ct) => new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
 }
