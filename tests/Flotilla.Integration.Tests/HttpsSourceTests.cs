@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Flotilla.Git.Tests.Sources;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.LocalFleet;
 
 namespace Flotilla.Integration.Tests;
 
@@ -53,7 +54,7 @@ public sealed class HttpsSourceTests(FleetFixture fleet)
         var served = Path.Combine(fleet.Directory, "https-repos");
         var repo = new GitFixtureRepo(served, "fleet");
         var sha = repo.Commit(new Dictionary<string, string> { ["app/a.yaml"] = "kind: ConfigMap\n" });
-        using var ca = TestCertificateAuthority.Create("flotilla-it-git-ca");
+        using var ca = LocalCertificateAuthority.Create("flotilla-it-git-ca");
         await using var server = await NginxGitServer.StartAsync(served, Username, token, ca);
         var url = server.UrlFor("fleet/.git");
         var sources = new[] { "good", "wrong-token", "no-ca" };

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Flotilla.Git.Sources;
+using Flotilla.Kube.LocalFleet;
 
 namespace Flotilla.Git.Tests.Sources;
 
@@ -16,7 +17,7 @@ public sealed class HttpsFetchTests : IAsyncLifetime
     // Unique per run, so a match in a message can only come from this test's secret.
     private readonly string _token = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private readonly FetcherWorkspace _workspace = new(allowLocal: false, TimeProvider.System);
-    private readonly TestCertificateAuthority _ca = TestCertificateAuthority.Create("flotilla-test-git-ca");
+    private readonly LocalCertificateAuthority _ca = LocalCertificateAuthority.Create("flotilla-test-git-ca");
     private TestRemote _remote = null!;
     private NginxGitServer _server = null!;
     private string _sha = "";
@@ -92,7 +93,7 @@ public sealed class HttpsFetchTests : IAsyncLifetime
     [Fact]
     public async Task Without_the_CA_or_with_another_CA_the_certificate_is_refused_before_the_token_is_sent()
     {
-        using var stranger = TestCertificateAuthority.Create("another-ca");
+        using var stranger = LocalCertificateAuthority.Create("another-ca");
 
         var systemTrust = await _workspace.FailAsync(Spec(GitCredentials.HttpsToken(_token, Username), certificateAuthority: null));
         var otherCa = await _workspace.FailAsync(Spec(GitCredentials.HttpsToken(_token, Username), stranger.CertificatePem));

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Flotilla.Kube.LocalFleet;
 
 namespace Flotilla.Git.Tests.Sources;
 
@@ -40,7 +41,7 @@ internal sealed class NginxGitServer : IAsyncDisposable
         get { lock (_log) return _log.ToString(); }
     }
 
-    public static async Task<NginxGitServer> StartAsync(string projectRoot, string username, string token, TestCertificateAuthority ca)
+    public static async Task<NginxGitServer> StartAsync(string projectRoot, string username, string token, LocalCertificateAuthority ca)
     {
         foreach (var program in new[] { Nginx, FcgiWrap, HttpBackend })
         {
@@ -68,11 +69,9 @@ internal sealed class NginxGitServer : IAsyncDisposable
 
     private string PathOf(string name) => Path.Combine(_directory.FullName, name);
 
-    private async Task ConfigureAsync(string projectRoot, string username, string token, TestCertificateAuthority ca)
+    private async Task ConfigureAsync(string projectRoot, string username, string token, LocalCertificateAuthority ca)
     {
-        var (certificate, key) = ca.IssueLoopbackServerCertificate();
-        await File.WriteAllTextAsync(PathOf("server.crt"), certificate);
-        await File.WriteAllTextAsync(PathOf("server.key"), key);
+        ca.IssueServingCertificate("127.0.0.1", PathOf("server.crt"), PathOf("server.key"));
         await File.WriteAllTextAsync(PathOf("htpasswd"), $"{username}:{SaltedSha1(token)}\n");
         Directory.CreateDirectory(PathOf("tmp"));
 
