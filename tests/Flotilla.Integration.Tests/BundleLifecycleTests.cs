@@ -158,6 +158,23 @@ public sealed class BundleLifecycleTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task Flotilla_reconcile_bundle_resyncs_every_cluster_at_once_whatever_the_interval()
+    {
+        const string ns = "life-reconcile";
+        var (hub, repo) = await SetUpAsync(ns);
+        var rev = repo.Commit(new Dictionary<string, string> { ["ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n", ["a.yaml"] = ConfigMap(ns, "a", "1") });
+        await hub.SourceAsync("repo", repo.Url);
+        await hub.BundleAsync("app", "repo", ".", sync: new JsonObject { ["interval"] = "1h" });
+        await Eventually.WaitAsync(() => hub.SyncedAsync("app", rev, Members), Converge, "synced");
+        var before = (await hub.BundleStatusAsync("app")).Status!.Clusters!.ToDictionary(c => c.Name, c => c.LastSyncTime);
+
+        var request = await CliRunner.RunAsync(fleet.Env, "reconcile", "bundle", "app", "-n", ns);
+        Assert.True(request.ExitCode == 0, request.ToString());
+        await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status!.Clusters!.All(c => c.LastSyncTime > before[c.Name]),
+            TimeSpan.FromSeconds(30), "every cluster resynced after the request");
+    }
+
+    [Fact]
     public async Task A_later_stage_failing_leaves_the_earlier_stages_objects_on_record_and_the_next_commit_prunes_them()
     {
         const string ns = "life-stages";

@@ -104,7 +104,11 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         previous?.Clusters ?? new Dictionary<string, ClusterIntent>(StringComparer.Ordinal),
         OrphanOnRemove: bundle.Spec.DeletionPolicy == "Orphan",
         Interval: SafeDuration(bundle.Spec.Sync?.Interval) ?? options.DefaultInterval,
-        Timeout: SafeDuration(bundle.Spec.Sync?.Timeout) ?? options.DefaultTimeout) { Uid = bundle.Metadata.Uid };
+        Timeout: SafeDuration(bundle.Spec.Sync?.Timeout) ?? options.DefaultTimeout)
+    {
+        Uid = bundle.Metadata.Uid,
+        ReconcileRequestedAt = bundle.Metadata.Annotations is { } annotations && annotations.TryGetValue(ObjectDiscovery.ReconcileRequestAnnotation, out var requested) ? requested : null,
+    };
 
     private static TimeSpan? SafeDuration(string? text)
     {

@@ -37,11 +37,15 @@ public sealed record BundleTarget(
     /// <summary>The Bundle's uid (Events name it so <c>kubectl describe</c> finds them).</summary>
     public string? Uid { get; init; }
 
+    /// <summary>The bundle's reconcile request (<c>flotilla reconcile bundle</c>): a new one syncs every cluster now.</summary>
+    public string? ReconcileRequestedAt { get; init; }
+
     /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
     public bool ChangedFor(BundleTarget? previous, string cluster) =>
         previous is null
         || previous.Generation != Generation
         || previous.Revision != Revision
+        || previous.ReconcileRequestedAt != ReconcileRequestedAt
         || previous.Clusters.GetValueOrDefault(cluster) != Clusters.GetValueOrDefault(cluster)
         || !previous.Clusters.ContainsKey(cluster);
 }
