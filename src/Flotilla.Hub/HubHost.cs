@@ -107,7 +107,8 @@ public static partial class HubHost
         }, options.Sync.ObjectParallelism);
         metrics.MemberWrites = () => members.Writes;
         metrics.WatchedKinds = () => members.WatchedKinds;
-        void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, BundleStatusReconciler.Coalesce);
+        var pacer = new StatusPacer(clock);
+        void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, pacer.Changed(bundle));
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
         directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
@@ -130,7 +131,7 @@ public static partial class HubHost
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
-            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
+            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),

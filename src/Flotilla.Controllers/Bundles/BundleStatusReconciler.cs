@@ -7,17 +7,21 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Writes a Bundle's status (key <c>namespace/name</c>) as one aggregate of its target and the latest per-cluster
-/// results. Requests arrive through a queue with a one-second delay, which merges every request of that second into
-/// one write: at most one status write per bundle per second, however many clusters report.
+/// results, paced by <see cref="StatusPacer"/>: at most one write per bundle per second however many clusters
+/// report, made as soon as the bundle's clusters have all reported.
 /// </summary>
-public sealed class BundleStatusReconciler(IKubernetes hub, BundleTargets targets, SyncResults results, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
+public sealed class BundleStatusReconciler(IKubernetes hub, BundleTargets targets, SyncResults results, WorkQueue<string> pairs,
+    StatusPacer pacer, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
 {
-    /// <summary>How long status requests are gathered before one write.</summary>
-    public static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(1);
-
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
-        if (targets.Get(key) is not { } target) return ReconcileResult.Success;
+        if (targets.Get(key) is not { } target)
+        {
+            pacer.Forget(key);
+            return ReconcileResult.Success;
+        }
+        var busy = target.Clusters.Keys.Any(c => pairs.IsActive(ClusterSyncKey.Of(key, c)));
+        if (pacer.WaitBeforeWrite(key, busy) is { } wait) return ReconcileResult.RequeueAfter(wait);
         var (ns, name) = ObjectKey.Split(key);
         var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
         if (bundle is null) return ReconcileResult.Success;

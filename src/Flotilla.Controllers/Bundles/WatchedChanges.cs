@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
 
@@ -29,7 +32,7 @@ public enum WatchedChange
 /// </summary>
 public sealed class WatchedChanges
 {
-    private readonly ConcurrentDictionary<string, (long Generation, string Metadata, string OwnTime)> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Generation, UInt128 Metadata, string OwnTime)> _seen = new(StringComparer.Ordinal);
 
     /// <summary>Records <paramref name="obj"/> (a metadata-only object seen on <paramref name="cluster"/>) and classifies the event.</summary>
     public WatchedChange Classify(string cluster, string type, JsonObject obj)
@@ -42,8 +45,8 @@ public sealed class WatchedChanges
             return WatchedChange.PossibleDrift;
         }
         var generation = metadata?["generation"]?.GetValue<long>() ?? 0;
-        (long Generation, string Metadata, string OwnTime) current =
-            (generation, $"{metadata?["labels"]?.ToJsonString()}|{metadata?["annotations"]?.ToJsonString()}", OwnTime(metadata));
+        (long Generation, UInt128 Metadata, string OwnTime) current =
+            (generation, Digest($"{metadata?["labels"]?.ToJsonString()}|{metadata?["annotations"]?.ToJsonString()}"), OwnTime(metadata));
         var known = _seen.TryGetValue(key, out var previous);
         _seen[key] = current;
         if (type != "MODIFIED" || !known) return WatchedChange.PossibleDrift;
@@ -52,6 +55,10 @@ public sealed class WatchedChanges
             ? WatchedChange.StatusOnly
             : WatchedChange.PossibleDrift;
     }
+
+    // Labels and annotations are kept as a digest: annotations can hold a whole object (kubectl's last-applied), and
+    // this is kept for every managed object of every member.
+    private static UInt128 Digest(string text) => BinaryPrimitives.ReadUInt128LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string OwnTime(JsonObject? metadata) =>
         (metadata?["managedFields"] as JsonArray)?.OfType<JsonObject>()

@@ -23,6 +23,9 @@ public sealed class MemberSyncs(MemberClients clients, Action<string, TimeSpan> 
     private readonly ConcurrentDictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly WatchedChanges _changes = new();
 
+    // One preparation of each desired object for the whole fleet.
+    private readonly DesiredObjects _prepared = new();
+
     /// <summary>Write requests sent to members (for /metrics).</summary>
     public long Writes => _members.Values.Sum(m => m.Client.Client.Writes);
 
@@ -39,7 +42,7 @@ public sealed class MemberSyncs(MemberClients clients, Action<string, TimeSpan> 
         var dynamic = new DynamicClient(client);
         var cache = new MemberObjectCache(dynamic, (type, obj) => Changed(name, type, obj));
         var memberClient = new MemberClusterClient(dynamic, cache);
-        var member = new Member(memberClient, new ClusterSyncExecutor(memberClient, objectParallelism));
+        var member = new Member(memberClient, new ClusterSyncExecutor(memberClient, objectParallelism, _prepared));
         var stored = _members.AddOrUpdate(name, member, (_, old) => ReferenceEquals(old.Client.Client.Client, client) ? old : Replace(old, member));
         if (!ReferenceEquals(stored, member)) cache.Dispose();
         return stored;

@@ -137,6 +137,16 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="key"/> is ready or leased now (a key only waiting on a delay is not).</summary>
+    public bool IsActive(TKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (gate)
+        {
+            return dirty.Contains(key) || leased.Contains(key);
+        }
+    }
+
     /// <summary>Consecutive failures counted for <paramref name="key"/> since it was last forgotten.</summary>
     public int Failures(TKey key)
     {

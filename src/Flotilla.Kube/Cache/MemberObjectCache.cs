@@ -10,8 +10,8 @@ namespace Flotilla.Kube.Cache;
 
 /// <summary>
 /// The hub's copy of the objects it manages on one member: per managed kind, a list → watch (bookmarks, re-list on
-/// 410) of the objects carrying Flotilla's label, kept whole (managedFields reduced to who wrote when). Syncs plan
-/// from it, so a no-op resync reads nothing from the member. A kind is watched from the first sync that needs it;
+/// 410) of the objects carrying Flotilla's label, kept whole (managedFields reduced to who wrote when) as compact
+/// JSON (<see cref="CachedObject"/>). Syncs plan from it, so a no-op resync reads nothing from the member. A kind is watched from the first sync that needs it;
 /// <see cref="EnsureAsync"/> returns once each asked-for kind has finished its first list (prune waits for that).
 /// Changes made by others are reported to <c>onChange</c> (type, object); the first list is not.
 /// </summary>
@@ -33,11 +33,11 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
     /// <summary>The managed objects of <paramref name="kinds"/> (each must have been ensured), by identity.</summary>
     public IReadOnlyDictionary<ObjectRef, JsonObject> Snapshot(IEnumerable<ApiResource> kinds)
     {
-        var result = new Dictionary<ObjectRef, JsonObject>();
+        var result = new Dictionary<ObjectRef, CachedObject>();
         foreach (var kind in kinds.Distinct())
             if (_kinds.TryGetValue(kind, out var cache))
                 foreach (var (reference, obj) in cache.Objects) result[reference] = obj;
-        return result;
+        return new LiveObjects(result);
     }
 
     /// <summary>Takes in what the hub itself just wrote, so the next plan sees it before the watch echoes it.</summary>
@@ -45,7 +45,7 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
     {
         if (!_kinds.TryGetValue(kind, out var cache)) return;
         if (written["metadata"]?["labels"]?[OwnershipLabels.ManagedBy] is null) return;
-        cache.Upsert(Stored(kind, written));
+        cache.Upsert(RefOf(Reduced(kind, written)), new CachedObject(written));
     }
 
     /// <summary>Forgets an object the hub itself just deleted.</summary>
@@ -68,24 +68,25 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
 
     private void Apply(ApiResource kind, KindCache cache, string type, JsonObject obj)
     {
-        var stored = Stored(kind, obj);
+        var reduced = Reduced(kind, obj);
+        var reference = RefOf(reduced);
         switch (type)
         {
             case "LISTED":
-                cache.Listing[RefOf(stored)] = stored;
+                cache.Listing[reference] = new CachedObject(reduced);
                 return;
             case "DELETED":
-                cache.Objects.TryRemove(RefOf(stored), out _);
+                cache.Objects.TryRemove(reference, out _);
                 break;
             default:
-                cache.Upsert(stored);
+                cache.Upsert(reference, new CachedObject(reduced));
                 break;
         }
-        onChange?.Invoke(type, stored);
+        onChange?.Invoke(type, reduced);
     }
 
     /// <summary>The object as kept: apiVersion and kind set (lists omit them), managedFields without their field sets.</summary>
-    private static JsonObject Stored(ApiResource kind, JsonObject obj)
+    private static JsonObject Reduced(ApiResource kind, JsonObject obj)
     {
         obj["apiVersion"] ??= kind.GroupVersion;
         obj["kind"] ??= kind.Kind;
@@ -114,17 +115,15 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
     {
         private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public ConcurrentDictionary<ObjectRef, JsonObject> Objects { get; private set; } = new();
+        public ConcurrentDictionary<ObjectRef, CachedObject> Objects { get; private set; } = new();
 
         /// <summary>Objects of the list in progress; swapped in whole when it completes (a re-list drops what vanished).</summary>
-        public ConcurrentDictionary<ObjectRef, JsonObject> Listing { get; private set; } = new();
+        public ConcurrentDictionary<ObjectRef, CachedObject> Listing { get; private set; } = new();
 
         public Task Listed => _listed.Task;
 
-        public void Upsert(JsonObject obj)
-        {
-            Objects.AddOrUpdate(RefOf(obj), obj, (_, existing) => Newer(obj, existing) ? obj : existing);
-        }
+        public void Upsert(ObjectRef reference, CachedObject obj) =>
+            Objects.AddOrUpdate(reference, obj, (_, existing) => obj.IsNewerThan(existing) ? obj : existing);
 
         public void FinishList(Action<string, JsonObject>? onChange)
         {
@@ -135,17 +134,11 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
             {
                 // A re-list (after 410 or a lost watch) reports what changed or vanished meanwhile.
                 foreach (var (reference, obj) in Objects)
-                    if (!previous.TryGetValue(reference, out var before) || Version(before) != Version(obj)) onChange("MODIFIED", obj);
+                    if (!previous.TryGetValue(reference, out var before) || before.Version != obj.Version) onChange("MODIFIED", obj.Parse());
                 foreach (var (reference, obj) in previous)
-                    if (!Objects.ContainsKey(reference)) onChange("DELETED", obj);
+                    if (!Objects.ContainsKey(reference)) onChange("DELETED", obj.Parse());
             }
             _listed.TrySetResult();
         }
-
-        private static string? Version(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
-
-        /// <summary>resourceVersions are opaque, but etcd's are integers: compare them so a late echo never replaces a newer write.</summary>
-        private static bool Newer(JsonObject candidate, JsonObject existing) =>
-            !long.TryParse(Version(candidate), out var c) || !long.TryParse(Version(existing), out var e) || c >= e;
     }
 }

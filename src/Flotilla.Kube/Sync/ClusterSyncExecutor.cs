@@ -16,13 +16,15 @@ namespace Flotilla.Kube.Sync;
 /// only what the plan marks <see cref="ChangeAction.Prune"/>. With <c>apply: false</c> it is the preview
 /// (<c>flotilla diff</c>): the same planning and dry-runs, no writes. One per member, for the process's life.
 /// </summary>
-public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32)
+public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32, DesiredObjects? prepared = null)
 {
     private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
 
     // Kinds this member could not server-side apply (Kubernetes 1.20 resets the stream on an APIService): written
     // with create / merge patch from then on instead of upsetting the server on every sync.
     private readonly ConcurrentDictionary<ApiResource, bool> _noServerSideApply = new();
+
+    private readonly DesiredObjects _prepared = prepared ?? new DesiredObjects();
 
     public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
     {
@@ -151,7 +153,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
                 run.Fail(manifest.Ref, $"{manifest.Ref} ({manifest.Source}): this cluster serves no kind {manifest.Ref.Kind} in {manifest.Ref.ApiVersion}");
                 continue;
             }
-            var prepared = DesiredObjectFactory.Create(manifest, resource.Namespaced, run.Request.Policy, run.Request.Owner, run.Request.BundleKey);
+            var prepared = _prepared.For(manifest, resource.Namespaced, run.Request.Policy, run.Request.Owner, run.Request.BundleKey);
             desired.Add(prepared);
             foreach (var warning in prepared.Warnings) run.Warnings.Add(warning);
             kinds[prepared.Ref] = resource;
@@ -159,15 +161,18 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         return (desired, kinds);
     }
 
-    /// <summary>Before a stage writes, the inventory holds everything it may create, so any failure leaves it all on record.</summary>
+    /// <summary>
+    /// Before a stage writes, the inventory holds everything it may create, so any failure leaves it all on record.
+    /// A stage that creates nothing new (most commits) has nothing to add: the member is not written, and the stage
+    /// and partially applied revision are known to this run only (they are what its status shows).
+    /// </summary>
     private async Task RecordAsync(SyncRun run, ApplyStageKind kind, StagePlan stage, CancellationToken ct)
     {
         var staged = stage.Changes.Select(c => c.Ref).ToHashSet();
         // The stage's entries replace recorded ones of the same identity (the version may have changed).
         var union = new Inventory(run.Recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));
         var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString());
-        if (union.Equals(run.Recorded) && run.Stored.Applying == run.Request.Revision && run.Stored.Stage == record.Stage) return;
-        await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
+        if (!union.Equals(run.Recorded)) await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
         (run.Recorded, run.Stored) = (union, record);
     }
 

@@ -34,6 +34,19 @@ public sealed class WorkQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task IsActive_WhileReadyOrLeased_NotWhileOnlyDelayed()
+    {
+        queue.AddAfter("a", TimeSpan.FromSeconds(1));
+        Assert.False(queue.IsActive("a"));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(queue.IsActive("a"));
+        var lease = (await queue.TakeAsync(CancellationToken.None))!;
+        Assert.True(queue.IsActive("a"));
+        lease.Done();
+        Assert.False(queue.IsActive("a"));
+    }
+
+    [Fact]
     public async Task Add_WhileLeased_IsHandedOutExactlyOnceMoreAfterDone()
     {
         var lease = await FirstAdd("a");

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+
+namespace Flotilla.Controllers.Bundles;
+
+/// <summary>
+/// Paces each bundle's status writes: at most one per <see cref="Interval"/>, and a write waits while any of the
+/// bundle's clusters is still queued or syncing, for at most <see cref="Interval"/> after the first unwritten
+/// change. So a commit that reaches every cluster within a second is one write, made the moment the last cluster
+/// reports (not a fixed second later), and a slow cluster never holds the others' status back for longer.
+/// </summary>
+public sealed class StatusPacer(TimeProvider clock)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    // How often a waiting write looks again whether the clusters are done (in memory, no I/O).
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    private readonly ConcurrentDictionary<string, Pace> _paces = new(StringComparer.Ordinal);
+
+    /// <summary>Records a change to <paramref name="bundle"/>'s status; how long until a write may be considered.</summary>
+    public TimeSpan Changed(string bundle)
+    {
+        var now = clock.GetUtcNow();
+        var pace = _paces.AddOrUpdate(bundle, _ => new Pace(null, now), (_, p) => p with { FirstChange = p.FirstChange ?? now });
+        return Until(pace.LastWrite + Interval, now);
+    }
+
+    /// <summary>How long the write must still wait, or null to write now (and the write is then recorded as made).</summary>
+    public TimeSpan? WaitBeforeWrite(string bundle, bool clustersBusy)
+    {
+        var now = clock.GetUtcNow();
+        var pace = _paces.GetOrAdd(bundle, _ => new Pace(null, now));
+        if (Until(pace.LastWrite + Interval, now) is var paced && paced > TimeSpan.Zero) return paced;
+        if (clustersBusy && Until(pace.FirstChange + Interval, now) is var gathering && gathering > TimeSpan.Zero)
+            return gathering < Poll ? gathering : Poll;
+        // Cleared before the write, so a change arriving while it is made starts the next gathering.
+        _paces[bundle] = new Pace(now, null);
+        return null;
+    }
+
+    /// <summary>Forgets a bundle that is gone.</summary>
+    public void Forget(string bundle) => _paces.TryRemove(bundle, out _);
+
+    private static TimeSpan Until(DateTimeOffset? at, DateTimeOffset now) => at is { } t && t > now ? t - now : TimeSpan.Zero;
+
+    private sealed record Pace(DateTimeOffset? LastWrite, DateTimeOffset? FirstChange);
+}
