@@ -79,7 +79,8 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
                 cache.Objects.TryRemove(reference, out _);
                 break;
             default:
-                cache.Upsert(reference, new CachedObject(reduced));
+                // The echo of the hub's own write is already kept (Observe): no second copy made.
+                if (!cache.Holds(reference, reduced["metadata"]?["resourceVersion"]?.GetValue<string>())) cache.Upsert(reference, new CachedObject(reduced));
                 break;
         }
         onChange?.Invoke(type, reduced);
@@ -121,6 +122,9 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
         public ConcurrentDictionary<ObjectRef, CachedObject> Listing { get; private set; } = new();
 
         public Task Listed => _listed.Task;
+
+        public bool Holds(ObjectRef reference, string? version) =>
+            version is not null && Objects.TryGetValue(reference, out var kept) && kept.Version == version;
 
         public void Upsert(ObjectRef reference, CachedObject obj) =>
             Objects.AddOrUpdate(reference, obj, (_, existing) => obj.IsNewerThan(existing) ? obj : existing);
