@@ -15,6 +15,7 @@ internal sealed class StubHttpServer : IAsyncDisposable
     private readonly bool _answer;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstClientClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstClientConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _accepting;
 
     private StubHttpServer(bool answer)
@@ -28,6 +29,8 @@ internal sealed class StubHttpServer : IAsyncDisposable
 
     public Task FirstClientClosed => _firstClientClosed.Task;
 
+    public Task FirstClientConnected => _firstClientConnected.Task;
+
     public static StubHttpServer Unauthorized() => new(answer: true);
 
     public static StubHttpServer Silent() => new(answer: false);
@@ -40,6 +43,7 @@ internal sealed class StubHttpServer : IAsyncDisposable
             while (true)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                _firstClientConnected.TrySetResult();
                 clients.Add(ServeAsync(client));
             }
         }
