@@ -174,7 +174,8 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     /// <summary>
     /// Dry-runs or writes one object. A refusal is the object's error, a field conflict becomes a
     /// <see cref="ChangeAction.Conflict"/>, and a transport error is the object's error as long as the member still
-    /// answers (after one try with create / merge patch); only a member that stopped answering fails the whole sync.
+    /// answers (after one retry, and for a server-side apply one more try with create / merge patch); only a member that
+    /// stopped answering fails the whole sync.
     /// </summary>
     private async Task<JsonObject?> WriteAsync(SyncRun run, ApiResource kind, PlannedChange change, bool dryRun, CancellationToken ct)
     {
@@ -185,7 +186,11 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             {
                 var result = await cluster.WriteAsync(kind, change.Desired!, method, dryRun, change.Force, ct);
                 if (dryRun) run.DryRuns[change.Ref] = result;
-                if (method == WriteMethod.CreateOrMergePatch) run.Warnings.Add($"{change.Ref}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch");
+                if (method == WriteMethod.CreateOrMergePatch)
+                {
+                    _noServerSideApply[kind] = true;
+                    run.Warnings.Add($"{change.Ref}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch");
+                }
                 return result;
             }
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Reason == "Conflict" && method == WriteMethod.ServerSideApply)
@@ -203,9 +208,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
             {
                 if (!await cluster.AnswersAsync(ct)) throw new ClusterUnreachableException("the cluster stopped answering during the sync; kept as applied", e);
-                if (attempt == 0 && method == WriteMethod.ServerSideApply)
+                // Once may be the wire. Twice on a server-side apply while the member answers is how a server that cannot
+                // server-side apply this kind answers (Kubernetes 1.20 resets the stream on an APIService): the kind is
+                // written with create / merge patch from then on — but only once that worked, so a broken object or a
+                // passing fault never turns a whole kind away from server-side apply.
+                if (attempt == 0) continue;
+                if (attempt == 1 && method == WriteMethod.ServerSideApply)
                 {
-                    _noServerSideApply[kind] = true;
                     method = WriteMethod.CreateOrMergePatch;
                     continue;
                 }
