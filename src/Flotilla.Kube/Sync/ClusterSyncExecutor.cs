@@ -37,8 +37,12 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             var stage = await RunStageAsync(run, kind, manifests, ct);
             run.Stages.Add(stage);
             if (apply && run.StageError is { } error)
-                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error));
+                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error, run.StagePartlyWritten));
         }
+        // Objects of an API group that failed discovery were left out of their stages while the rest went on: until they
+        // are written too, nothing is pruned and the revision is not recorded as applied.
+        if (apply && run.LeftOut() is { } leftOut)
+            return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(leftOut.Stage, leftOut.Error, partly: true));
         // An object that failed to prepare is still desired: it must not be pruned.
         var desired = run.Stages.SelectMany(s => s.Changes).Select(c => c.Ref).Concat(run.Errors.Keys).ToHashSet();
         var prunes = await PlanPruneAsync(run.Recorded, desired, request.Owner, request.Policy, run.Kinds, ct);
@@ -74,8 +78,8 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
 
     private async Task<StagePlan> RunStageAsync(SyncRun run, ApplyStageKind kind, List<Manifest> manifests, CancellationToken ct)
     {
-        run.StageError = null;
-        var (desired, kinds) = await PrepareAsync(run, manifests, ct);
+        (run.StageError, run.StagePartlyWritten) = (null, false);
+        var (desired, kinds) = await PrepareAsync(run, kind, manifests, ct);
         if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target })
         {
             desired.Insert(0, DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey));
@@ -85,7 +89,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
         var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
-        if (run.Apply && (stage.FirstBlocking is not null || !run.Errors.IsEmpty))
+        if (run.Apply && (stage.FirstBlocking is not null || run.HasStageErrors))
         {
             run.StageError = run.TakeStageError(stage);
             return stage;
@@ -111,6 +115,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
             run.Written += toWrite.Count;
             written.UnionWith(toWrite.Select(c => c.Ref));
+            // A write refused after a clean dry-run (an admission webhook, a quota, a lost race) stops here: the revision
+            // is partly applied, not applied, and the next stage must not build on it.
+            if ((run.StageError = run.TakeStageError(stage)) is not null)
+            {
+                run.StagePartlyWritten = true;
+                return stage;
+            }
         }
         if (run.Apply && stage.WaitsForEstablishedDefinitions)
         {
@@ -131,9 +142,11 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
 
     /// <summary>
     /// Resolves each manifest's resource through discovery and prepares its body. A kind the server does not serve,
-    /// or whose API group fails discovery (an unavailable APIService), is that object's error only.
+    /// or whose API group fails discovery (an unavailable APIService), is that object's error only. A kind not served
+    /// stops the stage like a refusal; a group that fails discovery leaves only its objects out and the stage goes on.
     /// </summary>
-    private async Task<(List<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds)> PrepareAsync(SyncRun run, List<Manifest> manifests, CancellationToken ct)
+    private async Task<(List<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds)> PrepareAsync(SyncRun run, ApplyStageKind stage,
+        List<Manifest> manifests, CancellationToken ct)
     {
         var desired = new List<DesiredObject>();
         var kinds = new Dictionary<ObjectRef, ApiResource>();
@@ -143,7 +156,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             try { resource = await cluster.ResourceForAsync(manifest.Ref.ApiVersion, manifest.Ref.Kind, ct); }
             catch (KubeApiException e) when (e.StatusCode != HttpStatusCode.Unauthorized)
             {
-                run.Fail(manifest.Ref, $"{manifest.Ref} ({manifest.Source}): discovery of {manifest.Ref.ApiVersion} failed: {e.Message}");
+                run.LeaveOut(stage, manifest.Ref, $"{manifest.Ref} ({manifest.Source}): discovery of API group {manifest.Ref.Group} failed, so its objects wait: {e.Message}");
                 continue;
             }
             if (resource is null)
