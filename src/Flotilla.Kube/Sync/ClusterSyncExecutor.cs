@@ -80,10 +80,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     {
         (run.StageError, run.StagePartlyWritten) = (null, false);
         var (desired, kinds) = await PrepareAsync(run, kind, manifests, ct);
-        if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target })
+        // A bundle that renders its target namespace itself keeps its own object (with its labels): two bodies for one
+        // object would fight, and every resync would write it twice.
+        if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target }
+            && DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey) is var created && !desired.Any(d => d.Ref.Equals(created.Ref)))
         {
-            desired.Insert(0, DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey));
-            kinds[desired[0].Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
+            desired.Insert(0, created);
+            kinds[created.Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
         }
         foreach (var (reference, resource) in kinds) run.Kinds[reference] = resource;
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);

@@ -122,6 +122,24 @@ public sealed class ExecutorStageTests
     }
 
     [Fact]
+    public async Task A_bundle_that_renders_its_own_target_namespace_with_createNamespace_writes_it_once_and_resyncs_as_a_no_op()
+    {
+        var executor = new ClusterSyncExecutor(_member, parallelism: 1);
+        var ns = Namespace("shop");
+        ns["metadata"]!["labels"] = new System.Text.Json.Nodes.JsonObject { ["team"] = "payments" };
+        var request = Request("r1", new SyncPolicy(TargetNamespace: "shop", CreateNamespace: true), ns, ConfigMap("a"));
+
+        await executor.RunAsync(request, apply: true, CancellationToken.None);
+        Assert.Equal(1, _member.Calls.Count(c => c.Kind == CallKind.Apply && c.Object!.Equals(Ref(ns))));
+        Assert.Equal("payments", _member.Live(Ref(ns))!["metadata"]!["labels"]!["team"]!.GetValue<string>());
+        _member.ClearCalls();
+        var again = await executor.RunAsync(request, apply: true, CancellationToken.None);
+
+        Assert.Equal([ChangeAction.Unchanged, ChangeAction.Unchanged], again.Plan.All.Select(c => c.Action));
+        Assert.DoesNotContain(_member.Calls, c => c.IsWrite);
+    }
+
+    [Fact]
     public async Task A_preview_dry_runs_what_would_change_and_writes_nothing()
     {
         var outcome = await new ClusterSyncExecutor(_member).RunAsync(Request("r1", Namespace("shop"), ConfigMap("a")), apply: false, CancellationToken.None);
