@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
@@ -49,12 +50,18 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var plan = new ChangeSet(run.Stages, prunes);
         if (!apply) return run.Outcome(plan, SyncResult.Failure(SyncPhase.Pending, run.Stored.Revision, "preview only"));
 
-        var pruned = await DeleteAsync(prunes, run.Kinds, ct);
-        // With prune off, objects still there stay on record, so turning prune on later can remove them.
-        var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref);
+        var (pruned, undeleted) = await DeleteAsync(prunes, run.Kinds, ct);
+        // With prune off, objects still there stay on record, so turning prune on later can remove them; so does an
+        // object whose delete failed, so the next sync prunes it.
+        var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref)
+            .Concat(undeleted.Select(u => u.Ref));
         var final = new StoredInventory(new Inventory(plan.Desired.Concat(kept)), request.Revision);
         if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
-        return run.Outcome(plan, await CompletedAsync(run, plan, pruned, ct));
+        var result = await CompletedAsync(run, plan, pruned, ct);
+        if (undeleted.Count == 0) return run.Outcome(plan, result);
+        foreach (var (reference, error, _) in undeleted) run.Errors[reference] = error;
+        var more = undeleted.Count > 1 ? $" (and {undeleted.Count - 1} more)" : "";
+        return run.Outcome(plan, result with { Phase = SyncPhase.Failed, Error = $"prune incomplete: {undeleted[0].Error}{more}" });
     }
 
     /// <summary>
@@ -70,7 +77,10 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         {
             var kinds = new Dictionary<ObjectRef, ApiResource>();
             var prunes = await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct);
-            deleted = await DeleteAsync(prunes, kinds, ct);
+            var (count, undeleted) = await DeleteAsync(prunes, kinds, ct);
+            // The inventory stays until every delete went through: the removal is retried.
+            if (undeleted.Count > 0) ExceptionDispatchInfo.Throw(undeleted[0].Exception);
+            deleted = count;
         }
         await cluster.DeleteInventoryAsync(owner, ct);
         return deleted;
@@ -255,13 +265,29 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         return SyncPlanner.PlanPrune(recorded, desired, live, owner, policy);
     }
 
-    /// <summary>Deletes what the plan marks Prune, in its order (each only while it still has the uid that was planned); how many went.</summary>
-    private async Task<int> DeleteAsync(IEnumerable<PlannedChange> prunes, IReadOnlyDictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
+    /// <summary>
+    /// Deletes what the plan marks Prune, in its order (each only while it still has the uid that was planned): how many
+    /// went, and the objects whose delete died on the wire while the member still answers (that object's error, like a
+    /// write's); a member that stopped answering fails the whole run.
+    /// </summary>
+    private async Task<(int Deleted, List<(ObjectRef Ref, string Error, Exception Exception)> Undeleted)> DeleteAsync(IEnumerable<PlannedChange> prunes,
+        IReadOnlyDictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
     {
         var deleted = 0;
+        var undeleted = new List<(ObjectRef, string, Exception)>();
         foreach (var change in prunes.Where(c => c.Action == ChangeAction.Prune))
-            if (await cluster.DeleteAsync(kinds[change.Ref], change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct)) deleted++;
-        return deleted;
+        {
+            try
+            {
+                if (await cluster.DeleteAsync(kinds[change.Ref], change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct)) deleted++;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
+            {
+                if (!await cluster.AnswersAsync(ct)) throw new ClusterUnreachableException("the cluster stopped answering during the prune; the rest stays on record", e);
+                undeleted.Add((change.Ref, $"{change.Ref}: the delete failed ({e.Message}) although the cluster answers; kept on record", e));
+            }
+        }
+        return (deleted, undeleted);
     }
 
     private async Task<SyncResult> CompletedAsync(SyncRun run, ChangeSet plan, int pruned, CancellationToken ct)

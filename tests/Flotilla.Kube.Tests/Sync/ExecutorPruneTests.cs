@@ -88,4 +88,43 @@ public sealed class ExecutorPruneTests
         Assert.NotNull(_member.Live(Ref(ConfigMap("gone"))));
         Assert.Equal(_uids["gone"], _member.Calls.Single(c => c.Kind == CallKind.Delete).Uid);
     }
+
+    [Fact]
+    public async Task A_transport_error_on_one_delete_while_the_member_answers_keeps_that_object_on_record_and_fails_the_sync()
+    {
+        _member.BreakDelete(Ref(ConfigMap("gone")));
+
+        var outcome = await new ClusterSyncExecutor(_member).RunAsync(Request("r1", ConfigMap("kept")), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Failed, outcome.Result.Phase);
+        Assert.Equal("r1", outcome.Result.AppliedRevision);
+        Assert.Contains("prune incomplete: ConfigMap/shop/gone: the delete failed", outcome.Result.Error);
+        Assert.Contains(Ref(ConfigMap("gone")), outcome.Errors.Keys);
+        Assert.NotNull(_member.Live(Ref(ConfigMap("gone"))));
+        Assert.Equal([Ref(ConfigMap("gone")), Ref(ConfigMap("kept"))], _member.Inventory(Owner).Inventory.Entries);
+        Assert.Equal("r1", _member.Inventory(Owner).Revision);
+    }
+
+    [Fact]
+    public async Task A_member_that_stops_answering_during_the_prune_is_unreachable_and_its_record_is_untouched()
+    {
+        _member.GoDownAt(Ref(ConfigMap("gone")));
+
+        await Assert.ThrowsAsync<ClusterUnreachableException>(() =>
+            new ClusterSyncExecutor(_member).RunAsync(Request("r1", ConfigMap("kept")), apply: true, CancellationToken.None));
+
+        Assert.Contains(Ref(ConfigMap("gone")), _member.Inventory(Owner).Inventory.Entries);
+        Assert.Equal("r0", _member.Inventory(Owner).Revision);
+    }
+
+    [Fact]
+    public async Task A_removal_whose_delete_fails_keeps_the_inventory_so_it_is_retried()
+    {
+        _member.BreakDelete(Ref(ConfigMap("gone")));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => new ClusterSyncExecutor(_member).RemoveAsync(Owner, deleteObjects: true, CancellationToken.None));
+
+        Assert.Equal(3, _member.Inventory(Owner).Inventory.Count);
+        Assert.DoesNotContain(_member.Calls, c => c.Kind == CallKind.DeleteInventory);
+    }
 }

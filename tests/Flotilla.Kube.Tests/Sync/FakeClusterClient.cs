@@ -32,6 +32,7 @@ internal sealed class FakeClusterClient : IClusterClient
     private readonly Dictionary<ObjectRef, JsonObject> _live = [];
     private readonly Dictionary<string, StoredInventory> _inventories = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectRef, Func<bool, WriteMethod, Exception?>> _failures = [];
+    private readonly HashSet<ObjectRef> _brokenDeletes = [];
     private readonly HashSet<string> _noServerSideApply = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unavailableGroups = new(StringComparer.Ordinal);
     private ObjectRef? _goesDownAt;
@@ -77,13 +78,16 @@ internal sealed class FakeClusterClient : IClusterClient
         Fail(reference, (_, _) => left-- > 0 ? new IOException("Connection reset by peer") : null);
     }
 
+    /// <summary>Every delete of <paramref name="reference"/> dies on the wire (the member itself still answers).</summary>
+    public void BreakDelete(ObjectRef reference) { lock (_lock) _brokenDeletes.Add(reference); }
+
     /// <summary>Server-side apply of <paramref name="kind"/> resets the stream, as Kubernetes 1.20 does for APIService; create / merge patch work.</summary>
     public void CannotServerSideApply(string kind) { lock (_lock) _noServerSideApply.Add(kind); }
 
     /// <summary>Discovery of <paramref name="group"/> answers 503, as for an APIService whose Service has no endpoints.</summary>
     public void FailDiscovery(string group) { lock (_lock) _unavailableGroups.Add(group); }
 
-    /// <summary>The member stops answering when the executor first writes <paramref name="reference"/>.</summary>
+    /// <summary>The member stops answering when the executor first writes or deletes <paramref name="reference"/>.</summary>
     public void GoDownAt(ObjectRef reference) { lock (_lock) _goesDownAt = reference; }
 
     /// <summary>Someone deletes <paramref name="reference"/> and creates it anew (a new uid) just before the executor deletes it.</summary>
@@ -142,7 +146,9 @@ internal sealed class FakeClusterClient : IClusterClient
         lock (_lock)
         {
             Record(new RecordedCall(CallKind.Delete, reference, Uid: uid));
+            if (reference.Equals(_goesDownAt)) _down = true;
             ThrowIfDown();
+            if (_brokenDeletes.Contains(reference)) throw new HttpRequestException("An error occurred while sending the request.", new IOException("Connection reset by peer"));
             if (reference.Equals(_replacedBeforeDelete) && _live.Remove(reference, out var replaced)) Store(kind, replaced);
             if (!_live.TryGetValue(reference, out var live)) return Task.FromResult(false);
             if (uid is not null && live["metadata"]?["uid"]?.GetValue<string>() != uid) return Task.FromResult(false);
