@@ -102,6 +102,8 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
         var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
+        // The note stays while an object is managed that way, not only on the sync that first fell back.
+        foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
         if (run.Apply && (stage.FirstBlocking is not null || run.HasStageErrors))
         {
             run.StageError = run.TakeStageError(stage);
@@ -215,7 +217,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
                 if (method == WriteMethod.CreateOrMergePatch)
                 {
                     _noServerSideApply[kind] = true;
-                    run.Warnings.Add($"{change.Ref}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch");
+                    run.Warnings.Add(FallbackNote(change.Ref, kind));
                 }
                 return result;
             }
@@ -317,6 +319,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             }
         }
     }
+
+    private static string FallbackNote(ObjectRef reference, ApiResource kind) =>
+        $"{reference}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch";
 
     private static bool IsEstablished(JsonObject? crd) =>
         (crd?["status"]?["conditions"] as JsonArray)?.Any(c =>

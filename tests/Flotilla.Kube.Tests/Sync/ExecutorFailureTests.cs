@@ -78,6 +78,11 @@ public sealed class ExecutorFailureTests
         await executor.RunAsync(Request("r2", ConfigMap("a"), changed), apply: true, CancellationToken.None);
         Assert.Equal(["DryRun apiregistration.k8s.io/APIService/v1.metrics.example.io (create/merge)", "Apply apiregistration.k8s.io/APIService/v1.metrics.example.io (create/merge)"],
             _member.Calls.Where(c => c.Kind is CallKind.DryRun or CallKind.Apply).Select(c => c.ToString()));
+
+        // And the status keeps saying so on a resync that writes nothing.
+        var resync = await executor.RunAsync(Request("r2", ConfigMap("a"), changed), apply: true, CancellationToken.None);
+        Assert.Equal(0, resync.Result.Written);
+        Assert.Equal(outcome.Result.Warnings, resync.Result.Warnings);
     }
 
     [Fact]
