@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using k8s;
@@ -9,7 +10,9 @@ namespace Flotilla.Integration.Tests;
 /// <summary>
 /// A member with an aggregated API whose Service has no endpoints: discovery of that one group answers 503 (the state of
 /// metrics-server, a custom-metrics adapter or any extension API server that is down). Only that group's objects may
-/// suffer: the rest of a bundle syncs, the status names the group, and the cluster is not taken for unreachable.
+/// suffer: the rest of a bundle syncs, the status names the group, and the cluster is not taken for unreachable. The
+/// bundle also carries an APIService of its own, which a 1.20 API server cannot server-side apply (it panics and resets
+/// the stream): it is written with create / merge patch, labelled as the bundle's, and the status says so.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class AggregatedApiDiscoveryTests(FleetFixture fleet)
@@ -19,6 +22,7 @@ public sealed class AggregatedApiDiscoveryTests(FleetFixture fleet)
     private const string Member = "member-3";
     private const string Group = "widgets.unavailable.flotilla.test";
     private const string ApiServiceName = "v1." + Group;
+    private const string BundledApiService = "v1.gadgets.unavailable.flotilla.test";
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(90);
 
     private static string ConfigMap(string name) =>
@@ -37,6 +41,8 @@ public sealed class AggregatedApiDiscoveryTests(FleetFixture fleet)
             ["a.yaml"] = ConfigMap("a"),
             ["b.yaml"] = ConfigMap("b"),
             ["widget.yaml"] = $"apiVersion: {Group}/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: {Target}\nspec:\n  size: 3\n",
+            ["apiservice.yaml"] = $"apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: {BundledApiService}\nspec:\n  group: gadgets.unavailable.flotilla.test\n"
+                + "  version: v1\n  insecureSkipTLSVerify: true\n  groupPriorityMinimum: 100\n  versionPriority: 100\n  service:\n    namespace: agg-backend\n    name: widgets-api\n",
         });
         await hub.SourceAsync("repo", repo.Url);
         var label = await CliRunner.RunAsync(fleet.Env, "cluster", "label", Member, "aggdiscovery=yes");
@@ -70,6 +76,11 @@ public sealed class AggregatedApiDiscoveryTests(FleetFixture fleet)
             var cluster = KubeJson.As<ClusterResource>(await fleet.Hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, Member));
             Assert.Equal("True", cluster.Status?.Conditions?.Single(c => c.Type == "Available").Status);
 
+            // The later stage went on past the held-back object: the bundle's APIService, written with the fallback.
+            var bundled = await member.ApiregistrationV1.ReadAPIServiceAsync(BundledApiService);
+            Assert.Equal(OwnershipLabels.ValueFor(Ns, "app"), bundled.Metadata.Labels[OwnershipLabels.Bundle]);
+            Assert.Contains($"apiregistration.k8s.io/APIService/{BundledApiService}: this cluster cannot server-side apply APIService; written with create / merge patch", entry.Warnings);
+
             // The same rule for people: `flotilla get` of a kind in another group still answers on that member.
             var get = await CliRunner.RunAsync(fleet.Env, "get", "deployments", "-A", "--clusters", "aggdiscovery=yes");
             Assert.True(get.ExitCode == 0, get.ToString());
@@ -78,6 +89,11 @@ public sealed class AggregatedApiDiscoveryTests(FleetFixture fleet)
         {
             await member.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
             await fleet.Hub.CustomObjects.DeleteNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, Ns, BundleResource.Plural, "app");
+            await Eventually.WaitAsync(async () =>
+            {
+                try { await member.ApiregistrationV1.ReadAPIServiceAsync(BundledApiService); return false; }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return true; }
+            }, Converge, "the bundle's APIService pruned with the bundle");
             await CliRunner.RunAsync(fleet.Env, "cluster", "label", Member, "aggdiscovery-");
         }
     }
