@@ -3,9 +3,6 @@ using Flotilla.Kube.Sync;
 
 namespace Flotilla.Kube.Tests.Sync;
 
-/// <summary>What the executor asked of the fake member, in order.</summary>
-internal enum CallKind { ReadInventory, WriteInventory, DeleteInventory, DryRun, Apply, Delete, Get }
-
 /// <summary>
 /// One call the executor made: the object (writes, deletes, gets), how it was written, the uid a delete was
 /// conditioned on, and the inventory as written (inventory writes). Prints as one readable line for assertions.
