@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Flotilla.Kube.Clients;
 using k8s;
 
@@ -8,11 +9,15 @@ namespace Flotilla.Kube.Discovery;
 /// <summary>
 /// Finds which resource a user means by a kind name (<c>deploy</c>, <c>deployments</c>, <c>Deployment</c>,
 /// <c>deployments.apps</c>) on a given server, through discovery — versions are discovered, never assumed,
-/// because fleets run different Kubernetes versions (EndpointSlice is v1beta1 on 1.20, v1 later).
+/// because fleets run different Kubernetes versions (EndpointSlice is v1beta1 on 1.20, v1 later). A group whose
+/// discovery fails (an aggregated API whose Service has no endpoints answers 503) hides only its own kinds.
 /// </summary>
 public static class ResourceResolver
 {
-    /// <summary>The resource, or null when the server serves no such kind.</summary>
+    /// <summary>
+    /// The resource, or null when the server serves no such kind. Throws <see cref="KubeApiException"/> when the kind was
+    /// not found and a group it may belong to failed discovery (naming those groups).
+    /// </summary>
     public static async Task<ApiResource?> ResolveAsync(Kubernetes client, string name, CancellationToken ct)
     {
         var wanted = name.ToLowerInvariant();
@@ -29,15 +34,24 @@ public static class ResourceResolver
             if (core is not null) return core;
         }
         using var groups = await GetJsonAsync(client, "/apis", ct);
+        var failed = new List<string>();
         foreach (var group in groups.RootElement.GetProperty("groups").EnumerateArray())
         {
             var groupName = group.GetProperty("name").GetString()!;
             if (groupFilter is not null && groupName != groupFilter) continue;
             var preferred = group.GetProperty("preferredVersion").GetProperty("version").GetString()!;
-            var found = await FindInAsync(client, $"/apis/{groupName}/{preferred}", groupName, preferred, wanted, ct);
+            ApiResource? found;
+            try { found = await FindInAsync(client, $"/apis/{groupName}/{preferred}", groupName, preferred, wanted, ct); }
+            catch (KubeApiException e) when (groupFilter is null && e.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+            {
+                failed.Add($"{groupName}/{preferred} ({(int)e.StatusCode})");
+                continue;
+            }
             if (found is not null) return found;
         }
-        return null;
+        if (failed.Count == 0) return null;
+        var message = new JsonObject { ["message"] = $"no resource type \"{name}\" in the API groups that answered; discovery failed for {string.Join(", ", failed)}" };
+        throw new KubeApiException("discovery", HttpStatusCode.ServiceUnavailable, message.ToJsonString());
     }
 
     private static async Task<ApiResource?> FindInAsync(Kubernetes client, string path, string group, string version, string wanted, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
@@ -39,20 +40,30 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             var stage = await RunStageAsync(run, kind, manifests, ct);
             run.Stages.Add(stage);
             if (apply && run.StageError is { } error)
-                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error));
+                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error, run.StagePartlyWritten));
         }
+        // Objects of an API group that failed discovery were left out of their stages while the rest went on: until they
+        // are written too, nothing is pruned and the revision is not recorded as applied.
+        if (apply && run.LeftOut() is { } leftOut)
+            return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(leftOut.Stage, leftOut.Error, partly: true));
         // An object that failed to prepare is still desired: it must not be pruned.
         var desired = run.Stages.SelectMany(s => s.Changes).Select(c => c.Ref).Concat(run.Errors.Keys).ToHashSet();
         var prunes = await PlanPruneAsync(run.Recorded, desired, request.Owner, request.Policy, run.Kinds, ct);
         var plan = new ChangeSet(run.Stages, prunes);
         if (!apply) return run.Outcome(plan, SyncResult.Failure(SyncPhase.Pending, run.Stored.Revision, "preview only"));
 
-        var pruned = await DeleteAsync(prunes, run.Kinds, ct);
-        // With prune off, objects still there stay on record, so turning prune on later can remove them.
-        var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref);
+        var (pruned, undeleted) = await DeleteAsync(prunes, run.Kinds, ct);
+        // With prune off, objects still there stay on record, so turning prune on later can remove them; so does an
+        // object whose delete failed, so the next sync prunes it.
+        var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref)
+            .Concat(undeleted.Select(u => u.Ref));
         var final = new StoredInventory(new Inventory(plan.Desired.Concat(kept)), request.Revision);
         if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
-        return run.Outcome(plan, await CompletedAsync(run, plan, pruned, ct));
+        var result = await CompletedAsync(run, plan, pruned, ct);
+        if (undeleted.Count == 0) return run.Outcome(plan, result);
+        foreach (var (reference, error, _) in undeleted) run.Errors[reference] = error;
+        var more = undeleted.Count > 1 ? $" (and {undeleted.Count - 1} more)" : "";
+        return run.Outcome(plan, result with { Phase = SyncPhase.Failed, Error = $"prune incomplete: {undeleted[0].Error}{more}" });
     }
 
     /// <summary>
@@ -68,7 +79,10 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         {
             var kinds = new Dictionary<ObjectRef, ApiResource>();
             var prunes = await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct);
-            deleted = await DeleteAsync(prunes, kinds, ct);
+            var (count, undeleted) = await DeleteAsync(prunes, kinds, ct);
+            // The inventory stays until every delete went through: the removal is retried.
+            if (undeleted.Count > 0) ExceptionDispatchInfo.Throw(undeleted[0].Exception);
+            deleted = count;
         }
         await cluster.DeleteInventoryAsync(owner, ct);
         return deleted;
@@ -76,18 +90,23 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
 
     private async Task<StagePlan> RunStageAsync(SyncRun run, ApplyStageKind kind, List<Manifest> manifests, CancellationToken ct)
     {
-        run.StageError = null;
-        var (desired, kinds) = await PrepareAsync(run, manifests, ct);
-        if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target })
+        (run.StageError, run.StagePartlyWritten) = (null, false);
+        var (desired, kinds) = await PrepareAsync(run, kind, manifests, ct);
+        // A bundle that renders its target namespace itself keeps its own object (with its labels): two bodies for one
+        // object would fight, and every resync would write it twice.
+        if (kind == ApplyStageKind.ClusterDefinitions && run.Request.Policy is { CreateNamespace: true, TargetNamespace: { } target }
+            && DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey) is var created && !desired.Any(d => d.Ref.Equals(created.Ref)))
         {
-            desired.Insert(0, DesiredObjectFactory.TargetNamespace(target, run.Request.Owner, run.Request.BundleKey));
-            kinds[desired[0].Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
+            desired.Insert(0, created);
+            kinds[created.Ref] = new ApiResource("", "v1", "Namespace", "namespaces", false);
         }
         foreach (var (reference, resource) in kinds) run.Kinds[reference] = resource;
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
         var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
-        if (run.Apply && (stage.FirstBlocking is not null || !run.Errors.IsEmpty))
+        // The note stays while an object is managed that way, not only on the sync that first fell back.
+        foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
+        if (run.Apply && (stage.FirstBlocking is not null || run.HasStageErrors))
         {
             run.StageError = run.TakeStageError(stage);
             return stage;
@@ -113,6 +132,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
             run.Written += toWrite.Count;
             written.UnionWith(toWrite.Select(c => c.Ref));
+            // A write refused after a clean dry-run (an admission webhook, a quota, a lost race) stops here: the revision
+            // is partly applied, not applied, and the next stage must not build on it.
+            if ((run.StageError = run.TakeStageError(stage)) is not null)
+            {
+                run.StagePartlyWritten = true;
+                return stage;
+            }
         }
         if (run.Apply && stage.WaitsForEstablishedDefinitions)
         {
@@ -133,9 +159,11 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
 
     /// <summary>
     /// Resolves each manifest's resource through discovery and prepares its body. A kind the server does not serve,
-    /// or whose API group fails discovery (an unavailable APIService), is that object's error only.
+    /// or whose API group fails discovery (an unavailable APIService), is that object's error only. A kind not served
+    /// stops the stage like a refusal; a group that fails discovery leaves only its objects out and the stage goes on.
     /// </summary>
-    private async Task<(List<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds)> PrepareAsync(SyncRun run, List<Manifest> manifests, CancellationToken ct)
+    private async Task<(List<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds)> PrepareAsync(SyncRun run, ApplyStageKind stage,
+        List<Manifest> manifests, CancellationToken ct)
     {
         var desired = new List<DesiredObject>();
         var kinds = new Dictionary<ObjectRef, ApiResource>();
@@ -145,7 +173,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             try { resource = await cluster.ResourceForAsync(manifest.Ref.ApiVersion, manifest.Ref.Kind, ct); }
             catch (KubeApiException e) when (e.StatusCode != HttpStatusCode.Unauthorized)
             {
-                run.Fail(manifest.Ref, $"{manifest.Ref} ({manifest.Source}): discovery of {manifest.Ref.ApiVersion} failed: {e.Message}");
+                run.LeaveOut(stage, manifest.Ref, $"{manifest.Ref} ({manifest.Source}): discovery of API group {manifest.Ref.Group} failed, so its objects wait: {e.Message}");
                 continue;
             }
             if (resource is null)
@@ -179,7 +207,8 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     /// <summary>
     /// Dry-runs or writes one object. A refusal is the object's error, a field conflict becomes a
     /// <see cref="ChangeAction.Conflict"/>, and a transport error is the object's error as long as the member still
-    /// answers (after one try with create / merge patch); only a member that stopped answering fails the whole sync.
+    /// answers (after one retry, and for a server-side apply one more try with create / merge patch); only a member that
+    /// stopped answering fails the whole sync.
     /// </summary>
     private async Task<JsonObject?> WriteAsync(SyncRun run, ApiResource kind, PlannedChange change, bool dryRun, CancellationToken ct)
     {
@@ -190,7 +219,11 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             {
                 var result = await cluster.WriteAsync(kind, change.Desired!, method, dryRun, change.Force, ct);
                 if (dryRun) run.DryRuns[change.Ref] = result;
-                if (method == WriteMethod.CreateOrMergePatch) run.Warnings.Add($"{change.Ref}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch");
+                if (method == WriteMethod.CreateOrMergePatch)
+                {
+                    _noServerSideApply[kind] = true;
+                    run.Warnings.Add(FallbackNote(change.Ref, kind));
+                }
                 return result;
             }
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Reason == "Conflict" && method == WriteMethod.ServerSideApply)
@@ -208,9 +241,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
             {
                 if (!await cluster.AnswersAsync(ct)) throw new ClusterUnreachableException("the cluster stopped answering during the sync; kept as applied", e);
-                if (attempt == 0 && method == WriteMethod.ServerSideApply)
+                // Once may be the wire. Twice on a server-side apply while the member answers is how a server that cannot
+                // server-side apply this kind answers (Kubernetes 1.20 resets the stream on an APIService): the kind is
+                // written with create / merge patch from then on — but only once that worked, so a broken object or a
+                // passing fault never turns a whole kind away from server-side apply.
+                if (attempt == 0) continue;
+                if (attempt == 1 && method == WriteMethod.ServerSideApply)
                 {
-                    _noServerSideApply[kind] = true;
                     method = WriteMethod.CreateOrMergePatch;
                     continue;
                 }
@@ -235,13 +272,29 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         return SyncPlanner.PlanPrune(recorded, desired, live, owner, policy);
     }
 
-    /// <summary>Deletes what the plan marks Prune, in its order (each only while it still has the uid that was planned); how many went.</summary>
-    private async Task<int> DeleteAsync(IEnumerable<PlannedChange> prunes, IReadOnlyDictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
+    /// <summary>
+    /// Deletes what the plan marks Prune, in its order (each only while it still has the uid that was planned): how many
+    /// went, and the objects whose delete died on the wire while the member still answers (that object's error, like a
+    /// write's); a member that stopped answering fails the whole run.
+    /// </summary>
+    private async Task<(int Deleted, List<(ObjectRef Ref, string Error, Exception Exception)> Undeleted)> DeleteAsync(IEnumerable<PlannedChange> prunes,
+        IReadOnlyDictionary<ObjectRef, ApiResource> kinds, CancellationToken ct)
     {
         var deleted = 0;
+        var undeleted = new List<(ObjectRef, string, Exception)>();
         foreach (var change in prunes.Where(c => c.Action == ChangeAction.Prune))
-            if (await cluster.DeleteAsync(kinds[change.Ref], change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct)) deleted++;
-        return deleted;
+        {
+            try
+            {
+                if (await cluster.DeleteAsync(kinds[change.Ref], change.Ref, change.Live?["metadata"]?["uid"]?.GetValue<string>(), ct)) deleted++;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
+            {
+                if (!await cluster.AnswersAsync(ct)) throw new ClusterUnreachableException("the cluster stopped answering during the prune; the rest stays on record", e);
+                undeleted.Add((change.Ref, $"{change.Ref}: the delete failed ({e.Message}) although the cluster answers; kept on record", e));
+            }
+        }
+        return (deleted, undeleted);
     }
 
     private async Task<SyncResult> CompletedAsync(SyncRun run, ChangeSet plan, int pruned, CancellationToken ct)
@@ -271,6 +324,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             }
         }
     }
+
+    private static string FallbackNote(ObjectRef reference, ApiResource kind) =>
+        $"{reference}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch";
 
     private static bool IsEstablished(JsonObject? crd) =>
         (crd?["status"]?["conditions"] as JsonArray)?.Any(c =>

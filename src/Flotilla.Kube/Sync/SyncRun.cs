@@ -10,6 +10,7 @@ namespace Flotilla.Kube.Sync;
 internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory stored)
 {
     private readonly ConcurrentQueue<(ObjectRef Ref, string Error)> _stageErrors = new();
+    private readonly List<(ApplyStageKind Stage, ObjectRef Ref, string Error)> _leftOut = [];
 
     public SyncRequest Request => request;
 
@@ -36,8 +37,29 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
 
     public int Written { get; set; }
 
-    /// <summary>Why the current stage may not be written, once known.</summary>
+    /// <summary>Why the current stage may not be written (or, once written, why it is incomplete).</summary>
     public string? StageError { get; set; }
+
+    /// <summary>True when the current stage's error came after some of its objects were written.</summary>
+    public bool StagePartlyWritten { get; set; }
+
+    /// <summary>True when an object's error stops the current stage.</summary>
+    public bool HasStageErrors => !_stageErrors.IsEmpty;
+
+    /// <summary>Records the error of an object left out of its stage (its API group failed discovery); the stage goes on.</summary>
+    public void LeaveOut(ApplyStageKind stage, ObjectRef reference, string error)
+    {
+        Errors[reference] = error;
+        _leftOut.Add((stage, reference, error));
+    }
+
+    /// <summary>The first object left out (by stage, then apply order) with how many more, or null when none was.</summary>
+    public (ApplyStageKind Stage, string Error)? LeftOut()
+    {
+        if (_leftOut.Count == 0) return null;
+        var first = _leftOut.OrderBy(e => e.Stage).ThenBy(e => e.Ref, ApplyOrder.Instance).First();
+        return (first.Stage, first.Error + (_leftOut.Count > 1 ? $" (and {_leftOut.Count - 1} more)" : ""));
+    }
 
     /// <summary>Records one object's error against the current stage.</summary>
     public void Fail(ObjectRef reference, string error)
@@ -58,8 +80,9 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
         return first.Error + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "");
     }
 
-    public SyncResult StoppedAt(ApplyStageKind stage, string error) =>
-        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, $"stage {stage} not applied: {error}") with
+    /// <summary>The result of a run that stopped at <paramref name="stage"/>; <paramref name="partly"/>: some of its objects were written.</summary>
+    public SyncResult StoppedAt(ApplyStageKind stage, string error, bool partly) =>
+        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, $"stage {stage} {(partly ? "partly applied" : "not applied")}: {error}") with
         {
             Stage = stage.ToString(),
             PartialRevision = Stored.Applying,
