@@ -37,6 +37,25 @@ public sealed class ExecutorStageTests
     }
 
     [Fact]
+    public async Task A_commit_that_adds_no_object_writes_the_inventory_once_after_its_writes_not_before_each_stage()
+    {
+        var ns = Namespace("shop");
+        var cm = ConfigMap("a");
+        await new ClusterSyncExecutor(_member, parallelism: 1).RunAsync(Request("r1", ns, cm), apply: true, CancellationToken.None);
+        _member.ClearCalls();
+
+        var outcome = await new ClusterSyncExecutor(_member, parallelism: 1).RunAsync(Request("r2", Namespace("shop"), ConfigMap("a", value: "2")), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Synced, outcome.Result.Phase);
+        Assert.Equal(
+        [
+            "ReadInventory ",
+            "DryRun ConfigMap/shop/a", "Apply ConfigMap/shop/a",
+            "inventory [ConfigMap/shop/a, Namespace/shop] applying= stage= revision=r2",
+        ], _member.Calls.Select(c => c.ToString()));
+    }
+
+    [Fact]
     public async Task A_failure_in_stage_two_keeps_stage_one_on_record_and_names_the_stage_and_the_partial_revision()
     {
         var ns = Namespace("shop");
