@@ -77,6 +77,8 @@ public sealed class SourceFailureTests(FleetFixture fleet, ITestOutputHelper out
                 async () => KubernetesJson.Serialize(await SourceAsync()));
             var failing = await SourceAsync();
             var ready = Ready(failing)!;
+            Assert.Equal("Unreachable", ready.Reason);                     // a missing repository is classified with unreachable remotes
+            Assert.Contains("not found", ready.Message);
             output.WriteLine($"failing source: reason {ready.Reason}, since {ready.LastTransitionTime:O}; message: {ready.Message}; lastError: {failing.Status!.LastError}");
             Assert.Equal(v1, failing.Status!.Revision);
             Assert.Equal(good.Status.FetchedAt, failing.Status.FetchedAt);   // the age of what is served stays the age of the last good fetch
@@ -94,6 +96,13 @@ public sealed class SourceFailureTests(FleetFixture fleet, ITestOutputHelper out
             var again = await SourceAsync();
             Assert.Equal("False", Ready(again)!.Status);
             Assert.Equal(ready.LastTransitionTime, Ready(again)!.LastTransitionTime);
+            var table = await CliRunner.RunAsync(fleet.Env, "get", "gitrepositories", "-n", Ns);
+            output.WriteLine(table.Stdout);
+            Assert.True(table.ExitCode == 0, table.ToString());
+            var header = table.Stdout.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var row = table.Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("False", row[Array.IndexOf(header, "READY")]);
+            Assert.Matches("^[0-9]+s$", row[Array.IndexOf(header, "SINCE")]);   // the failure's age, in seconds so far
             output.WriteLine($"after a second attempt at {again.Status!.LastAttemptAt:O} the failure is {(DateTimeOffset.UtcNow - ready.LastTransitionTime!.Value).TotalSeconds:0.0}s old");
 
             // A resync of the bundle while the source fails: the last good revision, everything still there.
