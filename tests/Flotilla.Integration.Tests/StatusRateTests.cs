@@ -93,8 +93,15 @@ public sealed class StatusRateTests(FleetFixture fleet, ITestOutputHelper output
             $"gaps (ms): {string.Join(" ", gaps.Select(g => g.TotalMilliseconds.ToString("0")))}");
         var duringBurst = writes.Count(w => w >= burstFrom);
         Assert.True(duringBurst >= 3, $"only {duringBurst} status writes after the edits: the test did not exercise the limit");
-        Assert.True(writes.Count <= Math.Ceiling(window.TotalSeconds) + 1, $"{writes.Count} writes in {window.TotalSeconds:0.0}s");
-        // Arrival times carry the watch's own delivery jitter (tens of ms), hence 900 ms and not 1 s.
-        Assert.All(gaps, g => Assert.True(g >= TimeSpan.FromMilliseconds(900), $"two status writes {g.TotalMilliseconds:0} ms apart"));
+        // At most one write a second: any run of writes spans at least one second per write after the first. Arrival times
+        // carry the hub API server's and this process's delivery delays (up to about half a second seen on a loaded
+        // machine), so each run is allowed one write more than its whole seconds, which a jitter below 500 ms per event
+        // can never break, and which a bundle writing per cluster result (many a second) breaks at once.
+        for (var i = 0; i < writes.Count; i++)
+        for (var j = i + 1; j < writes.Count; j++)
+        {
+            var span = writes[j] - writes[i];
+            Assert.True(j - i + 1 <= Math.Ceiling(span.TotalSeconds) + 1, $"{j - i + 1} status writes within {span.TotalMilliseconds:0} ms");
+        }
     }
 }
