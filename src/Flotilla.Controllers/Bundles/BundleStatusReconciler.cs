@@ -10,9 +10,8 @@ namespace Flotilla.Controllers.Bundles;
 /// Writes a Bundle's status (key <c>namespace/name</c>) as one aggregate of its target and the latest per-cluster
 /// results. Requests arrive through a queue with a one-second delay, which merges every request of that second into
 /// one write. The delay alone is not a spacing: a request that arrives while a write is in flight would be served
-/// up to that write's own duration less than a second after it (seen: two writes 398 ms apart during a burst of drift
-/// corrections), so the time of each bundle's last write is kept and a write due sooner waits out the rest of the
-/// second. At most one status write per bundle per second, however many clusters report.
+/// up to that write's own duration less than a second after it (its read of the Bundle and its patch), so the time
+/// each bundle's last write was sent is kept and a write due sooner waits out the rest of the second. At most one status write per bundle per second, however many clusters report.
 /// </summary>
 public sealed class BundleStatusReconciler(IKubernetes hub, BundleTargets targets, SyncResults results, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
 {
