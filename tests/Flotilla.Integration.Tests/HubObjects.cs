@@ -17,12 +17,17 @@ public sealed class HubObjects(Kubernetes hub, string ns)
         hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(obj.ToJsonString(), V1Patch.PatchType.ApplyPatch),
             FlotillaApi.Group, FlotillaApi.Version, ns, plural, obj["metadata"]!["name"]!.GetValue<string>(), fieldManager: "test", force: true);
 
-    public Task SourceAsync(string name, string url) => ApplyAsync(GitRepositoryResource.Plural, new JsonObject
+    public Task SourceAsync(string name, string url, string? secret = null)
     {
-        ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1m", ["ref"] = new JsonObject { ["branch"] = "main" } },
-    });
+        var spec = new JsonObject { ["url"] = url, ["interval"] = "1m", ["ref"] = new JsonObject { ["branch"] = "main" } };
+        if (secret is not null) spec["secretRef"] = new JsonObject { ["name"] = secret };
+        return ApplyAsync(GitRepositoryResource.Plural, new JsonObject
+        {
+            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = spec,
+        });
+    }
 
     public Task BundleAsync(string name, string source, string path, JsonObject? sync = null, JsonObject? selector = null) => ApplyAsync(BundleResource.Plural, new JsonObject
     {

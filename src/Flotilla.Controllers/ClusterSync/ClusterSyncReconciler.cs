@@ -59,13 +59,14 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         }
         catch (ClusterUnreachableException e)
         {
-            return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous, e.Message);
+            return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous, $"{e.Message}, retried with backoff");
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             // Nothing was pruned: prune runs only after every stage was planned from a complete cache and applied.
             return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous,
-                e is OperationCanceledException ? $"the sync did not finish within {target.Timeout.TotalSeconds:0}s; kept as applied" : "the cluster stopped answering during the sync; kept as applied");
+                e is OperationCanceledException ? $"the sync did not finish within {target.Timeout.TotalSeconds:0}s; kept as applied, retried with backoff"
+                    : "the cluster stopped answering during the sync; kept as applied, retried with backoff");
         }
         catch (Exception e) when (e is KubeApiException or InvalidCredentialsException or TimeoutException)
         {
