@@ -46,7 +46,7 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
 
         using var member = fleet.Member("member-1");
         await member.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = "keep-me" } });
-        var remove = await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "extra");
+        var remove = await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "extra", "--orphan");
         Assert.True(remove.ExitCode == 0, remove.ToString());
         Assert.Null(await new ClusterRegistry(fleet.Hub).GetAsync("extra", CancellationToken.None));
         var secrets = await fleet.Hub.CoreV1.ListNamespacedSecretAsync(FlotillaApi.SystemNamespace, fieldSelector: "metadata.name=extra-kubeconfig");
