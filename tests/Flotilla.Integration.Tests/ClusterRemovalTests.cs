@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Registry;
 
@@ -127,7 +129,8 @@ public sealed class ClusterRemovalTests(FleetFixture fleet)
             await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status?.Clusters?.All(c => c.Name != "member-3") == true,
                 Converge, "the bundle's status no longer lists member-3");
             Assert.True(await OnMember.ConfigMapExistsAsync("member-3", ns, "a"), "--orphan deleted an object on the member");
-            Assert.Contains($"{ns}/a", await OnMember.InventoryAsync("member-3", ns, "app"));
+            var inventory = Inventory.Parse(await OnMember.InventoryAsync("member-3", ns, "app") ?? "");
+            Assert.True(inventory.Contains(new ObjectRef("", "v1", "ConfigMap", ns, "a")), "--orphan deleted the inventory on the member");
         }
         finally
         {
