@@ -203,6 +203,8 @@ public sealed class ClusterRemovalTests(FleetFixture fleet)
             var list = await CliRunner.RunAsync(fleet.Env, "cluster", "list");
             Assert.Matches(@"member-2\s+\S+\s+Removing", list.Stdout);
             Assert.NotNull(await hub.FindBundleAsync("app")); // still held by member-2
+            var rejoin = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "member-2", "--context", "member-2");
+            Assert.True(rejoin.ExitCode == 1 && rejoin.Stderr.Contains("is being removed"), rejoin.ToString());
 
             var orphan = await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "member-2", "--orphan");
             Assert.True(orphan.ExitCode == 0, orphan.ToString());

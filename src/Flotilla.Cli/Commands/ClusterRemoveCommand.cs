@@ -85,7 +85,11 @@ public static class ClusterRemoveCommand
     /// <summary>True when a hub holds the leader Lease now (a holder, renewed within the lease duration).</summary>
     public static bool HubIsRunning(V1Lease? lease, DateTimeOffset now) =>
         lease?.Spec is { HolderIdentity: { Length: > 0 }, RenewTime: { } renewed, LeaseDurationSeconds: { } seconds }
-        && new DateTimeOffset(DateTime.SpecifyKind(renewed, DateTimeKind.Utc)) + TimeSpan.FromSeconds(seconds) + LeaseSlack >= now;
+        && Utc(renewed) + TimeSpan.FromSeconds(seconds) + LeaseSlack >= now;
+
+    // The client reads MicroTime as UTC, or as local time when converted; an unspecified kind is UTC on the wire.
+    private static DateTimeOffset Utc(DateTime time) =>
+        new(time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     private static async Task<int> RunAsync(Kubernetes hub, string name, bool orphan, bool wait, TimeSpan timeout, CancellationToken ct)
     {

@@ -26,6 +26,10 @@ public sealed class ClusterRegistry(IKubernetes hub)
         IReadOnlyDictionary<string, string>? annotations = null)
     {
         RequireName(name);
+        // A join would land on the Cluster being deleted and vanish with it when its cleanup ends.
+        if (await GetAsync(name, ct) is { Metadata.DeletionTimestamp: not null })
+            throw new InvalidOperationException($"cluster \"{name}\" is being removed: wait for it (`flotilla cluster remove {name}`) or give it up "
+                + $"(`flotilla cluster remove {name} --orphan`), then join again");
         var secretName = FlotillaApi.KubeconfigSecretName(name);
         var secret = new V1Secret
         {
