@@ -20,6 +20,7 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
         Assert.Contains(lines, l => l.StartsWith("member-3 ") && l.Contains("env=prod,region=ap-south"));
 
         var json = await CliRunner.RunAsync(fleet.Env, "cluster", "list", "-o", "json", "-l", "env=prod");
+        Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = JsonDocument.Parse(json.Stdout);
         var names = doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()).ToList();
         Assert.Equal(["member-3"], names);

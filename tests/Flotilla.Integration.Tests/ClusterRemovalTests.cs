@@ -201,6 +201,7 @@ public sealed class ClusterRemovalTests(FleetFixture fleet)
                     .FirstOrDefault(c => c.Type == FlotillaApi.RemovingCondition)?.Message?.Contains($"{ns}/app") == true,
                 Converge, "the Cluster's Removing condition names the pending bundle");
             var list = await CliRunner.RunAsync(fleet.Env, "cluster", "list");
+            Assert.True(list.ExitCode == 0, list.ToString());
             Assert.Matches(@"member-2\s+\S+\s+Removing", list.Stdout);
             Assert.NotNull(await hub.FindBundleAsync("app")); // still held by member-2
             var rejoin = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "member-2", "--context", "member-2");
