@@ -1,8 +1,10 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Registry;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace Flotilla.Controllers.ClusterSync;
@@ -21,6 +23,8 @@ public sealed class ClusterCleanupReconciler(IKubernetes hub, ClusterDirectory d
     /// <summary>How often a pending removal's condition is refreshed when no pair reports sooner.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan ConflictRetry = TimeSpan.FromSeconds(1);
+
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
     {
         await directory.Ready.WaitAsync(ct);
@@ -38,7 +42,15 @@ public sealed class ClusterCleanupReconciler(IKubernetes hub, ClusterDirectory d
         var unavailable = ClusterDirectory.IsAvailable(cluster) ? null
             : cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available")?.Reason ?? "Unreachable";
         var (reason, message) = plan.Describe(name, unavailable);
-        await WriteConditionAsync(cluster, reason, message, ct);
+        try
+        {
+            await WriteConditionAsync(cluster, reason, message, ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // The health probe wrote in between: not a failure, the watch brings the new version and this looks again.
+            return ReconcileResult.RequeueAfter(ConflictRetry);
+        }
         return ReconcileResult.RequeueAfter(Recheck);
     }
 
