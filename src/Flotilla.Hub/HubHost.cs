@@ -95,6 +95,7 @@ public static partial class HubHost
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });
         using var statusQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var cleanupQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null));
@@ -112,6 +113,7 @@ public static partial class HubHost
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
         directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
+        directory.Leaving += cleanupQueue.Add;
         directory.Removed += cluster =>
         {
             members.Forget(cluster);
@@ -124,7 +126,7 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync);
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, clock);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, cleanupQueue.Add, clock);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
@@ -132,6 +134,7 @@ public static partial class HubHost
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
             Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
+            Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),

@@ -29,12 +29,7 @@ public sealed class BundleLifecycleTests(FleetFixture fleet)
         return (hub, new GitFixtureRepo(fleet.Directory, $"repo-{name}"));
     }
 
-    private async Task<bool> ExistsAsync(string cluster, string ns, string name)
-    {
-        using var member = fleet.Member(cluster);
-        try { await member.CoreV1.ReadNamespacedConfigMapAsync(name, ns); return true; }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return false; }
-    }
+    private Task<bool> ExistsAsync(string cluster, string ns, string name) => new MemberObjects(fleet).ConfigMapExistsAsync(cluster, ns, name);
 
     private async Task<bool> ClusterRoleExistsAsync(string cluster, string name)
     {
@@ -50,25 +45,11 @@ public sealed class BundleLifecycleTests(FleetFixture fleet)
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return true; }
     }
 
-    private async Task<string?> InventoryAsync(string cluster, string bundleNamespace, string bundle)
-    {
-        using var member = fleet.Member(cluster);
-        try
-        {
-            var map = await member.CoreV1.ReadNamespacedConfigMapAsync($"inv-{OwnershipLabels.ValueFor(bundleNamespace, bundle)}", "flotilla-system");
-            return map.Data?["entries"] ?? "";
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
-    }
+    private Task<string?> InventoryAsync(string cluster, string bundleNamespace, string bundle) => new MemberObjects(fleet).InventoryAsync(cluster, bundleNamespace, bundle);
 
-    private async Task<bool> BundleGoneAsync(string ns, string name)
-    {
-        try { await fleet.Hub.CustomObjects.GetNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name); return false; }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return true; }
-    }
+    private async Task<bool> BundleGoneAsync(string ns, string name) => await new HubObjects(fleet.Hub, ns).FindBundleAsync(name) is null;
 
-    private Task DeleteBundleAsync(string ns, string name) =>
-        fleet.Hub.CustomObjects.DeleteNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name);
+    private Task DeleteBundleAsync(string ns, string name) => new HubObjects(fleet.Hub, ns).DeleteBundleAsync(name);
 
     [Fact]
     public async Task Deleting_a_bundle_with_a_name_too_long_for_a_label_removes_its_objects_its_namespace_and_its_inventory_everywhere()

@@ -57,7 +57,7 @@ public sealed class ClusterHealthTests(FleetFixture fleet)
         }
         finally
         {
-            await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "bad-token");
+            await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "bad-token", "--orphan");
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
         Assert.Contains(lines, l => l.StartsWith("member-3 ") && l.Contains("env=prod,region=ap-south"));
 
         var json = await CliRunner.RunAsync(fleet.Env, "cluster", "list", "-o", "json", "-l", "env=prod");
+        Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = JsonDocument.Parse(json.Stdout);
         var names = doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()).ToList();
         Assert.Equal(["member-3"], names);
@@ -46,7 +47,7 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
 
         using var member = fleet.Member("member-1");
         await member.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = "keep-me" } });
-        var remove = await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "extra");
+        var remove = await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "extra", "--orphan");
         Assert.True(remove.ExitCode == 0, remove.ToString());
         Assert.Null(await new ClusterRegistry(fleet.Hub).GetAsync("extra", CancellationToken.None));
         var secrets = await fleet.Hub.CoreV1.ListNamespacedSecretAsync(FlotillaApi.SystemNamespace, fieldSelector: "metadata.name=extra-kubeconfig");

@@ -125,7 +125,7 @@ public sealed class ExecCredentialTests(FleetFixture fleet)
         }
         finally
         {
-            await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "exec-joined");
+            await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "exec-joined", "--orphan");
         }
     }
 }

@@ -51,6 +51,9 @@ public sealed class FleetFixture : IAsyncLifetime
     public Kubernetes Member(string name) =>
         KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, name);
 
+    /// <summary>Registers every member again as the fleet's bootstrap did (after a test removed one from the hub).</summary>
+    public Task RejoinMembersAsync() => LocalCommands.BootstrapAsync(State, CancellationToken.None);
+
     /// <summary>Restarts every stopped process (after a test stopped a member).</summary>
     public async Task RestoreAsync() => State = await Launcher.StartStoppedAsync(Launcher.State!, CancellationToken.None);
 

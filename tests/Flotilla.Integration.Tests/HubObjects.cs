@@ -53,6 +53,16 @@ public sealed class HubObjects(Kubernetes hub, string ns)
             }.ToJsonString(), V1Patch.PatchType.MergePatch),
             FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, source);
 
+    public Task DeleteBundleAsync(string name) =>
+        hub.CustomObjects.DeleteNamespacedCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name);
+
+    /// <summary>The Bundle, or null once it is gone (its finalizer released).</summary>
+    public async Task<BundleResource?> FindBundleAsync(string name)
+    {
+        try { return await BundleStatusAsync(name); }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
+    }
+
     /// <summary>True when every listed cluster has applied <paramref name="revision"/> in phase Synced.</summary>
     public async Task<bool> SyncedAsync(string bundle, string revision, IEnumerable<string> clusters)
     {

@@ -21,7 +21,7 @@ public static class ClusterCommands
         cluster.Add(List());
         cluster.Add(Label());
         cluster.Add(Taint());
-        cluster.Add(Remove());
+        cluster.Add(ClusterRemoveCommand.Create());
         cluster.Add(ImportCapi());
         return cluster;
     }
@@ -146,17 +146,21 @@ public static class ClusterCommands
         return list;
     }
 
-    /// <summary>Available, or the reason it is not (Unreachable, AuthFailed…), or Unknown before the first probe.</summary>
+    /// <summary>
+    /// Available, or the reason it is not (Unreachable, AuthFailed…), or Unknown before the first probe; a cluster being
+    /// removed shows Removing, with the reason when it is not Available either.
+    /// </summary>
     public static string StatusText(ClusterResource cluster)
     {
         var available = cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == ClusterHealthEvaluator.AvailableType);
-        return available switch
+        var health = available switch
         {
             null => "Unknown",
             { Status: "True" } => "Available",
             { Reason: { Length: > 0 } reason } => reason,
             _ => available.Status,
         };
+        return cluster.Metadata.DeletionTimestamp is null ? health : health == "Available" ? "Removing" : $"Removing ({health})";
     }
 
     private static Command Label()
@@ -187,21 +191,6 @@ public static class ClusterCommands
             return 0;
         });
         return taint;
-    }
-
-    private static Command Remove()
-    {
-        var remove = new Command("remove", "Delete a cluster's registration and the credentials Flotilla stored; nothing on the member is touched") { NameArgument };
-        remove.Aliases.Add("rm");
-        remove.SetAction(async (r, ct) =>
-        {
-            using var hub = HubConnection.Connect(r);
-            var name = r.GetValue(NameArgument)!;
-            if (!await new ClusterRegistry(hub).RemoveAsync(name, ct)) return Fail($"cluster \"{name}\" is not registered");
-            Console.WriteLine($"cluster.flotilla.io/{name} removed (workloads on the member left untouched)");
-            return 0;
-        });
-        return remove;
     }
 
     private static Command ImportCapi()

@@ -17,7 +17,7 @@ namespace Flotilla.Controllers.Bundles;
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options) : IReconciler<string>
 {
-    public const string Finalizer = "flotilla.io/cleanup";
+    public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -73,7 +73,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         }
 
         var selector = PlacementSelector.From(bundle.Spec.Placement?.ClusterSelector);
-        var placed = directory.All.Where(c => selector.Matches(c.Metadata.LabelMap())).Select(c => c.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var placed = directory.Placeable.Where(c => selector.Matches(c.Metadata.LabelMap())).Select(c => c.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var clusters = placed.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
         foreach (var left in known.Where(c => !placed.Contains(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
         Publish(previous, target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null });

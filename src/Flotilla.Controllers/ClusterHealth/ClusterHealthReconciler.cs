@@ -54,7 +54,9 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             NodeCount = health.NodeCount,
             LastHeartbeatTime = health.LastHeartbeat,
             LastProbeError = health.LastProbeError,
-            Conditions = health.Available is { } a ? [ToWire(a, cluster.Metadata.Generation)] : [],
+            // Other controllers' conditions (Removing, while a cleanup waits) are kept as read.
+            Conditions = [.. health.Available is { } a ? [ToWire(a, cluster.Metadata.Generation)] : Array.Empty<StatusCondition>(),
+                .. cluster.Status?.Conditions?.Where(c => c.Type != ClusterHealthEvaluator.AvailableType) ?? []],
         };
         await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster.Metadata.Name, cancellationToken: ct);

@@ -9,7 +9,8 @@ namespace Flotilla.Controllers.ClusterSync;
 /// <summary>
 /// The hub's registry of Clusters as a watch keeps it (no list per reconcile). Reports to <see cref="PlacementChanged"/>
 /// when a cluster is added, removed, relabelled or (un)tainted, and to <see cref="BecameAvailable"/> when a cluster
-/// turns Available again (its backed-off syncs start over at once).
+/// turns Available again (its backed-off syncs start over at once). A Cluster being deleted is no longer placed
+/// (every bundle removes itself from it) and is reported to <see cref="Leaving"/> on each change while it goes.
 /// </summary>
 public sealed class ClusterDirectory(IWatchSource clusters)
 {
@@ -22,12 +23,28 @@ public sealed class ClusterDirectory(IWatchSource clusters)
 
     public event Action<string>? Removed;
 
+    /// <summary>A Cluster with a deletion timestamp changed (or was listed): its cleanup should be looked at.</summary>
+    public event Action<string>? Leaving;
+
     /// <summary>Completes once the first list is in.</summary>
     public Task Ready => _listed.Task;
 
     public IReadOnlyList<ClusterResource> All => [.. _clusters.Values.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 
+    /// <summary>The clusters bundles may be placed on: every registered one that is not being deleted.</summary>
+    public IReadOnlyList<ClusterResource> Placeable => [.. All.Where(c => !IsLeaving(c))];
+
     public ClusterResource? Get(string name) => _clusters.GetValueOrDefault(name);
+
+    /// <summary>True once the Cluster is being deleted: no bundle syncs to it any more.</summary>
+    public static bool IsLeaving(ClusterResource cluster) => cluster.Metadata.DeletionTimestamp is not null;
+
+    /// <summary>
+    /// True when the Cluster is being deleted without waiting for cleanup (no <see cref="FlotillaApi.CleanupFinalizer"/>,
+    /// e.g. <c>--orphan</c> while another finalizer holds it): like a removed cluster, nothing is done there any more.
+    /// </summary>
+    public static bool IsOrphaned(ClusterResource cluster) =>
+        IsLeaving(cluster) && cluster.Metadata.Finalizers?.Contains(FlotillaApi.CleanupFinalizer) != true;
 
     public static bool IsAvailable(ClusterResource cluster) =>
         cluster.Status?.Conditions?.Any(c => c.Type == "Available" && c.Status == "True") == true;
@@ -49,11 +66,12 @@ public sealed class ClusterDirectory(IWatchSource clusters)
         }
         var before = _clusters.GetValueOrDefault(name);
         _clusters[name] = cluster;
+        if (IsLeaving(cluster)) Leaving?.Invoke(name);
         if (type == "LISTED") return;
         if (before is null || Placement(before) != Placement(cluster)) PlacementChanged?.Invoke();
         if (before is not null && !IsAvailable(before) && IsAvailable(cluster)) BecameAvailable?.Invoke(name);
     }
 
     private static string Placement(ClusterResource c) =>
-        $"{KubernetesJson.Serialize(c.Metadata.Labels ?? new Dictionary<string, string>())}|{KubernetesJson.Serialize(c.Spec.Taints ?? [])}";
+        $"{KubernetesJson.Serialize(c.Metadata.Labels ?? new Dictionary<string, string>())}|{KubernetesJson.Serialize(c.Spec.Taints ?? [])}|{IsLeaving(c)}";
 }

@@ -11,23 +11,26 @@ namespace Flotilla.Controllers.ClusterSync;
 /// Reconciles one (bundle, cluster) pair (key <c>namespace/bundle/cluster</c>): brings the cluster to the bundle's
 /// target revision, or removes the bundle's objects when the cluster left the placement or the bundle is being deleted.
 /// Each pair has its own deadline and its own backoff: a failing or unreachable cluster is retried 2 s, 4 s, 8 s …
-/// up to 5 minutes (with jitter), and never delays another cluster.
+/// up to 5 minutes (with jitter), and never delays another cluster. A removal from a Cluster being deleted reports
+/// to <paramref name="clusterCleanupChanged"/>, so the Cluster's own cleanup looks again at once.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
-    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, TimeProvider clock) : IReconciler<string>
+    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, Action<string> clusterCleanupChanged, TimeProvider clock) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (bundleKey, clusterName) = ClusterSyncKey.Split(key);
         if (targets.Get(bundleKey) is not { } target || !target.Clusters.TryGetValue(clusterName, out var intent) || target.Revision is null && intent == ClusterIntent.Sync)
             return ReconcileResult.Success;
-        if (directory.Get(clusterName) is not { } cluster)
+        if (directory.Get(clusterName) is not { } cluster || ClusterDirectory.IsOrphaned(cluster))
         {
-            // Removed from the registry: there is nothing left to reach, so nothing is waited for.
+            // Removed from the registry (or going without cleanup): there is nothing left to reach, so nothing is waited for.
             results.MarkRemoved(bundleKey, clusterName);
             bundleChanged(bundleKey);
             return ReconcileResult.Success;
         }
+        // A Cluster being deleted gets no more writes; the bundle's reconcile turns this pair into a removal.
+        if (intent == ClusterIntent.Sync && ClusterDirectory.IsLeaving(cluster)) return ReconcileResult.Success;
         var previous = results.Of(bundleKey).GetValueOrDefault(clusterName).Result;
         if (!ClusterDirectory.IsAvailable(cluster))
         {
@@ -46,6 +49,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
                 await member.Executor.RemoveAsync(OwnershipLabels.ValueFor(ns, name), deleteObjects: !target.OrphanOnRemove, deadline.Token);
                 results.MarkRemoved(bundleKey, clusterName);
                 bundleChanged(bundleKey);
+                if (ClusterDirectory.IsLeaving(cluster)) clusterCleanupChanged(clusterName);
                 return ReconcileResult.Success;
             }
             var request = new SyncRequest(ns, name, target.Revision!, target.Manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
@@ -85,6 +89,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         var what = intent == ClusterIntent.Remove ? $"removal pending: {error}" : error;
         results.Set(bundleKey, cluster, SyncResult.Failure(shown, previous?.AppliedRevision, what), clock.GetUtcNow());
         statusChanged(bundleKey);
+        if (intent == ClusterIntent.Remove && directory.Get(cluster) is { } c && ClusterDirectory.IsLeaving(c)) clusterCleanupChanged(cluster);
         return ReconcileResult.Failed(what);
     }
 }

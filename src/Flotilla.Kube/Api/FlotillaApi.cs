@@ -24,6 +24,16 @@ public static class FlotillaApi
     /// <summary>Label on every hub object that belongs to one registered cluster.</summary>
     public const string ClusterLabel = "flotilla.io/cluster";
 
+    /// <summary>
+    /// Finalizer of a Bundle (its objects are being removed from every member) and of a Cluster whose removal waits
+    /// for the hub to remove every bundle's objects and inventory from it (<c>flotilla cluster remove</c> without
+    /// <c>--orphan</c>).
+    /// </summary>
+    public const string CleanupFinalizer = "flotilla.io/cleanup";
+
+    /// <summary>Condition on a Cluster being removed: True while the hub still removes bundles from it, with what it waits for.</summary>
+    public const string RemovingCondition = "Removing";
+
     /// <summary>Name of the credentials Secret of cluster <paramref name="cluster"/>.</summary>
     public static string KubeconfigSecretName(string cluster) => $"{cluster}-kubeconfig";
 }

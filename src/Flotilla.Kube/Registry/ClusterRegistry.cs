@@ -26,6 +26,10 @@ public sealed class ClusterRegistry(IKubernetes hub)
         IReadOnlyDictionary<string, string>? annotations = null)
     {
         RequireName(name);
+        // A join would land on the Cluster being deleted and vanish with it when its cleanup ends.
+        if (await GetAsync(name, ct) is { Metadata.DeletionTimestamp: not null })
+            throw new InvalidOperationException($"cluster \"{name}\" is being removed: wait for it (`flotilla cluster remove {name}`) or give it up "
+                + $"(`flotilla cluster remove {name} --orphan`), then join again");
         var secretName = FlotillaApi.KubeconfigSecretName(name);
         var secret = new V1Secret
         {
@@ -124,21 +128,42 @@ public sealed class ClusterRegistry(IKubernetes hub)
     }
 
     /// <summary>
-    /// Deletes the registration and the credentials Secret Flotilla created. Nothing on the member is touched,
-    /// and a Secret that Flotilla did not create (e.g. Cluster API's) is left alone.
+    /// Deletes the registration now (<c>--orphan</c>): the hub's cleanup finalizer is dropped if a removal was waiting
+    /// on it, and the credentials Secret Flotilla created goes too. Nothing on the member is touched: the bundles'
+    /// objects and their inventory ConfigMaps stay there. A Secret that Flotilla did not create (e.g. Cluster API's) is
+    /// left alone. False when the cluster is not registered.
     /// </summary>
     public async Task<bool> RemoveAsync(string name, CancellationToken ct)
     {
         var cluster = await GetAsync(name, ct);
         if (cluster is null) return false;
-        await hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct);
-        var secretName = FlotillaApi.KubeconfigSecretName(name);
-        if (cluster.Spec.CredentialsSecretRef is { } r && r.Namespace == FlotillaApi.SystemNamespace && r.Name == secretName)
-        {
-            try { await hub.CoreV1.DeleteNamespacedSecretAsync(secretName, FlotillaApi.SystemNamespace, cancellationToken: ct); }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
-        }
+        await FinalizersPatch.RemoveAsync(hub, cluster, FlotillaApi.CleanupFinalizer, ct);
+        try { await hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct); }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { } // a removal the finalizer held just ended
+        await DeleteCredentialsAsync(cluster, ct);
         return true;
+    }
+
+    /// <summary>
+    /// Starts a removal that waits for cleanup: puts the finalizer <see cref="FlotillaApi.CleanupFinalizer"/> on the
+    /// Cluster and deletes it, so it stays (with a deletion timestamp) until the hub has removed every bundle from the
+    /// member and dropped the finalizer. Nothing happens to a cluster already being removed.
+    /// </summary>
+    public async Task BeginCleanupRemovalAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        if (cluster.Metadata.DeletionTimestamp is not null) return;
+        if (cluster.Metadata.Finalizers?.Contains(FlotillaApi.CleanupFinalizer) != true)
+            await FinalizersPatch.AddAsync(hub, cluster, FlotillaApi.CleanupFinalizer, ct);
+        await hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster.Metadata.Name, cancellationToken: ct);
+    }
+
+    /// <summary>Deletes the credentials Secret of <paramref name="cluster"/> if Flotilla created it (idempotent).</summary>
+    public async Task DeleteCredentialsAsync(ClusterResource cluster, CancellationToken ct)
+    {
+        var secretName = FlotillaApi.KubeconfigSecretName(cluster.Metadata.Name);
+        if (cluster.Spec.CredentialsSecretRef is not { } r || r.Namespace != FlotillaApi.SystemNamespace || r.Name != secretName) return;
+        try { await hub.CoreV1.DeleteNamespacedSecretAsync(secretName, FlotillaApi.SystemNamespace, cancellationToken: ct); }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
     }
 
     /// <summary>Reads the kubeconfig text a cluster's credentials Secret holds.</summary>
