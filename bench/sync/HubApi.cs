@@ -94,6 +94,14 @@ public sealed class HubApi(Kubernetes hub, int port)
         }
     }
 
+    /// <summary>The hub's <c>flotilla_sync_duration_seconds</c> sum and count (executor time of every (bundle, cluster) sync so far).</summary>
+    public async Task<(double Sum, long Count)> SyncDurationsAsync()
+    {
+        var lines = (await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics")).Split('\n');
+        string Value(string name) => lines.First(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1];
+        return (double.Parse(Value("flotilla_sync_duration_seconds_sum"), System.Globalization.CultureInfo.InvariantCulture), long.Parse(Value("flotilla_sync_duration_seconds_count")));
+    }
+
     /// <summary>Kinds the hub's watch cache covers, per member (<c>flotilla_watched_kinds</c>).</summary>
     public async Task<IReadOnlyDictionary<string, int>> WatchedKindsAsync()
     {

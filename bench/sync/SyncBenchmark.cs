@@ -69,9 +69,13 @@ public static class SyncBenchmark
                         await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, names.Count);
                     }),
                 };
+                var engineBefore = await fleet.Hub.Api.SyncDurationsAsync();
                 var (seconds, requests, cpu) = await TimeAsync(fleet, run);
-                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s ({cpu})");
-                results.Add(tool, scenario, new Results.Run(seconds, requests, changed));
+                var engineAfter = await fleet.Hub.Api.SyncDurationsAsync();
+                double? engine = tool == Tool.Flotilla && engineAfter.Count > engineBefore.Count
+                    ? (engineAfter.Sum - engineBefore.Sum) / (engineAfter.Count - engineBefore.Count) : null;
+                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{(engine is { } e ? $" (engine {e:0.00} s per cluster)" : "")} ({cpu})");
+                results.Add(tool, scenario, new Results.Run(seconds, requests, changed, engine));
             }
             previous = versionOf;
             commit++;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Flotilla.Core.Clusters;
 
@@ -11,7 +12,22 @@ public sealed class HubMetrics
     private int _leader;
     private readonly ConcurrentDictionary<ProbeOutcome, long> _probes = new();
 
+    // Upper bounds (seconds) of the sync-duration histogram; one series, no labels, so its size never grows with the fleet.
+    private static readonly double[] SyncBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+    private readonly long[] _syncBuckets = new long[SyncBuckets.Length];
+    private long _syncCount;
+    private long _syncMicroseconds;
+
     public void StatusWritten() => Interlocked.Increment(ref _statusWrites);
+
+    /// <summary>One (bundle, cluster) sync ran the executor for <paramref name="duration"/> (plan, dry-runs, writes, prune).</summary>
+    public void Synced(TimeSpan duration)
+    {
+        for (var i = 0; i < SyncBuckets.Length; i++)
+            if (duration.TotalSeconds <= SyncBuckets[i]) Interlocked.Increment(ref _syncBuckets[i]);
+        Interlocked.Add(ref _syncMicroseconds, (long)(duration.TotalMilliseconds * 1000));
+        Interlocked.Increment(ref _syncCount);
+    }
 
     public void ProbeCompleted(ProbeOutcome outcome) => _probes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
 
@@ -38,6 +54,13 @@ public sealed class HubMetrics
         text.Append($"flotilla_status_writes_total {StatusWrites}\n");
         text.Append("# HELP flotilla_member_writes_total Write requests (apply, delete) sent to member clusters.\n# TYPE flotilla_member_writes_total counter\n");
         text.Append($"flotilla_member_writes_total {MemberWrites()}\n");
+        text.Append("# HELP flotilla_sync_duration_seconds Time one (bundle, cluster) sync spent in the executor: plan, dry-runs, writes, prune.\n# TYPE flotilla_sync_duration_seconds histogram\n");
+        for (var i = 0; i < SyncBuckets.Length; i++)
+            text.Append($"flotilla_sync_duration_seconds_bucket{{le=\"{SyncBuckets[i].ToString(CultureInfo.InvariantCulture)}\"}} {Interlocked.Read(ref _syncBuckets[i])}\n");
+        var count = Interlocked.Read(ref _syncCount);
+        text.Append($"flotilla_sync_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
+        text.Append($"flotilla_sync_duration_seconds_sum {(Interlocked.Read(ref _syncMicroseconds) / 1e6).ToString(CultureInfo.InvariantCulture)}\n");
+        text.Append($"flotilla_sync_duration_seconds_count {count}\n");
         text.Append("# HELP flotilla_watched_kinds Kinds the hub's watch cache covers on a member (its drift and health watches).\n# TYPE flotilla_watched_kinds gauge\n");
         foreach (var (cluster, kinds) in WatchedKinds().OrderBy(k => k.Key, StringComparer.Ordinal))
             text.Append($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} {kinds}\n");

@@ -126,7 +126,7 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync);
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, cleanupQueue.Add, clock);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, cleanupQueue.Add, metrics, clock);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),

@@ -37,4 +37,19 @@ public sealed class HubOptionsTests
         Assert.Contains("flotilla_member_writes_total 7\n", text);
         Assert.Contains("flotilla_cluster_probes_total{outcome=\"Unreachable\"} 1\n", text);
     }
+
+    [Fact]
+    public void Sync_durations_render_as_a_cumulative_histogram()
+    {
+        var metrics = new HubMetrics();
+        metrics.Synced(TimeSpan.FromMilliseconds(200));
+        metrics.Synced(TimeSpan.FromSeconds(3));
+        var text = metrics.Render();
+        Assert.Contains("flotilla_sync_duration_seconds_bucket{le=\"0.1\"} 0\n", text);
+        Assert.Contains("flotilla_sync_duration_seconds_bucket{le=\"0.25\"} 1\n", text);
+        Assert.Contains("flotilla_sync_duration_seconds_bucket{le=\"5\"} 2\n", text);
+        Assert.Contains("flotilla_sync_duration_seconds_bucket{le=\"+Inf\"} 2\n", text);
+        Assert.Contains("flotilla_sync_duration_seconds_sum 3.2\n", text);
+        Assert.Contains("flotilla_sync_duration_seconds_count 2\n", text);
+    }
 }

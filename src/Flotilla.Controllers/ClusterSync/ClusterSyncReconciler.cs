@@ -15,7 +15,7 @@ namespace Flotilla.Controllers.ClusterSync;
 /// to <paramref name="clusterCleanupChanged"/>, so the Cluster's own cleanup looks again at once.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
-    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, Action<string> clusterCleanupChanged, TimeProvider clock) : IReconciler<string>
+    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -53,7 +53,9 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
                 return ReconcileResult.Success;
             }
             var request = new SyncRequest(ns, name, target.Revision!, target.Manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
+            var started = clock.GetTimestamp();
             var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
+            metrics.Synced(clock.GetElapsedTime(started));
             results.Set(bundleKey, clusterName, outcome.Result, clock.GetUtcNow());
             statusChanged(bundleKey);
             await drift.ReportAsync(bundleKey, target.Uid, clusterName, outcome.Result.Drift, ct);
