@@ -57,10 +57,10 @@ public sealed class HubMetrics
         text.Append("# HELP flotilla_sync_duration_seconds Time one (bundle, cluster) sync spent in the executor: plan, dry-runs, writes, prune.\n# TYPE flotilla_sync_duration_seconds histogram\n");
         for (var i = 0; i < SyncBuckets.Length; i++)
             text.Append($"flotilla_sync_duration_seconds_bucket{{le=\"{SyncBuckets[i].ToString(CultureInfo.InvariantCulture)}\"}} {Interlocked.Read(ref _syncBuckets[i])}\n");
-        var count = Interlocked.Read(ref _syncCount);
-        text.Append($"flotilla_sync_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
+        var syncs = Interlocked.Read(ref _syncCount);
+        text.Append($"flotilla_sync_duration_seconds_bucket{{le=\"+Inf\"}} {syncs}\n");
         text.Append($"flotilla_sync_duration_seconds_sum {(Interlocked.Read(ref _syncMicroseconds) / 1e6).ToString(CultureInfo.InvariantCulture)}\n");
-        text.Append($"flotilla_sync_duration_seconds_count {count}\n");
+        text.Append($"flotilla_sync_duration_seconds_count {syncs}\n");
         text.Append("# HELP flotilla_watched_kinds Kinds the hub's watch cache covers on a member (its drift and health watches).\n# TYPE flotilla_watched_kinds gauge\n");
         foreach (var (cluster, kinds) in WatchedKinds().OrderBy(k => k.Key, StringComparer.Ordinal))
             text.Append($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} {kinds}\n");
