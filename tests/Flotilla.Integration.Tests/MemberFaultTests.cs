@@ -89,9 +89,16 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
         await hub.RequestFetchAsync("repo");
         try
         {
-            // Killed at its first v3 write: the other 299 objects are still to come.
-            await Eventually.WaitAsync(() => Task.FromResult(watch.Events.Any(e => e.Object["data"]?["value"]?.GetValue<string>() == "v3")),
-                TimeSpan.FromSeconds(60), $"{Killed} receives its first v3 object", pollEvery: TimeSpan.FromMilliseconds(2));
+            // Killed once its v3 sync has begun: its own counter shows the first configmap dry-runs. (Waiting for the first
+            // v3 write on a watch came too late once the engine got faster: the watch delivered it after all 300 writes.)
+            using (var trigger = new MemberMetrics(fleet.State))
+            {
+                long DryRuns(IReadOnlyDictionary<string, RequestCounts> all) =>
+                    all[Killed].ByKey.Where(c => c.Key is { Resource: "configmaps", DryRun.Length: > 0 }).Sum(c => c.Value);
+                var before = DryRuns(await trigger.ReadAsync());
+                await Eventually.WaitAsync(async () => DryRuns(await trigger.ReadAsync()) > before, TimeSpan.FromSeconds(60),
+                    $"{Killed} receives its first v3 dry-run", pollEvery: TimeSpan.FromMilliseconds(5));
+            }
             var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == $"{Killed}-apiserver");
             using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
             var killedAt = clock.Elapsed;
