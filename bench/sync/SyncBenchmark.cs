@@ -33,13 +33,13 @@ public static class SyncBenchmark
         Func<int, string> previous = _ => "";
         var revision = "";
         var commit = 0;
+        await fleet.Hub.StartAsync();
         foreach (var (scenario, versionOf) in Commits(runs))
         {
             var changed = Enumerable.Range(0, objects).Count(i => versionOf(i) != previous(i));
             Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member)");
             foreach (var tool in tools.Skip(commit % tools.Length).Concat(tools.Take(commit % tools.Length)))
             {
-                await ReadyHubAsync(fleet, revision, names.Count);
                 var prior = previous;
                 var run = tool switch
                 {
@@ -69,11 +69,9 @@ public static class SyncBenchmark
                         await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, names.Count);
                     }),
                 };
-                var engineBefore = await fleet.Hub.Api.SyncDurationsAsync();
+                var engineBefore = tool == Tool.Flotilla ? await fleet.Hub.Api.SyncDurationsAsync() : default;
                 var (seconds, requests, cpu) = await TimeAsync(fleet, run);
-                var engineAfter = await fleet.Hub.Api.SyncDurationsAsync();
-                double? engine = tool == Tool.Flotilla && engineAfter.Count > engineBefore.Count
-                    ? (engineAfter.Sum - engineBefore.Sum) / (engineAfter.Count - engineBefore.Count) : null;
+                var engine = tool == Tool.Flotilla ? EngineSeconds(engineBefore, await fleet.Hub.Api.SyncDurationsAsync()) : null;
                 Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{(engine is { } e ? $" (engine {e:0.00} s per cluster)" : "")} ({cpu})");
                 results.Add(tool, scenario, new Results.Run(seconds, requests, changed, engine));
             }
@@ -82,7 +80,6 @@ public static class SyncBenchmark
         }
 
         // No-op resync: a resync of an unchanged bundle (its interval edited, so a new generation) must send nothing to any member.
-        await ReadyHubAsync(fleet, revision, names.Count);
         await fleet.Settle.QuietAsync();
         var before = await fleet.Metrics.ReadAsync();
         // lastSyncTime has whole seconds: the resync must fall in a later second than the last sync to show.
@@ -123,15 +120,9 @@ public static class SyncBenchmark
         return (seconds, await fleet.Metrics.SinceAsync(before), used);
     }
 
-    /// <summary>Starts the hub when stopped and, once the bundle exists, waits until it has resynced it since the start (its watch cache filled).</summary>
-    private static async Task ReadyHubAsync(BenchFleet fleet, string revision, int members)
-    {
-        if (fleet.Hub.Pid is not null) return;
-        await fleet.Hub.StartAsync();
-        if (revision.Length == 0) return;
-        await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, fleet.Hub.StartedAt);
-        await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, members);
-    }
+    /// <summary>The mean executor time of the (bundle, cluster) syncs between two reads of the hub's histogram.</summary>
+    private static double? EngineSeconds((double Sum, long Count) before, (double Sum, long Count) after) =>
+        after.Count > before.Count ? (after.Sum - before.Sum) / (after.Count - before.Count) : null;
 
     /// <summary>The objects of <paramref name="next"/> that differ from <paramref name="current"/> (all of them when nothing was there).</summary>
     private static List<JsonObject> Changed(List<JsonObject> current, List<JsonObject> next) =>
