@@ -54,7 +54,7 @@ public sealed class DynamicClientMetadataOnlyTests(LocalFleetFixture fleet) : IA
                 if (obj["metadata"]?["name"]?.GetValue<string>() == "second") return (type, obj);
             throw new InvalidOperationException("the watch ended without the change");
         });
-        await Task.Delay(300);
+        // No wait for the watch to open: it starts at the list's resourceVersion, so a change made before it is connected is still delivered.
         await _client.ApplyAsync(configMaps, ConfigMap("second", "2"), dryRun: false, force: false, default);
         var (eventType, seen) = await watching;
 
