@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Discovery;
 using k8s;
 using k8s.Models;
 
@@ -13,6 +14,7 @@ namespace Flotilla.Bench.Sync;
 public sealed class HubApi(Kubernetes hub, int port)
 {
     private readonly HttpClient _http = new();
+    private readonly DynamicClient _watcher = new(hub);
 
     public async Task WaitLeaderAsync()
     {
@@ -62,18 +64,35 @@ public sealed class HubApi(Kubernetes hub, int port)
             ["spec"] = new JsonObject { ["sync"] = new JsonObject { ["interval"] = interval } },
         }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", "bundles", bundle);
 
-    /// <summary>Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any revision when null).</summary>
+    /// <summary>
+    /// Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any
+    /// revision when null). Watches the Bundle, so the clock stops when the status is written, not at the next poll.
+    /// </summary>
     public async Task WaitSyncedAsync(string bundle, string? revision, int clusters, TimeSpan? within = null)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < (within ?? TimeSpan.FromMinutes(10)))
+        using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(10));
+        var bundles = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, "Bundle", BundleResource.Plural, true);
+        try
         {
-            var status = (await BundleAsync(bundle)).Status;
-            if (status?.Clusters?.Count(c => c.Phase == "Synced" && (revision is null || c.AppliedRevision == revision)) == clusters) return;
-            if (status?.Clusters?.FirstOrDefault(c => c.Phase == "Failed") is { } failed) throw new InvalidOperationException($"{bundle} on {failed.Name}: {failed.Error}");
-            await Task.Delay(50);
+            while (true)
+            {
+                var current = await BundleAsync(bundle);
+                if (Converged(current)) return;
+                await foreach (var (_, o) in _watcher.WatchAsync(bundles, null, current.Metadata.ResourceVersion, TimeSpan.FromMinutes(5), deadline.Token))
+                    if (o["metadata"]?["name"]?.GetValue<string>() == bundle && Converged(KubeJson.As<BundleResource>(o.ToJsonString()))) return;
+            }
         }
-        throw new TimeoutException($"bundle {bundle} never converged");
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"bundle {bundle} never converged");
+        }
+
+        bool Converged(BundleResource b)
+        {
+            var status = b.Status;
+            if (status?.Clusters?.FirstOrDefault(c => c.Phase == "Failed") is { } failed) throw new InvalidOperationException($"{bundle} on {failed.Name}: {failed.Error}");
+            return status?.Clusters?.Count(c => c.Phase == "Synced" && (revision is null || c.AppliedRevision == revision)) == clusters;
+        }
     }
 
     /// <summary>Whether any cluster already reports <paramref name="revision"/> applied.</summary>

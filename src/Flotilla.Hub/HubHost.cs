@@ -110,6 +110,9 @@ public static partial class HubHost
         metrics.WatchedKinds = () => members.WatchedKinds;
         var pacer = new StatusPacer(clock);
         void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, pacer.Changed(bundle));
+        // A pair's result counts for the status once its lease is back: asked for earlier, the write would find the
+        // pair still busy and poll until it is not.
+        pairQueue.Released += pair => StatusChanged(ClusterSyncKey.Split(pair).BundleKey);
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
         directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
@@ -126,7 +129,7 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync);
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), StatusChanged, bundleQueue.Add, cleanupQueue.Add, metrics, clock);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),

@@ -12,10 +12,12 @@ namespace Flotilla.Controllers.ClusterSync;
 /// target revision, or removes the bundle's objects when the cluster left the placement or the bundle is being deleted.
 /// Each pair has its own deadline and its own backoff: a failing or unreachable cluster is retried 2 s, 4 s, 8 s …
 /// up to 5 minutes (with jitter), and never delays another cluster. A removal from a Cluster being deleted reports
-/// to <paramref name="clusterCleanupChanged"/>, so the Cluster's own cleanup looks again at once.
+/// to <paramref name="clusterCleanupChanged"/>, so the Cluster's own cleanup looks again at once. The bundle's status
+/// is asked for when the pair's lease is released (see the hub's wiring), so the status write never sees the pair
+/// still busy and waits for nothing.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
-    DriftReporter drift, Action<string> statusChanged, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock) : IReconciler<string>
+    DriftReporter drift, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -57,7 +59,6 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
             metrics.Synced(clock.GetElapsedTime(started));
             results.Set(bundleKey, clusterName, outcome.Result, clock.GetUtcNow());
-            statusChanged(bundleKey);
             await drift.ReportAsync(bundleKey, target.Uid, clusterName, outcome.Result.Drift, ct);
             return outcome.Result.Phase is SyncPhase.Synced or SyncPhase.OutOfSync
                 ? ReconcileResult.RequeueAfter(target.Interval)
@@ -90,7 +91,6 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         var shown = intent == ClusterIntent.Remove ? SyncPhase.Removing : phase;
         var what = intent == ClusterIntent.Remove ? $"removal pending: {error}" : error;
         results.Set(bundleKey, cluster, SyncResult.Failure(shown, previous?.AppliedRevision, what), clock.GetUtcNow());
-        statusChanged(bundleKey);
         if (intent == ClusterIntent.Remove && directory.Get(cluster) is { } c && ClusterDirectory.IsLeaving(c)) clusterCleanupChanged(cluster);
         return ReconcileResult.Failed(what);
     }

@@ -228,6 +228,12 @@ public sealed class WorkQueue<TKey> : IDisposable
     /// <summary>Same as <see cref="ShutDown"/>.</summary>
     public void Dispose() => ShutDown();
 
+    /// <summary>
+    /// Raised after a lease was given back (outside the queue's lock): whoever waits for a key to be idle learns it
+    /// the moment it is, instead of polling <see cref="IsActive"/>.
+    /// </summary>
+    public event Action<TKey>? Released;
+
     internal void Release(TKey key)
     {
         lock (gate)
@@ -238,6 +244,8 @@ public sealed class WorkQueue<TKey> : IDisposable
                 EnqueueLocked(key);
             }
         }
+
+        Released?.Invoke(key);
     }
 
     private static async ValueTask<WorkQueueLease<TKey>?> WaitAsync(Waiter waiter, CancellationToken cancellationToken)

@@ -47,6 +47,18 @@ public sealed class WorkQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Released_IsRaisedOnceAfterDone_WhenTheKeyIsNoLongerLeased()
+    {
+        var seen = new List<(string Key, bool Active)>();
+        queue.Released += key => seen.Add((key, queue.IsActive(key)));
+        var lease = await FirstAdd("a");
+        Assert.Empty(seen);
+        lease.Done();
+        lease.Done();
+        Assert.Equal([("a", false)], seen);
+    }
+
+    [Fact]
     public async Task Add_WhileLeased_IsHandedOutExactlyOnceMoreAfterDone()
     {
         var lease = await FirstAdd("a");
