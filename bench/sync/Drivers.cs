@@ -26,18 +26,23 @@ public static class Drivers
         }));
 
     /// <summary>
-    /// Exactly the requests Flotilla's stage rule demands and nothing else: per stage (the namespace, then the rest),
-    /// a server-side-apply dry-run of every changed object, then its apply; the changed objects are given, not read.
-    /// The same parallelism as the raw driver, all clusters at once.
+    /// Exactly the requests Flotilla's stage rule demands and nothing else: a server-side-apply dry-run of every changed
+    /// object, then its apply, stage by stage (the namespace, then the rest). As in Flotilla, the stages' dry-runs go in
+    /// one round unless the commit creates objects (<paramref name="creates"/>: a later stage may need them), and each
+    /// stage is applied before the next. The changed objects are given, not read. The same parallelism as the raw
+    /// driver, all clusters at once.
     /// </summary>
-    public static Task DryRunThenApplyAsync(IReadOnlyList<DynamicClient> clusters, IReadOnlyList<JsonObject> changed, int parallelism) =>
+    public static Task DryRunThenApplyAsync(IReadOnlyList<DynamicClient> clusters, IReadOnlyList<JsonObject> changed, bool creates, int parallelism) =>
         Task.WhenAll(clusters.Select(async client =>
         {
-            foreach (var stage in new[] { changed.Where(IsNamespace).ToList(), changed.Where(o => !IsNamespace(o)).ToList() })
+            var stages = new[] { changed.Where(IsNamespace).ToList(), changed.Where(o => !IsNamespace(o)).ToList() };
+            Task Round(IEnumerable<JsonObject> objects, bool dryRun) => Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                (o, ct) => new ValueTask(ApplyAsync(client, o, ct, dryRun)));
+            if (!creates) await Round(stages.SelectMany(s => s), dryRun: true);
+            foreach (var stage in stages)
             {
-                foreach (var dryRun in new[] { true, false })
-                    await Parallel.ForEachAsync(stage, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                        (o, ct) => new ValueTask(ApplyAsync(client, o, ct, dryRun)));
+                if (creates) await Round(stage, dryRun: true);
+                await Round(stage, dryRun: false);
             }
         }));
 

@@ -50,7 +50,8 @@ public static class SyncBenchmark
                     }, () => Drivers.KubectlLoopAsync(kubectl, fleet.State.KubeconfigPath, names, kubectlDir)),
                     Tool.Raw => new Timed(null, () => Drivers.RawParallelAsync(clients, Manifests.Generate("bench-raw", objects, versionOf), parallelism)),
                     Tool.DryRunApply => new Timed(null, () => Drivers.DryRunThenApplyAsync(clients,
-                        Changed(Manifests.Generate("bench-rule", objects, prior), Manifests.Generate("bench-rule", objects, versionOf)), parallelism)),
+                        Changed(Manifests.Generate("bench-rule", objects, prior), Manifests.Generate("bench-rule", objects, versionOf)),
+                        creates: scenario == Scenario.First, parallelism)),
                     // Committed after the settle, just before the request, so the hub cannot pick the commit up before the
                     // clock starts (the source's 1 h interval keeps periodic fetches out of the way too).
                     Tool.Flotilla => new Timed(async () =>

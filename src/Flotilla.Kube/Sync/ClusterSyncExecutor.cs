@@ -35,12 +35,18 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
 
         var stages = request.Desired.GroupBy(m => ApplyOrder.StageOf(m.Ref)).ToDictionary(g => g.Key, g => g.ToList());
         if (request.Policy is { CreateNamespace: true, TargetNamespace: not null }) stages.TryAdd(ApplyStageKind.ClusterDefinitions, []);
+        // Stages are planned in order and wait, unwritten, until one of them must be written before the next can be
+        // planned or dry-run (it creates objects or CRDs); then every waiting stage is dry-run in one round and written
+        // in order. A commit that only updates objects costs one round of dry-runs, however many stages it touches.
+        var waiting = new List<PlannedStage>();
         foreach (var (kind, manifests) in stages.OrderBy(s => s.Key))
         {
-            var stage = await RunStageAsync(run, kind, manifests, ct);
-            run.Stages.Add(stage);
-            if (apply && run.StageError is { } error)
-                return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(kind, error, run.StagePartlyWritten));
+            var stage = await PlanStageAsync(run, kind, manifests, ct);
+            waiting.Add(stage);
+            var blocked = apply && (stage.Plan.FirstBlocking is not null || run.HasStageErrors(kind));
+            if (!blocked && (!apply || !stage.NeededByLaterStages) && kind != stages.Keys.Max()) continue;
+            if (await WriteStagesAsync(run, waiting, ct) is { } stopped) return stopped;
+            waiting.Clear();
         }
         // Objects of an API group that failed discovery were left out of their stages while the rest went on: until they
         // are written too, nothing is pruned and the revision is not recorded as applied.
@@ -88,9 +94,18 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         return deleted;
     }
 
-    private async Task<StagePlan> RunStageAsync(SyncRun run, ApplyStageKind kind, List<Manifest> manifests, CancellationToken ct)
+    /// <summary>One planned stage with the resources and live objects it was planned from.</summary>
+    private sealed record PlannedStage(StagePlan Plan, Dictionary<ObjectRef, ApiResource> Kinds, IReadOnlyDictionary<ObjectRef, JsonObject> Live)
     {
-        (run.StageError, run.StagePartlyWritten) = (null, false);
+        /// <summary>
+        /// Whether a later stage may need this one written before it can be planned or dry-run: it creates objects (a
+        /// namespace, say) or writes CRDs, or a CRD of it is not Established yet.
+        /// </summary>
+        public bool NeededByLaterStages => Plan.WaitsForEstablishedDefinitions || Plan.Writes.Any(c => c.Action == ChangeAction.Create);
+    }
+
+    private async Task<PlannedStage> PlanStageAsync(SyncRun run, ApplyStageKind kind, List<Manifest> manifests, CancellationToken ct)
+    {
         var (desired, kinds) = await PrepareAsync(run, kind, manifests, ct);
         // A bundle that renders its target namespace itself keeps its own object (with its labels): two bodies for one
         // object would fight, and every resync would write it twice.
@@ -106,55 +121,76 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var stage = SyncPlanner.PlanStage(kind, desired, input);
         // The note stays while an object is managed that way, not only on the sync that first fell back.
         foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
-        if (run.Apply && (stage.FirstBlocking is not null || run.HasStageErrors))
-        {
-            run.StageError = run.TakeStageError(stage);
-            return stage;
-        }
+        return new PlannedStage(stage, kinds, live);
+    }
 
+    /// <summary>
+    /// Dry-runs the writes of <paramref name="stages"/> in one round, then (when applying) writes them stage by stage:
+    /// a stage with a refused object, or one blocked by its plan, is not written, and nothing after it is. Returns the
+    /// run's outcome when it stopped at a stage, or null when every stage went through.
+    /// </summary>
+    private async Task<SyncOutcome?> WriteStagesAsync(SyncRun run, List<PlannedStage> stages, CancellationToken ct)
+    {
+        var dryRunnable = run.Apply ? stages.TakeWhile(s => s.Plan.FirstBlocking is null && !run.HasStageErrors(s.Plan.Kind)).ToList() : stages;
+        var dryRuns = await DryRunAsync(run, dryRunnable.SelectMany(s => s.Plan.Writes.Select(c => (Change: c, Kind: s.Kinds[c.Ref]))).ToList(), ct);
+        foreach (var stage in stages)
+        {
+            var plan = stage.Plan with { Changes = stage.Plan.Changes.Select(c => dryRuns.GetValueOrDefault(c.Ref) ?? c).ToList() };
+            run.Stages.Add(plan);
+            if (!run.Apply) continue;
+            run.StagePartlyWritten = false;
+            if ((run.StageError = run.TakeStageError(plan)) is null) await ApplyStageAsync(run, stage with { Plan = plan }, ct);
+            if (run.StageError is { } error) return run.Outcome(new ChangeSet(run.Stages, []), run.StoppedAt(plan.Kind, error, run.StagePartlyWritten));
+        }
+        return null;
+    }
+
+    /// <summary>Server-side dry-runs of <paramref name="writes"/>, all at once: each change refined by its dry-run (or turned into a conflict).</summary>
+    private async Task<ConcurrentDictionary<ObjectRef, PlannedChange>> DryRunAsync(SyncRun run, List<(PlannedChange Change, ApiResource Kind)> writes, CancellationToken ct)
+    {
+        var refined = new ConcurrentDictionary<ObjectRef, PlannedChange>();
+        await Parallel.ForEachAsync(writes, Options(ct), async (write, token) =>
+        {
+            var dryRun = await WriteAsync(run, write.Kind, write.Change, dryRun: true, token);
+            if (dryRun is not null) refined[write.Change.Ref] = SyncPlanner.AfterDryRun(write.Change, dryRun);
+            else if (run.Conflicts.TryGetValue(write.Change.Ref, out var conflict)) refined[write.Change.Ref] = conflict;
+        });
+        return refined;
+    }
+
+    /// <summary>Writes one dry-run stage: its inventory record first, then its objects; its CRDs Established before the next stage is planned.</summary>
+    private async Task ApplyStageAsync(SyncRun run, PlannedStage stage, CancellationToken ct)
+    {
         var written = new HashSet<ObjectRef>();
-        var writes = stage.Writes.ToList();
+        var writes = stage.Plan.Writes.ToList();
         if (writes.Count > 0)
         {
-            if (run.Apply) await RecordAsync(run, kind, stage, ct);
-            var refined = new ConcurrentDictionary<ObjectRef, PlannedChange>();
-            await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
-            {
-                var dryRun = await WriteAsync(run, kinds[change.Ref], change, dryRun: true, token);
-                if (dryRun is not null) refined[change.Ref] = SyncPlanner.AfterDryRun(change, dryRun);
-                else if (run.Conflicts.TryGetValue(change.Ref, out var conflict)) refined[change.Ref] = conflict;
-            });
-            stage = stage with { Changes = stage.Changes.Select(c => refined.GetValueOrDefault(c.Ref) ?? c).ToList() };
-            if (!run.Apply) return stage;
-            if ((run.StageError = run.TakeStageError(stage)) is not null) return stage;
-
-            var toWrite = stage.Writes.ToList();
-            await Parallel.ForEachAsync(toWrite, Options(ct), async (change, token) => await WriteAsync(run, kinds[change.Ref], change, dryRun: false, token));
-            run.Written += toWrite.Count;
-            written.UnionWith(toWrite.Select(c => c.Ref));
+            await RecordAsync(run, stage.Plan.Kind, stage.Plan, ct);
+            await Parallel.ForEachAsync(writes, Options(ct), async (change, token) => await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token));
+            run.Written += writes.Count;
+            written.UnionWith(writes.Select(c => c.Ref));
             // A write refused after a clean dry-run (an admission webhook, a quota, a lost race) stops here: the revision
             // is partly applied, not applied, and the next stage must not build on it.
-            if ((run.StageError = run.TakeStageError(stage)) is not null)
+            if ((run.StageError = run.TakeStageError(stage.Plan)) is not null)
             {
                 run.StagePartlyWritten = true;
-                return stage;
+                return;
             }
         }
-        if (run.Apply && stage.WaitsForEstablishedDefinitions)
+        if (stage.Plan.WaitsForEstablishedDefinitions)
         {
             // A CRD written now, or one already there but not Established yet (a sync interrupted right after writing
             // it, a server still starting), must be served before the next stage is planned.
-            var pending = stage.Changes
+            var pending = stage.Plan.Changes
                 .Where(c => c.Ref is { Kind: "CustomResourceDefinition", Group: "apiextensions.k8s.io" })
-                .Where(c => written.Contains(c.Ref) || !IsEstablished(live.GetValueOrDefault(c.Ref)))
-                .Select(c => (kinds[c.Ref], c.Ref)).ToList();
+                .Where(c => written.Contains(c.Ref) || !IsEstablished(stage.Live.GetValueOrDefault(c.Ref)))
+                .Select(c => (stage.Kinds[c.Ref], c.Ref)).ToList();
             if (pending.Count > 0)
             {
                 await WaitEstablishedAsync(pending, ct);
                 cluster.InvalidateDiscovery();
             }
         }
-        return stage;
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Flotilla.Kube.Sync;
 /// <summary>The state of one executor run: what is on record in the member, the stages planned so far, and what went wrong.</summary>
 internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory stored)
 {
-    private readonly ConcurrentQueue<(ObjectRef Ref, string Error)> _stageErrors = new();
+    // By stage: dry-runs of several stages may run in one round, and each stage answers for its own objects.
+    private readonly ConcurrentDictionary<ApplyStageKind, ConcurrentQueue<(ObjectRef Ref, string Error)>> _stageErrors = new();
     private readonly List<(ApplyStageKind Stage, ObjectRef Ref, string Error)> _leftOut = [];
 
     public SyncRequest Request => request;
@@ -43,8 +44,8 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     /// <summary>True when the current stage's error came after some of its objects were written.</summary>
     public bool StagePartlyWritten { get; set; }
 
-    /// <summary>True when an object's error stops the current stage.</summary>
-    public bool HasStageErrors => !_stageErrors.IsEmpty;
+    /// <summary>True when an object's error stops <paramref name="stage"/>.</summary>
+    public bool HasStageErrors(ApplyStageKind stage) => _stageErrors.TryGetValue(stage, out var errors) && !errors.IsEmpty;
 
     /// <summary>Records the error of an object left out of its stage (its API group failed discovery); the stage goes on.</summary>
     public void LeaveOut(ApplyStageKind stage, ObjectRef reference, string error)
@@ -61,18 +62,19 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
         return (first.Stage, first.Error + (_leftOut.Count > 1 ? $" (and {_leftOut.Count - 1} more)" : ""));
     }
 
-    /// <summary>Records one object's error against the current stage.</summary>
+    /// <summary>Records one object's error against its stage.</summary>
     public void Fail(ObjectRef reference, string error)
     {
         Errors[reference] = error;
-        _stageErrors.Enqueue((reference, error));
+        _stageErrors.GetOrAdd(ApplyOrder.StageOf(reference), _ => new()).Enqueue((reference, error));
     }
 
-    /// <summary>Why the stage just planned cannot be written (its first error, in apply order, and how many more), or null.</summary>
+    /// <summary>Why <paramref name="stage"/> cannot be written (its first error, in apply order, and how many more), or null.</summary>
     public string? TakeStageError(StagePlan stage)
     {
         var errors = new List<(ObjectRef Ref, string Error)>();
-        while (_stageErrors.TryDequeue(out var e)) errors.Add(e);
+        if (_stageErrors.TryGetValue(stage.Kind, out var queued))
+            while (queued.TryDequeue(out var e)) errors.Add(e);
         if (stage.FirstBlocking is { } blocking && !errors.Any(e => e.Ref.Equals(blocking.Ref)))
             errors.Add((blocking.Ref, $"{blocking.Ref}: {blocking.Detail}"));
         if (errors.Count == 0) return null;

@@ -25,12 +25,15 @@ public sealed class ExecutorStageTests
         Assert.Equal(
         [
             "ReadInventory ",
+            "DryRun Namespace/shop",
             "inventory [ConfigMap/shop/old, Namespace/shop] applying=r1 stage=ClusterDefinitions revision=r0",
-            "DryRun Namespace/shop", "Apply Namespace/shop",
+            "Apply Namespace/shop",
+            "DryRun ConfigMap/shop/a",
             "inventory [ConfigMap/shop/a, ConfigMap/shop/old, Namespace/shop] applying=r1 stage=Resources revision=r0",
-            "DryRun ConfigMap/shop/a", "Apply ConfigMap/shop/a",
+            "Apply ConfigMap/shop/a",
+            "DryRun admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard",
             "inventory [ConfigMap/shop/a, ConfigMap/shop/old, Namespace/shop, admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard] applying=r1 stage=Webhooks revision=r0",
-            "DryRun admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard", "Apply admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard",
+            "Apply admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard",
             $"Delete ConfigMap/shop/old uid={oldUid}",
             "inventory [ConfigMap/shop/a, Namespace/shop, admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard] applying= stage= revision=r1",
         ], _member.Calls.Select(c => c.ToString()));
@@ -56,7 +59,44 @@ public sealed class ExecutorStageTests
     }
 
     [Fact]
-    public async Task A_failure_in_stage_two_keeps_stage_one_on_record_and_names_the_stage_and_the_partial_revision()
+    public async Task A_commit_that_only_updates_dry_runs_every_stage_in_one_round_then_applies_stage_by_stage()
+    {
+        await new ClusterSyncExecutor(_member, parallelism: 1).RunAsync(Request("r1", Namespace("shop"), ConfigMap("a"), Webhook("guard")), apply: true, CancellationToken.None);
+        _member.ClearCalls();
+
+        var outcome = await new ClusterSyncExecutor(_member, parallelism: 1).RunAsync(
+            Request("r2", Annotated(Namespace("shop"), "2"), ConfigMap("a", value: "2"), Annotated(Webhook("guard"), "2")), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Synced, outcome.Result.Phase);
+        Assert.Equal(
+        [
+            "ReadInventory ",
+            "DryRun Namespace/shop", "DryRun ConfigMap/shop/a", "DryRun admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard",
+            "Apply Namespace/shop", "Apply ConfigMap/shop/a", "Apply admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard",
+            "inventory [ConfigMap/shop/a, Namespace/shop, admissionregistration.k8s.io/ValidatingWebhookConfiguration/guard] applying= stage= revision=r2",
+        ], _member.Calls.Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public async Task A_refusal_in_a_later_stage_of_an_update_lets_the_stages_before_it_be_written_and_nothing_after()
+    {
+        await new ClusterSyncExecutor(_member).RunAsync(Request("r1", Namespace("shop"), ConfigMap("a"), Webhook("guard")), apply: true, CancellationToken.None);
+        _member.ClearCalls();
+        var cm = ConfigMap("a", value: "2");
+        _member.Refuse(Ref(cm), "ConfigMap \"a\" is invalid: data[bad key]: Invalid value: \"bad key\"");
+
+        var outcome = await new ClusterSyncExecutor(_member).RunAsync(
+            Request("r2", Annotated(Namespace("shop"), "2"), cm, Annotated(Webhook("guard"), "2")), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Failed, outcome.Result.Phase);
+        Assert.Equal("Resources", outcome.Result.Stage);
+        Assert.Equal("r1", outcome.Result.AppliedRevision);
+        Assert.Contains("stage Resources not applied", outcome.Result.Error);
+        Assert.Equal(["Namespace/shop"], _member.Calls.Where(c => c.Kind == CallKind.Apply).Select(c => c.Object!.ToString()));
+    }
+
+    [Fact]
+    public async Task A_refusal_in_stage_two_keeps_stage_one_on_record_and_names_the_stage_and_the_partial_revision()
     {
         var ns = Namespace("shop");
         var cm = ConfigMap("a");
@@ -70,9 +110,10 @@ public sealed class ExecutorStageTests
         Assert.Null(outcome.Result.AppliedRevision);
         Assert.Contains("data[bad key]: Invalid value", outcome.Result.Error);
         Assert.NotNull(_member.Live(Ref(ns)));
+        // Stage two wrote nothing (its dry-run was refused), so only stage one's objects went on record.
         var stored = _member.Inventory(Owner);
-        Assert.Equal([Ref(cm), Ref(ns)], stored.Inventory.Entries);
-        Assert.Equal(("r1", "Resources", (string?)null), (stored.Applying, stored.Stage, stored.Revision));
+        Assert.Equal([Ref(ns)], stored.Inventory.Entries);
+        Assert.Equal(("r1", "ClusterDefinitions", (string?)null), (stored.Applying, stored.Stage, stored.Revision));
         Assert.DoesNotContain(_member.Calls, c => c.Kind == CallKind.Apply && !c.Object!.Equals(Ref(ns)));
         Assert.DoesNotContain(_member.Calls, c => c.Object?.Kind == "ValidatingWebhookConfiguration");
     }

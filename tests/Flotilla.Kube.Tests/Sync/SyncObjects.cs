@@ -28,6 +28,14 @@ internal static class SyncObjects
 
     public static JsonObject Widget(string name) => Body("example.io/v1", "Widget", name, "shop", new JsonObject { ["spec"] = new JsonObject { ["size"] = 3 } });
 
+    /// <summary>A copy of <paramref name="body"/> with annotation <c>note</c> set: the same object, changed.</summary>
+    public static JsonObject Annotated(JsonObject body, string note)
+    {
+        var copy = body.DeepClone().AsObject();
+        copy["metadata"]!["annotations"] = new JsonObject { ["note"] = note };
+        return copy;
+    }
+
     /// <summary>The identity of a body built here (version included).</summary>
     public static ObjectRef Ref(JsonObject body)
     {
