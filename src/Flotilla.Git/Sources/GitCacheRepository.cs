@@ -33,32 +33,10 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
     }
 
     /// <summary>
-    /// Asks the remote for <paramref name="gitRef"/> and returns the commit it names (tags peeled), or
-    /// <see cref="GitFailureKind.RefNotFound"/>. For a commit ref this only proves that the remote is reachable
-    /// with these credentials (the SHA itself is checked by the fetch).
+    /// Proves that the remote answers these credentials now (<c>ls-remote</c> of its HEAD), for a commit ref whose
+    /// commit may already be in the cache.
     /// </summary>
-    public async Task<string> ResolveRemoteAsync(GitRef gitRef, CancellationToken ct)
-    {
-        var patterns = gitRef.Kind switch
-        {
-            GitRefKind.Branch => new[] { gitRef.RemoteName },
-            GitRefKind.Tag => [gitRef.RemoteName, gitRef.RemoteName + "^{}"],
-            GitRefKind.Commit => ["HEAD"],
-        };
-        var exitCode = gitRef.Kind == GitRefKind.Commit ? Array.Empty<string>() : ["--exit-code"];
-        var result = await RunAsync("ls-remote", [.. exitCode, "--", url, .. patterns], ct);
-        if (gitRef.Kind == GitRefKind.Commit) return gitRef.Name;
-
-        // ls-remote matches patterns against the ends of ref names; only the exact name counts.
-        var found = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('\t'))
-            .Where(fields => fields.Length == 2)
-            .ToDictionary(fields => fields[1], fields => fields[0], StringComparer.Ordinal);
-        var sha = found.GetValueOrDefault(gitRef.RemoteName + "^{}") ?? found.GetValueOrDefault(gitRef.RemoteName);
-        return sha is not null && GitRef.IsFullSha(sha)
-            ? sha.ToLowerInvariant()
-            : throw new GitFetchException(GitFailureKind.RefNotFound, $"{subject}: {gitRef} not found on the remote");
-    }
+    public Task CheckRemoteAsync(CancellationToken ct) => RunAsync("ls-remote", ["--", url, "HEAD"], ct);
 
     /// <summary>Fetches the ref's commit with depth 1 and returns its SHA.</summary>
     public async Task<string> FetchAsync(GitRef gitRef, CancellationToken ct)

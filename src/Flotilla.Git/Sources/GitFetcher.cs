@@ -7,9 +7,9 @@ namespace Flotilla.Git.Sources;
 
 /// <summary>
 /// Fetches Git sources with the git CLI into content-addressed snapshots (see README.md in this folder).
-/// Every fetch asks the remote first (<c>ls-remote</c>, with the spec's own credentials), so a snapshot is
-/// only handed to a spec that can read the repository now; a commit ref must also be present in, or
-/// fetchable into, this URL's own cache. Fetches of one URL are serialised; different URLs run in parallel.
+/// Every fetch asks the remote first, with the spec's own credentials (a branch or tag is fetched, a commit
+/// checked with <c>ls-remote</c>), so a snapshot is only handed to a spec that can read the repository now; a
+/// commit ref must also be present in, or fetchable into, this URL's own cache. Fetches of one URL are serialised; different URLs run in parallel.
 /// </summary>
 public sealed class GitFetcher : IGitFetcher
 {
@@ -64,10 +64,16 @@ public sealed class GitFetcher : IGitFetcher
         {
             try
             {
-                sha = await repository.ResolveRemoteAsync(spec.Ref, linked.Token);
-                var snapshotKnown = spec.Ref.Kind != GitRefKind.Commit && Directory.Exists(SnapshotPath(sha));
-                if (!snapshotKnown && !await repository.HasCommitAsync(sha, linked.Token))
+                if (spec.Ref.Kind == GitRefKind.Commit)
                 {
+                    // A commit never moves: ask the remote (access now), fetch only what the cache lacks.
+                    await repository.CheckRemoteAsync(linked.Token);
+                    sha = await repository.HasCommitAsync(spec.Ref.Name, linked.Token) ? spec.Ref.Name : await repository.FetchAsync(spec.Ref, linked.Token);
+                }
+                else
+                {
+                    // A branch or tag is fetched straight away: when it has not moved the fetch is the ref advertisement an
+                    // ls-remote would be, and when it has, one process less stands between a push and its sync.
                     sha = await repository.FetchAsync(spec.Ref, linked.Token);
                 }
             }

@@ -86,7 +86,7 @@ public sealed class GitFetcherPolicyTests : IDisposable
         var failure = await _workspace.FailAsync(spec);
 
         Assert.Equal(GitFailureKind.Unreachable, failure.Kind);
-        Assert.StartsWith($"git source https://***@127.0.0.1:{port}/fleet.git (branch main): git ls-remote: remote unreachable: ", failure.Message);
+        Assert.StartsWith($"git source https://***@127.0.0.1:{port}/fleet.git (branch main): git fetch: remote unreachable: ", failure.Message);
         Assert.DoesNotContain(Token, failure.Message);
         Assert.DoesNotContain(Token, spec.ToString());
         Assert.Contains("127.0.0.1", failure.Message);

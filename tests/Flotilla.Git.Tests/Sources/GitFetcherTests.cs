@@ -144,7 +144,7 @@ public sealed class GitFetcherTests : IAsyncLifetime
     public async Task An_unknown_ref_is_RefNotFound(string kind)
     {
         await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "a" });
-        // A branch whose name ends like the one asked for must not match (ls-remote matches name tails).
+        // A branch whose name ends like the one asked for must not match (only the exact ref is fetched).
         await _remote.GitAsync("push", "--quiet", _remote.BarePath, "HEAD:refs/heads/team/nope");
         var gitRef = kind switch
         {
