@@ -79,6 +79,24 @@ public sealed class ManifestSet : IReadOnlyCollection<Manifest>
         return true;
     }
 
+    /// <summary>
+    /// The set with each manifest replaced by <paramref name="change"/>'s answer, which must keep its identity (so the
+    /// order and uniqueness hold without re-checking); this set itself when nothing was replaced.
+    /// </summary>
+    internal ManifestSet Map(Func<Manifest, int, Manifest> change)
+    {
+        var changed = new Manifest[_manifests.Length];
+        var any = false;
+        for (var i = 0; i < _manifests.Length; i++)
+        {
+            changed[i] = change(_manifests[i], i);
+            if (!changed[i].Ref.Equals(_manifests[i].Ref)) throw new InvalidOperationException($"{_manifests[i].Ref} changed its identity to {changed[i].Ref}");
+            any |= !ReferenceEquals(changed[i], _manifests[i]);
+        }
+
+        return any ? new ManifestSet(changed) : this;
+    }
+
     /// <summary>Looks up a manifest by identity (the version of <paramref name="reference"/> is ignored).</summary>
     public bool TryGet(ObjectRef reference, [NotNullWhen(true)] out Manifest? manifest) =>
         _byRef.TryGetValue(reference, out manifest);
