@@ -11,7 +11,8 @@ namespace Flotilla.Core.Placement;
 internal static class ClusterScorer
 {
     /// <summary>Fills <paramref name="totals"/> (one per entry of <paramref name="feasible"/>) with the weighted sums.</summary>
-    public static void Score(ImmutableArray<Prioritizer> prioritizers, ClusterFacts[] clusters, ReadOnlySpan<int> feasible, PlacementInput input, Span<int> totals)
+    public static void Score(ImmutableArray<Prioritizer> prioritizers, ClusterFacts[] clusters, bool[] isCurrent, ReadOnlySpan<int> feasible,
+        IReadOnlyDictionary<string, int> bundleCounts, Span<int> totals)
     {
         totals.Clear();
         var values = new decimal[feasible.Length];
@@ -22,12 +23,12 @@ internal static class ClusterScorer
             {
                 case PrioritizerKind.Steady:
                     for (var i = 0; i < feasible.Length; i++)
-                        if (input.Current.Contains(clusters[feasible[i]].Name)) totals[i] += prioritizer.Weight * 100;
+                        if (isCurrent[feasible[i]]) totals[i] += prioritizer.Weight * 100;
                     continue;
                 case PrioritizerKind.LeastBundles:
                     for (var i = 0; i < feasible.Length; i++)
                     {
-                        values[i] = input.BundleCounts.TryGetValue(clusters[feasible[i]].Name, out var count) ? count : 0;
+                        values[i] = bundleCounts.TryGetValue(clusters[feasible[i]].Name, out var count) ? count : 0;
                         known[i] = true;
                     }
                     AddNormalised(values, known, preferHighest: false, prioritizer.Weight, totals);

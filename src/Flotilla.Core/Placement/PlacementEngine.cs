@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using Flotilla.Core.Clusters;
-
 namespace Flotilla.Core.Placement;
 
 /// <summary>
@@ -28,6 +26,7 @@ public static class PlacementEngine
         var steps = new PlacementStep?[n];
         var reasons = new string?[n];
         var avoided = new ClusterTaint?[n];
+        var isCurrent = new bool[n];
         DateTimeOffset? recheck = null;
 
         var feasible = new int[n];
@@ -35,7 +34,7 @@ public static class PlacementEngine
         for (var i = 0; i < n; i++)
         {
             var cluster = clusters[i];
-            var current = input.Current.Contains(cluster.Name);
+            var current = isCurrent[i] = input.Current.Contains(cluster.Name);
             if (Filter(rules, cluster, current, input.Now, out var step, out var reason, out avoided[i]) is { } grace)
                 recheck = recheck is null || grace < recheck ? grace : recheck;
             if (reason is null) feasible[feasibleCount++] = i;
@@ -43,7 +42,7 @@ public static class PlacementEngine
         }
 
         var scores = new int[feasibleCount];
-        ClusterScorer.Score(rules.Prioritizers, clusters, feasible.AsSpan(0, feasibleCount), input, scores);
+        ClusterScorer.Score(rules.Prioritizers, clusters, isCurrent, feasible.AsSpan(0, feasibleCount), input.BundleCounts, scores);
         var scoreOf = new int?[n];
         for (var f = 0; f < feasibleCount; f++) scoreOf[feasible[f]] = scores[f];
 
@@ -88,10 +87,11 @@ public static class PlacementEngine
         out PlacementStep step, out string? reason, out ClusterTaint? avoided)
     {
         avoided = null;
-        foreach (var requirement in rules.Labels.Requirements)
+        var labels = rules.Labels.Requirements;
+        for (var r = 0; r < labels.Length; r++)
         {
-            if (requirement.Matches(cluster.Labels)) continue;
-            (step, reason) = (PlacementStep.LabelSelector, $"label selector: {requirement} not matched");
+            if (labels[r].Matches(cluster.Labels)) continue;
+            (step, reason) = (PlacementStep.LabelSelector, rules.LabelReasons[r]);
             return null;
         }
         foreach (var requirement in rules.Facts)

@@ -17,6 +17,8 @@ internal sealed class PlacementRules(
     ImmutableArray<Prioritizer> prioritizers)
 {
     public LabelSelector Labels { get; } = labels;
+    /// <summary>The reason for each of <see cref="Labels"/>' requirements, built once: thousands of clusters may fail the same one.</summary>
+    public ImmutableArray<string> LabelReasons { get; } = [.. labels.Requirements.Select(r => $"label selector: {r} not matched")];
     public ImmutableArray<FactRequirement> Facts { get; } = facts;
     /// <summary>The spec's tolerations, plus the default one for <see cref="UnavailableTaint"/> when none matches it.</summary>
     public ImmutableArray<Toleration> Tolerations { get; } = tolerations;
