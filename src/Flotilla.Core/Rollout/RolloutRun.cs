@@ -49,7 +49,7 @@ internal sealed class RolloutRun
         }
         if (_state.Halted is { } halted) return Emit(_state, RolloutPhase.Halted, $"{halted}: paused", null);
         if (_unmatched.Count > 0)
-            return Emit(_state, RolloutPhase.Invalid, $"{_unmatched.Count} clusters match no stage (unmatched: Error): {Names(_unmatched)}", null);
+            return Emit(_state, RolloutPhase.Invalid, $"clusters in no stage (unmatched: Error): {Names(_unmatched)}", null);
         if (_state.Paused)
             return Emit(_state, RolloutPhase.Paused, _state.Stage < _stages.Length ? $"paused by command at stage {_stages[_state.Stage].Name}" : "paused by command", null);
         return Advance();
@@ -122,9 +122,9 @@ internal sealed class RolloutRun
             if (stage >= _stages.Length)
             {
                 var done = _counts.Sum(c => c.Done);
-                var message = runFailed == 0
+                var message = done == runTotal
                     ? $"{_target} is done on all {runTotal} clusters"
-                    : $"{_target} is done on {done} of {runTotal} clusters, {runFailed} failed within the budget";
+                    : $"{_target} is done on {done} of {runTotal} clusters" + (runFailed > 0 ? $", {runFailed} failed within the budget" : "");
                 return Emit(Moved() with { LastHealthyRevision = _target }, RolloutPhase.Completed, message, null);
             }
 
