@@ -67,6 +67,13 @@ public sealed record RolloutSpec
         else if (value.IsPercent && value.Value > 100) errors.Add($"{field} must not exceed 100%, not {value}");
     }
 
+    public bool Equals(RolloutSpec? other) =>
+        other is not null && Strategy == other.Strategy && MaxConcurrency == other.MaxConcurrency && MaxFailures == other.MaxFailures
+        && ProgressDeadline == other.ProgressDeadline && MinSuccessTime == other.MinSuccessTime && OnFailure == other.OnFailure
+        && Unmatched == other.Unmatched && Stages.SequenceEqual(other.Stages);
+
+    public override int GetHashCode() => HashCode.Combine(Strategy, MaxConcurrency, MaxFailures, ProgressDeadline, OnFailure, Stages.Length);
+
     /// <summary>The stages a run goes through, implicit ones included, in order.</summary>
     internal ImmutableArray<RolloutStage> EffectiveStages()
     {
