@@ -221,7 +221,8 @@ internal sealed class RolloutRun
             if (_record[i] is { } record) records.Add(record);
             var moved = completed || status is ClusterRolloutStatus.InFlight or ClusterRolloutStatus.Done or ClusterRolloutStatus.Failed;
             if (completed && status == ClusterRolloutStatus.Deferred) status = ClusterRolloutStatus.InFlight;
-            var revision = back ?? (moved ? _target : o.AppliedRevision ?? state.LastHealthyRevision);
+            // A rollback returns the clusters that moved; the others keep what they have, as when not reached yet.
+            var revision = moved ? back ?? _target : o.AppliedRevision ?? state.LastHealthyRevision;
             clusters.Add(new ClusterRollout(o.Name, revision, _stageOf[i] == Unmatched ? null : _stages[_stageOf[i]].Name, status));
         }
         // Stages already passed keep their frozen counts; the current one and those after it show today's.

@@ -40,6 +40,7 @@ public sealed record RolloutSpec
         if (ProgressDeadline <= TimeSpan.Zero) errors.Add("progressDeadline must be positive");
         if (MinSuccessTime < TimeSpan.Zero) errors.Add("minSuccessTime must not be negative");
         if (Strategy == RolloutStrategy.Progressive && MaxConcurrency is null) errors.Add("strategy Progressive needs maxConcurrency");
+        if (Strategy == RolloutStrategy.All && MaxConcurrency is not null) errors.Add("maxConcurrency is for strategies Progressive and Staged, not All");
         if (Strategy == RolloutStrategy.Staged && Stages.IsEmpty) errors.Add("strategy Staged needs at least one stage");
         if (Strategy != RolloutStrategy.Staged && !Stages.IsEmpty) errors.Add($"stages are only for strategy Staged, not {Strategy}");
 

@@ -57,6 +57,19 @@ public sealed class RolloutPlannerTests
     }
 
     [Fact]
+    public void A_pause_is_the_users_and_holds_the_run_of_a_newer_commit_too()
+    {
+        var fleet = Fleet(3, "r1");
+        var paused = RolloutPlanner.Plan(TwoStages, null, fleet, "r2", Now, [RolloutCommand.Pause()]);
+
+        var superseded = RolloutPlanner.Plan(TwoStages, paused.State, fleet, "r3", Now.AddMinutes(1));
+
+        Assert.Equal(RolloutPhase.Paused, superseded.Phase);
+        Assert.Equal("r3", superseded.State.Revision);
+        Assert.All(superseded.Clusters, c => Assert.Equal(("r1", ClusterRolloutStatus.Pending), (c.Revision, c.Status)));
+    }
+
+    [Fact]
     public void Planning_five_thousand_clusters_allocates_little_per_cluster()
     {
         var fleet = Fleet(5000, "r1");

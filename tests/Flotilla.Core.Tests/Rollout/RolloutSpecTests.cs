@@ -10,6 +10,7 @@ public sealed class RolloutSpecTests
     public static TheoryData<string, RolloutSpec> InvalidSpecs() => new()
     {
         { "strategy Progressive needs maxConcurrency", new RolloutSpec { Strategy = RolloutStrategy.Progressive } },
+        { "maxConcurrency is for strategies Progressive and Staged, not All", new RolloutSpec { MaxConcurrency = IntOrPercent.Count(1) } },
         { "strategy Staged needs at least one stage", new RolloutSpec { Strategy = RolloutStrategy.Staged } },
         { "stages are only for strategy Staged, not All", new RolloutSpec { Stages = [Canary] } },
         { "maxConcurrency must be at least 1, not 0", new RolloutSpec { Strategy = RolloutStrategy.Progressive, MaxConcurrency = IntOrPercent.Count(0) } },
