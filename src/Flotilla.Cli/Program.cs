@@ -14,6 +14,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     BundleCommands.CreateReconcile(),
     BundleCommands.CreateDiff(),
     SourceCommands.Create(),
+    PlacementCommands.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {

@@ -128,7 +128,7 @@ public static partial class HubHost
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
-        var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync);
+        var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync, clock);
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
         var controllers = new[]
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Flotilla.Cli.Output;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.Sources;
+using Flotilla.Core.Overrides;
 using Flotilla.Core.Sync;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
@@ -48,7 +49,24 @@ public static class BundleDiffCommand
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
             var dynamic = new DynamicClient(await clients.GetAsync(target, ct));
             using var cache = new MemberObjectCache(dynamic);
-            var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, rendered.Manifests, BundlePolicy.Of(bundle));
+            // The cluster's own objects: its overrides applied exactly as the hub applies them.
+            var manifests = rendered.Manifests;
+            if (bundle.Spec.Overrides is { Count: > 0 } rules)
+            {
+                if (!BundleOverrides.TryPrepare(OverrideRuleReader.Read(rules), manifests, out var prepared, out var invalid))
+                {
+                    foreach (var e in invalid) Console.Error.WriteLine($"error: spec.overrides: {e}");
+                    return 2;
+                }
+                var overridden = prepared!.Apply(PlacementMapping.OverrideCluster(target));
+                if (overridden.Manifests is null)
+                {
+                    foreach (var e in overridden.Errors) Console.Error.WriteLine($"error: {e}");
+                    return 2;
+                }
+                manifests = overridden.Manifests;
+            }
+            var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, manifests, BundlePolicy.Of(bundle));
             var outcome = await new ClusterSyncExecutor(new MemberClusterClient(dynamic, cache)).RunAsync(request, apply: false, ct);
             var diffs = ObjectDiff.From(outcome);
             Console.WriteLine($"# bundle {ns}/{bundle.Metadata.Name} at {fetched.CommitSha[..12]} on cluster {target.Metadata.Name}");

@@ -2,6 +2,8 @@ using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Overrides;
+using Flotilla.Core.Placement;
 using Flotilla.Kube.Api;
 using k8s;
 
@@ -9,15 +11,20 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Reconciles a Bundle (key <c>namespace/name</c>) without touching any member: validates the spec, renders the
-/// source's revision (cached), places it, and publishes the <see cref="BundleTarget"/> the per-cluster workers
-/// sync to. Only the (bundle, cluster) pairs the change affects are queued: a new revision or spec queues the
+/// source's revision (cached), places it (<see cref="PlacementEngine"/>, looking again when a toleration's seconds
+/// run out), applies each placed cluster's overrides (shared per distinct input), and publishes the
+/// <see cref="BundleTarget"/> the per-cluster workers sync to. Only the (bundle, cluster) pairs the change affects are queued: a new revision or spec queues the
 /// bundle's clusters, a relabel queues only the clusters that joined or left. Keeps the finalizer until every
 /// member is cleaned (or removed from the registry). A render error or a failed source changes nothing anywhere.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
-    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options) : IReconciler<string>
+    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
+
+    // The prepared overrides of each bundle for one (generation, revision): their per-cluster results are cached
+    // inside, so clusters with the same inputs share one result and a resync finds the same instance.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, string Revision, PreparedOverrides Prepared)> _overrides = new(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -27,6 +34,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         {
             targets.Remove(key);
             results.Forget(key);
+            _overrides.TryRemove(key, out _);
             return ReconcileResult.Success;
         }
         await directory.Ready.WaitAsync(ct);
@@ -72,13 +80,60 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             return ReconcileResult.Stalled($"render of {artifact.Revision} failed");
         }
 
-        var selector = PlacementSelector.From(bundle.Spec.Placement?.ClusterSelector);
-        var placed = directory.Placeable.Where(c => selector.Matches(c.Metadata.LabelMap())).Select(c => c.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        var clusters = placed.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
-        foreach (var left in known.Where(c => !placed.Contains(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
-        Publish(previous, target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null });
-        return ReconcileResult.Success;
+        var now = clock.GetUtcNow();
+        var (prepared, overridesInvalid) = Overrides(key, bundle, artifact.Revision, rendered.Manifests);
+        if (overridesInvalid is not null)
+        {
+            Publish(previous, target with { Problem = overridesInvalid });
+            return ReconcileResult.Stalled(overridesInvalid.Message);
+        }
+        var decision = PlacementEngine.Decide(PlacementMapping.Spec(bundle.Spec.Placement),
+            new PlacementInput([.. directory.Placeable.Select(c => PlacementMapping.Facts(c, now))], now)
+            {
+                Current = Current(bundle, previous),
+                BundleCounts = targets.CountsExcept(key),
+            });
+        var clusters = decision.Selected.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
+        foreach (var left in known.Where(c => !clusters.ContainsKey(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
+        var overrides = prepared is null ? null : decision.Selected.ToDictionary(c => c, c => prepared.Apply(PlacementMapping.OverrideCluster(directory.Get(c)!)), StringComparer.Ordinal);
+        Publish(previous, target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null, Overrides = overrides, Placement = decision });
+        return decision.RecheckAt is { } recheck ? ReconcileResult.RequeueAfter(recheck > now ? recheck - now : TimeSpan.Zero) : ReconcileResult.Success;
     }
+
+    /// <summary>
+    /// Prepares the bundle's override rules for this revision once (cached per generation and revision). A rule that
+    /// cannot be read, or a variable the manifests misuse, is a problem of the whole bundle: clusters keep what they have.
+    /// </summary>
+    private (PreparedOverrides? Prepared, BundleProblem? Problem) Overrides(string key, BundleResource bundle, string revision, ManifestSet manifests)
+    {
+        if (bundle.Spec.Overrides is not { Count: > 0 } raw) return (null, null);
+        var generation = bundle.Metadata.Generation ?? 0;
+        if (_overrides.TryGetValue(key, out var cached) && cached.Generation == generation && cached.Revision == revision) return (cached.Prepared, null);
+        IReadOnlyList<OverrideRuleError> errors;
+        try
+        {
+            if (BundleOverrides.TryPrepare(OverrideRuleReader.Read(raw), manifests, out var prepared, out errors))
+            {
+                _overrides[key] = (generation, revision, prepared!);
+                return (prepared, null);
+            }
+        }
+        catch (FormatException e)
+        {
+            return (null, new("InvalidSpec", e.Message, Stalled: true));
+        }
+        var more = errors.Count > 3 ? $" (and {errors.Count - 3} more)" : "";
+        return (null, new("InvalidSpec", "spec.overrides: " + string.Join("; ", errors.Take(3)) + more, Stalled: true));
+    }
+
+    /// <summary>
+    /// The clusters the bundle is on now, for Steady placement and toleration grace: the last decision this hub made,
+    /// or after a restart the one in status (or, before placement was recorded, the clusters status lists).
+    /// </summary>
+    private static HashSet<string> Current(BundleResource bundle, BundleTarget? previous) =>
+        previous is not null
+            ? previous.Clusters.Where(c => c.Value == ClusterIntent.Sync).Select(c => c.Key).ToHashSet(StringComparer.Ordinal)
+            : (bundle.Status?.Placement?.Selected ?? bundle.Status?.Clusters?.Select(c => c.Name) ?? []).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Stores the target, queues the pairs it changes (their backoff starts over) and asks for a status write.</summary>
     private void Publish(BundleTarget? previous, BundleTarget target)

@@ -3,7 +3,7 @@ using Flotilla.Kube.Api;
 
 namespace Flotilla.Controllers.Bundles;
 
-/// <summary>Spec values the CRD schema cannot check (durations): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
+/// <summary>Spec values the CRD schema cannot check (durations, placement rules): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
 public static class BundleSpecProblem
 {
     public static BundleProblem? Of(BundleResource bundle)
@@ -17,6 +17,8 @@ public static class BundleSpecProblem
         }
         if (bundle.Spec.Sync?.CreateNamespace == true && string.IsNullOrEmpty(bundle.Spec.TargetNamespace))
             return new("InvalidSpec", "spec.sync.createNamespace needs spec.targetNamespace", Stalled: true);
+        if (PlacementMapping.Spec(bundle.Spec.Placement).Validate() is { Length: > 0 } placement)
+            return new("InvalidSpec", "spec.placement: " + string.Join("; ", placement), Stalled: true);
         return null;
     }
 }

@@ -21,8 +21,11 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     /// <summary>Clusters whose error, drift and warning text is kept; beyond that only phase, revision and health.</summary>
     public const int MaxDetailedClusters = 20;
 
-    /// <summary>Clusters whose object counts (objects, written, pruned) are kept.</summary>
+    /// <summary>Clusters whose object counts (objects, written, pruned) and applied override names are kept.</summary>
     public const int MaxCountedClusters = 100;
+
+    /// <summary>Reasons kept for clusters placement left out (<c>flotilla placement explain</c> recomputes them all).</summary>
+    public const int MaxPlacementReasons = 10;
 
     private BundleClusterStatus? Previous(string cluster) => bundle.Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
 
@@ -33,6 +36,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         var clusters = target.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c =>
         {
             var entry = results.TryGetValue(c.Key, out var r) ? Entry(c.Key, r.Result, r.At, ref detailed, ref counted) : Previous(c.Key) ?? Pending(c.Key);
+            if (counted <= MaxCountedClusters && target.Overrides?.GetValueOrDefault(c.Key) is { AppliedOverrides.Length: > 0 } applied) entry.AppliedOverrides = [.. applied.AppliedOverrides];
             if (c.Value == ClusterIntent.Remove && entry.Phase != nameof(SyncPhase.Removing))
                 entry = new BundleClusterStatus { Name = c.Key, Phase = nameof(SyncPhase.Removing), AppliedRevision = entry.AppliedRevision, Health = nameof(HealthStatus.Unknown) };
             return entry;
@@ -41,7 +45,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         if (target.Problem is { } problem)
         {
             var stalled = problem.Stalled ? ("True", problem.Reason, Cap(problem.Message, 2048)) : ("False", "None", "");
-            return Assemble(revision ?? bundle.Status?.DesiredRevision, problem.Reason == "RenderFailed" ? Cap(problem.Message, 2048) : null, clusters,
+            return Assemble(revision ?? bundle.Status?.DesiredRevision, problem.Reason == "RenderFailed" ? Cap(problem.Message, 2048) : null, clusters, Placement(target),
                 ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled);
         }
         var placed = clusters.Where(c => c.Phase != nameof(SyncPhase.Removing)).ToList();
@@ -54,7 +58,21 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
                 Cap($"{notReady.Count} of {Clusters(placed.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")) + removal, MaxError));
         var reconciling = notReady.Count == 0 && removing == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
-        return Assemble(revision, null, clusters, ready, reconciling, stalled: ("False", "None", ""));
+        return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""));
+    }
+
+    /// <summary>The decision in compact form; a target not placed yet (its problem came first) keeps the last one shown.</summary>
+    private BundlePlacementStatus? Placement(BundleTarget target)
+    {
+        if (target.Placement is not { } decision) return bundle.Status?.Placement;
+        var left = decision.NotSelected.ToList();
+        return new BundlePlacementStatus
+        {
+            Selected = [.. decision.Selected],
+            NotSelected = left.Count,
+            Reasons = left.Count == 0 ? null : [.. left.Take(MaxPlacementReasons).Select(o => new PlacementReason { Cluster = o.Cluster, Reason = Cap(o.Reason ?? "", 256) })],
+            RecheckAt = decision.RecheckAt is { } at ? Seconds(at) : null,
+        };
     }
 
     private BundleClusterStatus Entry(string name, SyncResult r, DateTimeOffset at, ref int detailed, ref int counted)
@@ -85,7 +103,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     private static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
 
-    private BundleStatus Assemble(string? revision, string? renderError, List<BundleClusterStatus> clusters,
+    private BundleStatus Assemble(string? revision, string? renderError, List<BundleClusterStatus> clusters, BundlePlacementStatus? placement,
         (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,
         (string Status, string Reason, string Message) stalled) => new()
     {
@@ -93,6 +111,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         DesiredRevision = revision,
         RenderError = renderError,
         Clusters = clusters,
+        Placement = placement,
         Summary = new BundleSummary
         {
             Placed = clusters.Count(c => c.Phase != nameof(SyncPhase.Removing)),

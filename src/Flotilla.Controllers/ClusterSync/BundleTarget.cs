@@ -1,4 +1,6 @@
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Overrides;
+using Flotilla.Core.Placement;
 using Flotilla.Core.Sync;
 
 namespace Flotilla.Controllers.ClusterSync;
@@ -40,12 +42,24 @@ public sealed record BundleTarget(
     /// <summary>The bundle's reconcile request (<c>flotilla reconcile bundle</c>): a new one syncs every cluster now.</summary>
     public string? ReconcileRequestedAt { get; init; }
 
+    /// <summary>Each placed cluster's override result, when the bundle has override rules (null: every cluster gets <see cref="Manifests"/>).</summary>
+    public IReadOnlyDictionary<string, OverrideResult>? Overrides { get; init; }
+
+    /// <summary>The last placement decision (null until the bundle was first placed).</summary>
+    public PlacementDecision? Placement { get; init; }
+
+    /// <summary>The objects <paramref name="cluster"/> gets: the rendered ones with its overrides applied (null when its overrides failed).</summary>
+    public ManifestSet? ManifestsFor(string cluster) =>
+        Overrides?.GetValueOrDefault(cluster) is { } result ? result.Manifests : Manifests;
+
     /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
     public bool ChangedFor(BundleTarget? previous, string cluster) =>
         previous is null
         || previous.Generation != Generation
         || previous.Revision != Revision
         || previous.ReconcileRequestedAt != ReconcileRequestedAt
+        // Override results are shared per distinct input, so the same instance means the same objects.
+        || !ReferenceEquals(previous.Overrides?.GetValueOrDefault(cluster), Overrides?.GetValueOrDefault(cluster))
         || previous.Clusters.GetValueOrDefault(cluster) != Clusters.GetValueOrDefault(cluster)
         || !previous.Clusters.ContainsKey(cluster);
 }

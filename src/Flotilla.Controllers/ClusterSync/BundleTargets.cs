@@ -19,6 +19,19 @@ public sealed class BundleTargets
 
     public void Remove(string bundleKey) => _targets.TryRemove(bundleKey, out _);
 
+    /// <summary>How many bundles other than <paramref name="bundleKey"/> each cluster holds (for the LeastBundles prioritizer).</summary>
+    public IReadOnlyDictionary<string, int> CountsExcept(string bundleKey)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var target in _targets.Values)
+        {
+            if (target.BundleKey == bundleKey) continue;
+            foreach (var (cluster, intent) in target.Clusters)
+                if (intent == ClusterIntent.Sync) counts[cluster] = counts.GetValueOrDefault(cluster) + 1;
+        }
+        return counts;
+    }
+
     /// <summary>The (bundle, cluster) keys that involve <paramref name="cluster"/>.</summary>
     public IEnumerable<string> KeysFor(string cluster) =>
         _targets.Values.Where(t => t.Clusters.ContainsKey(cluster)).Select(t => ClusterSyncKey.Of(t.BundleKey, cluster));

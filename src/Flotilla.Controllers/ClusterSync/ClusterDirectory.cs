@@ -72,6 +72,8 @@ public sealed class ClusterDirectory(IWatchSource clusters)
         if (before is not null && !IsAvailable(before) && IsAvailable(cluster)) BecameAvailable?.Invoke(name);
     }
 
+    // Everything placement reads of a cluster (not its heartbeat): a change re-plans every bundle in memory.
     private static string Placement(ClusterResource c) =>
-        $"{KubernetesJson.Serialize(c.Metadata.Labels ?? new Dictionary<string, string>())}|{KubernetesJson.Serialize(c.Spec.Taints ?? [])}|{IsLeaving(c)}";
+        $"{KubernetesJson.Serialize(c.Metadata.Labels ?? new Dictionary<string, string>())}|{KubernetesJson.Serialize(c.Spec.Taints ?? [])}|{IsLeaving(c)}"
+        + $"|{KubernetesJson.Serialize(c.Spec.Properties ?? [])}|{IsAvailable(c)}|{c.Status?.KubernetesVersion}|{c.Status?.NodeCount}";
 }

@@ -54,7 +54,15 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
                 if (ClusterDirectory.IsLeaving(cluster)) clusterCleanupChanged(clusterName);
                 return ReconcileResult.Success;
             }
-            var request = new SyncRequest(ns, name, target.Revision!, target.Manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
+            if (target.ManifestsFor(clusterName) is not { } manifests)
+            {
+                // The overrides do not apply on this cluster: it keeps what it has, and nothing changes until the bundle or the cluster does.
+                var errors = target.Overrides![clusterName].Errors;
+                var more = errors.Length > 1 ? $" (and {errors.Length - 1} more)" : "";
+                results.Set(bundleKey, clusterName, SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"overrides: {errors[0]}{more}; kept as applied"), clock.GetUtcNow());
+                return ReconcileResult.Stalled($"overrides failed on {clusterName}");
+            }
+            var request = new SyncRequest(ns, name, target.Revision!, manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
             var started = clock.GetTimestamp();
             var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
             metrics.Synced(clock.GetElapsedTime(started));

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -21,6 +22,9 @@ public sealed class BundleSpec
     [JsonPropertyName("path")] public string? Path { get; set; }
     [JsonPropertyName("targetNamespace")] public string? TargetNamespace { get; set; }
     [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
+
+    /// <summary>Per-cluster override rules as written (docs/overrides.md); mapped by <c>OverrideRuleReader</c>.</summary>
+    [JsonPropertyName("overrides")] public List<JsonObject>? Overrides { get; set; }
     [JsonPropertyName("sync")] public BundleSync? Sync { get; set; }
     [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
 
@@ -28,9 +32,45 @@ public sealed class BundleSpec
     [JsonPropertyName("deletionPolicy")] public string? DeletionPolicy { get; set; }
 }
 
+/// <summary><c>spec.placement</c> (docs/placement.md); mapped without interpretation to the Core <c>PlacementSpec</c>.</summary>
 public sealed class BundlePlacement
 {
     [JsonPropertyName("clusterSelector")] public V1LabelSelector? ClusterSelector { get; set; }
+    [JsonPropertyName("matchFacts")] public List<PlacementRequirement>? MatchFacts { get; set; }
+    [JsonPropertyName("tolerations")] public List<PlacementToleration>? Tolerations { get; set; }
+    [JsonPropertyName("numberOfClusters")] public int? NumberOfClusters { get; set; }
+    [JsonPropertyName("spread")] public PlacementSpread? Spread { get; set; }
+    [JsonPropertyName("prioritizers")] public List<PlacementPrioritizer>? Prioritizers { get; set; }
+}
+
+public sealed class PlacementRequirement
+{
+    [JsonPropertyName("key")] public string Key { get; set; } = "";
+    [JsonPropertyName("operator")] public string Operator { get; set; } = "";
+    [JsonPropertyName("values")] public List<string>? Values { get; set; }
+}
+
+public sealed class PlacementToleration
+{
+    [JsonPropertyName("key")] public string? Key { get; set; }
+    [JsonPropertyName("operator")] public string? Operator { get; set; }
+    [JsonPropertyName("value")] public string? Value { get; set; }
+    [JsonPropertyName("effect")] public string? Effect { get; set; }
+    [JsonPropertyName("tolerationSeconds")] public long? TolerationSeconds { get; set; }
+}
+
+public sealed class PlacementSpread
+{
+    [JsonPropertyName("topologyKey")] public string TopologyKey { get; set; } = "";
+    [JsonPropertyName("maxSkew")] public int? MaxSkew { get; set; }
+}
+
+public sealed class PlacementPrioritizer
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    [JsonPropertyName("weight")] public int? Weight { get; set; }
+    [JsonPropertyName("property")] public string? Property { get; set; }
+    [JsonPropertyName("prefer")] public string? Prefer { get; set; }
 }
 
 public sealed class BundleSync
@@ -50,6 +90,7 @@ public sealed class BundleStatus
     [JsonPropertyName("desiredRevision")] public string? DesiredRevision { get; set; }
     [JsonPropertyName("renderError")] public string? RenderError { get; set; }
     [JsonPropertyName("summary")] public BundleSummary? Summary { get; set; }
+    [JsonPropertyName("placement")] public BundlePlacementStatus? Placement { get; set; }
     [JsonPropertyName("clusters")] public List<BundleClusterStatus>? Clusters { get; set; }
     [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
 }
@@ -60,6 +101,24 @@ public sealed class BundleSummary
     [JsonPropertyName("synced")] public int Synced { get; set; }
     [JsonPropertyName("healthy")] public int Healthy { get; set; }
     [JsonPropertyName("failed")] public int Failed { get; set; }
+}
+
+/// <summary>
+/// The last placement decision, compact: the chosen clusters, how many were left out, and the first reasons
+/// (<c>flotilla placement explain</c> recomputes the full table from the Cluster objects and these decisions).
+/// </summary>
+public sealed class BundlePlacementStatus
+{
+    [JsonPropertyName("selected")] public List<string> Selected { get; set; } = [];
+    [JsonPropertyName("notSelected")] public int NotSelected { get; set; }
+    [JsonPropertyName("reasons")] public List<PlacementReason>? Reasons { get; set; }
+    [JsonPropertyName("recheckAt")] public DateTimeOffset? RecheckAt { get; set; }
+}
+
+public sealed class PlacementReason
+{
+    [JsonPropertyName("cluster")] public string Cluster { get; set; } = "";
+    [JsonPropertyName("reason")] public string Reason { get; set; } = "";
 }
 
 /// <summary>One placed cluster's compact entry; strings are capped so status stays small at 1,000 clusters.</summary>
@@ -78,6 +137,7 @@ public sealed class BundleClusterStatus
     [JsonPropertyName("warnings")] public string? Warnings { get; set; }
     [JsonPropertyName("stage")] public string? Stage { get; set; }
     [JsonPropertyName("partialRevision")] public string? PartialRevision { get; set; }
+    [JsonPropertyName("appliedOverrides")] public List<string>? AppliedOverrides { get; set; }
     [JsonPropertyName("lastSyncTime")] public DateTimeOffset? LastSyncTime { get; set; }
 }
 

@@ -21,6 +21,9 @@ public sealed class ClusterSpec
     [JsonPropertyName("taints")] public List<ClusterTaint>? Taints { get; set; }
     [JsonPropertyName("healthCheck")] public HealthCheckSpec? HealthCheck { get; set; }
 
+    /// <summary>Custom properties placement can select on and score by (<c>gpu-count: "4"</c>, <c>cost: "3"</c>).</summary>
+    [JsonPropertyName("properties")] public Dictionary<string, string>? Properties { get; set; }
+
     /// <summary>
     /// What the credentials may use beyond inline data (Exec, AuthProvider, Insecure, Proxy), recorded by a join
     /// with the matching <c>--allow-…</c> flag; honoured only where the hub runs with the same flag.
@@ -40,6 +43,9 @@ public sealed class ClusterTaint
     [JsonPropertyName("key")] public string Key { get; set; } = "";
     [JsonPropertyName("value")] public string? Value { get; set; }
     [JsonPropertyName("effect")] public string Effect { get; set; } = "";
+
+    /// <summary>When the taint was added (set by <c>flotilla cluster taint</c>); a toleration's seconds count from here.</summary>
+    [JsonPropertyName("timeAdded")] public DateTimeOffset? TimeAdded { get; set; }
 
     public override string ToString() => string.IsNullOrEmpty(Value) ? $"{Key}:{Effect}" : $"{Key}={Value}:{Effect}";
 }

@@ -62,7 +62,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
             {
                 Server = server,
                 CredentialsSecretRef = new SecretReference { Name = secretName, Namespace = FlotillaApi.SystemNamespace, Key = FlotillaApi.KubeconfigKey },
-                Taints = ApplyTaints([], taints),
+                Taints = ApplyTaints([], taints, WholeSecondsNow()),
                 CredentialAllowances = CredentialAllowances.ToWire(allowances) is { Count: > 0 } wire ? wire : null,
             },
         };
@@ -120,7 +120,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
     public async Task<ClusterResource> TaintAsync(string name, IReadOnlyList<TaintChange> changes, CancellationToken ct)
     {
         var cluster = await RequireAsync(name, ct);
-        var taints = ApplyTaints(cluster.Spec.Taints ?? [], changes);
+        var taints = ApplyTaints(cluster.Spec.Taints ?? [], changes, WholeSecondsNow());
         var patch = KubernetesJson.Serialize(new { metadata = new { resourceVersion = cluster.Metadata.ResourceVersion }, spec = new { taints } });
         var result = await hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
             FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name, cancellationToken: ct);
@@ -196,14 +196,22 @@ public sealed class ClusterRegistry(IKubernetes hub)
             throw new ArgumentException($"invalid cluster name \"{name}\": lowercase letters, digits and '-', at most 63, starting and ending alphanumeric", nameof(name));
     }
 
-    private static List<ClusterTaint> ApplyTaints(IEnumerable<ClusterTaint> current, IReadOnlyList<TaintChange> changes)
+    private static DateTimeOffset WholeSecondsNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    // A taint gets the time it was added (tolerationSeconds count from there); the same taint set again keeps its time.
+    private static List<ClusterTaint> ApplyTaints(IEnumerable<ClusterTaint> current, IReadOnlyList<TaintChange> changes, DateTimeOffset now)
     {
         var taints = current.ToList();
         foreach (var change in changes)
         {
+            var replaced = taints.FirstOrDefault(t => t.Key == change.Key && t.Effect == change.Effect?.ToString() && t.Value == change.Value);
             taints.RemoveAll(t => t.Key == change.Key && (change.Effect is null || t.Effect == change.Effect.ToString()));
             if (!change.Remove)
-                taints.Add(new ClusterTaint { Key = change.Key, Value = change.Value, Effect = change.Effect!.Value.ToString() });
+                taints.Add(new ClusterTaint { Key = change.Key, Value = change.Value, Effect = change.Effect!.Value.ToString(), TimeAdded = replaced?.TimeAdded ?? now });
         }
         return taints.OrderBy(t => t.Key, StringComparer.Ordinal).ThenBy(t => t.Effect, StringComparer.Ordinal).ToList();
     }

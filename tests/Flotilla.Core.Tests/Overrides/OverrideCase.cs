@@ -19,7 +19,7 @@ internal sealed class OverrideCase
     {
         _directory = Path.Combine(Root, name);
         Manifests = LoadManifests(Path.Combine(_directory, "manifests.yaml"));
-        Rules = OverrideRuleReader.Read(YamlFixture.LoadObject(File.ReadAllText(Path.Combine(_directory, "rules.yaml")))["overrides"]!.AsArray());
+        Rules = OverrideRuleReader.Read(YamlFixture.LoadObject(File.ReadAllText(Path.Combine(_directory, "rules.yaml")))["overrides"]!.AsArray().OfType<JsonObject>());
         Clusters = YamlFixture.LoadObject(File.ReadAllText(Path.Combine(_directory, "clusters.yaml")))["clusters"]!.AsArray()
             .OfType<JsonObject>().Select(Cluster).ToList();
     }

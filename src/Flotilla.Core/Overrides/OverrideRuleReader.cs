@@ -1,17 +1,24 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Clusters;
-using Flotilla.Core.Overrides;
 
-namespace Flotilla.Core.Tests.Overrides;
+namespace Flotilla.Core.Overrides;
 
 /// <summary>
 /// Reads rules written the way <c>Bundle.spec.overrides</c> holds them (see <c>docs/overrides.md</c>) into the domain
 /// rules, with the actions in the documented order: jsonPatch, mergePatch, image, replicas, env, labels, annotations.
+/// A field of the wrong shape throws <see cref="FormatException"/> naming the rule and the field (the Bundle is Stalled).
 /// </summary>
-internal static class OverrideRuleReader
+public static class OverrideRuleReader
 {
-    public static List<OverrideRule> Read(JsonArray rules) => rules.OfType<JsonObject>().Select(Read).ToList();
+    public static List<OverrideRule> Read(IEnumerable<JsonObject> rules) => rules.Select((rule, i) =>
+    {
+        try { return Read(rule); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new FormatException($"spec.overrides[{i}] ({rule["name"]?.ToString() ?? "no name"}): {e.Message}", e);
+        }
+    }).ToList();
 
     public static OverrideRule Read(JsonObject rule) =>
         new(
