@@ -16,4 +16,13 @@ public sealed record SyncPlanInput(
     SyncPolicy Policy)
 {
     public Func<ObjectRef, bool> Held { get; init; } = _ => false;
+
+    /// <summary>
+    /// Objects the caller knows to be unchanged: their live copy has not changed since it was last compared with this
+    /// very desired object and matched. They are planned <see cref="ChangeAction.Unchanged"/> without reading the live
+    /// copy (their <see cref="PlannedChange.Live"/> is null), which is most of a resync's work.
+    /// </summary>
+    public IReadOnlySet<ObjectRef> KnownUnchanged { get; init; } = NoObjects;
+
+    private static readonly IReadOnlySet<ObjectRef> NoObjects = new HashSet<ObjectRef>();
 }

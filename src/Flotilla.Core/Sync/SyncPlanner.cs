@@ -32,7 +32,9 @@ public static class SyncPlanner
     public static StagePlan PlanStage(ApplyStageKind kind, IReadOnlyList<DesiredObject> desired, SyncPlanInput input) =>
         new(kind, desired
             .OrderBy(d => d.Ref, ApplyOrder.Instance)
-            .Select(d => PlanObject(d, input.Live.GetValueOrDefault(d.Ref), input.Owner, input.Policy, input.Held(d.Ref)))
+            .Select(d => input.KnownUnchanged.Contains(d.Ref) && input.Live.ContainsKey(d.Ref)
+                ? new PlannedChange(d.Ref, ChangeAction.Unchanged, d.Body, null)
+                : PlanObject(d, input.Live.GetValueOrDefault(d.Ref), input.Owner, input.Policy, input.Held(d.Ref)))
             .ToList());
 
     /// <summary>What to do with one desired object given its live copy (null: not among Flotilla's objects there).</summary>

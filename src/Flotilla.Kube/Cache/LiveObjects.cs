@@ -29,6 +29,9 @@ public sealed class LiveObjects(IReadOnlyDictionary<ObjectRef, CachedObject> cac
 
     public bool ContainsKey(ObjectRef key) => cached.ContainsKey(key);
 
+    /// <summary>The cached object's resourceVersion, without parsing it (null when it is not cached).</summary>
+    public string? VersionOf(ObjectRef key) => cached.TryGetValue(key, out var entry) ? entry.Version : null;
+
     public int Count => cached.Count;
 
     public IEnumerable<ObjectRef> Keys => cached.Keys;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
+using Flotilla.Kube.Cache;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
 
@@ -26,6 +27,10 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     private readonly ConcurrentDictionary<ApiResource, bool> _noServerSideApply = new();
 
     private readonly DesiredObjects _prepared = prepared ?? new DesiredObjects();
+
+    // What a plan last found unchanged: (object, owning bundle) → the live copy's resourceVersion and the desired hash it
+    // matched. While neither moved, the object is still unchanged, and the next plan need not parse and compare it.
+    private readonly ConcurrentDictionary<(ObjectRef Ref, string Owner), (string Version, string Hash)> _unchanged = new();
 
     public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
     {
@@ -59,6 +64,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         if (!apply) return run.Outcome(plan, SyncResult.Failure(SyncPhase.Pending, run.Stored.Revision, "preview only"));
 
         var (pruned, undeleted) = await DeleteAsync(prunes, run.Kinds, ct);
+        foreach (var change in prunes) _unchanged.TryRemove((change.Ref, request.Owner), out _);
         // With prune off, objects still there stay on record, so turning prune on later can remove them; so does an
         // object whose delete failed, so the next sync prunes it.
         var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref)
@@ -117,8 +123,24 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         }
         foreach (var (reference, resource) in kinds) run.Kinds[reference] = resource;
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
-        var input = new SyncPlanInput(desired, live, run.Recorded, run.Request.Owner, run.Request.Policy) { Held = run.Request.Held };
+        var owner = run.Request.Owner;
+        var versions = live as LiveObjects;
+        var knownUnchanged = versions is null ? [] : desired
+            .Where(d => _unchanged.TryGetValue((d.Ref, owner), out var seen) && seen.Hash == d.Hash && seen.Version == versions.VersionOf(d.Ref))
+            .Select(d => d.Ref).ToHashSet();
+        var input = new SyncPlanInput(desired, live, run.Recorded, owner, run.Request.Policy) { Held = run.Request.Held, KnownUnchanged = knownUnchanged };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
+        if (versions is not null)
+        {
+            var hashes = desired.ToDictionary(d => d.Ref, d => d.Hash);
+            foreach (var change in stage.Changes)
+            {
+                // Only a full comparison that found nothing different is remembered (not an ignored drift).
+                if (change is { Action: ChangeAction.Unchanged, Live: not null, Detail: null } && versions.VersionOf(change.Ref) is { } version)
+                    _unchanged[(change.Ref, owner)] = (version, hashes[change.Ref]);
+                else if (change.Action != ChangeAction.Unchanged) _unchanged.TryRemove((change.Ref, owner), out _);
+            }
+        }
         // The note stays while an object is managed that way, not only on the sync that first fell back.
         foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
         return new PlannedStage(stage, kinds, live);

@@ -78,6 +78,32 @@ public sealed class ExecutorStageTests
     }
 
     [Fact]
+    public async Task An_object_found_unchanged_is_not_compared_again_until_its_resourceVersion_or_its_desired_object_moves()
+    {
+        var executor = new ClusterSyncExecutor(_member, parallelism: 1);
+        var cm = ConfigMap("a");
+        await executor.RunAsync(Request("r1", cm), apply: true, CancellationToken.None);
+        await executor.RunAsync(Request("r1", cm), apply: true, CancellationToken.None); // compared, found unchanged, remembered
+
+        // Edited without a new resourceVersion (no real server does that): the executor trusts what it saw at that version.
+        _member.Edit(Ref(cm), o => o["data"]!["value"] = "tampered", newVersion: false);
+        var trusted = await executor.RunAsync(Request("r1", cm), apply: true, CancellationToken.None);
+        Assert.Equal(ChangeAction.Unchanged, trusted.Plan.All.Single().Action);
+        Assert.Null(trusted.Plan.All.Single().Live);
+
+        // A real edit moves the resourceVersion: compared again, the drift is found and corrected.
+        _member.Edit(Ref(cm), o => o["data"]!["value"] = "edited");
+        _member.ClearCalls();
+        var corrected = await executor.RunAsync(Request("r1", cm), apply: true, CancellationToken.None);
+        Assert.Equal(ChangeAction.DriftCorrect, corrected.Plan.All.Single().Action);
+        Assert.Equal("1", _member.Live(Ref(cm))!["data"]!["value"]!.GetValue<string>());
+
+        // A new desired object (another hash) is compared too, whatever the version.
+        var changed = await executor.RunAsync(Request("r2", ConfigMap("a", value: "2")), apply: true, CancellationToken.None);
+        Assert.Equal(ChangeAction.Update, changed.Plan.All.Single().Action);
+    }
+
+    [Fact]
     public async Task A_refusal_in_a_later_stage_of_an_update_lets_the_stages_before_it_be_written_and_nothing_after()
     {
         await new ClusterSyncExecutor(_member).RunAsync(Request("r1", Namespace("shop"), ConfigMap("a"), Webhook("guard")), apply: true, CancellationToken.None);

@@ -4,6 +4,7 @@ using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
+using Flotilla.Kube.Cache;
 using Flotilla.Kube.Sync;
 
 namespace Flotilla.Kube.Tests.Sync;
@@ -39,6 +40,7 @@ internal sealed class FakeClusterClient : IClusterClient
     private ObjectRef? _replacedBeforeDelete;
     private bool _down;
     private int _uids;
+    private long _versions;
 
     public IReadOnlyList<RecordedCall> Calls { get { lock (_lock) return [.. _calls]; } }
 
@@ -53,6 +55,16 @@ internal sealed class FakeClusterClient : IClusterClient
     {
         var kind = Catalogue.Single(k => k.GroupVersion == obj["apiVersion"]!.GetValue<string>() && k.Kind == obj["kind"]!.GetValue<string>());
         lock (_lock) return Store(kind, obj.DeepClone().AsObject());
+    }
+
+    /// <summary>Changes a live object as another writer would: with a new resourceVersion, or (to prove it is not looked at) without one.</summary>
+    public void Edit(ObjectRef reference, Action<JsonObject> edit, bool newVersion = true)
+    {
+        lock (_lock)
+        {
+            edit(_live[reference]);
+            if (newVersion) _live[reference]["metadata"]!["resourceVersion"] = (++_versions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     public void PutInventory(string owner, StoredInventory inventory) { lock (_lock) _inventories[owner] = inventory; }
@@ -108,15 +120,15 @@ internal sealed class FakeClusterClient : IClusterClient
 
     public void InvalidateDiscovery() { }
 
-    /// <summary>Like the real cache: the objects of those kinds that carry Flotilla's managed-by label.</summary>
+    /// <summary>Like the real cache: the objects of those kinds that carry Flotilla's managed-by label, parsed on lookup.</summary>
     public Task<IReadOnlyDictionary<ObjectRef, JsonObject>> ManagedAsync(IReadOnlyCollection<ApiResource> kinds, CancellationToken ct)
     {
         lock (_lock)
         {
-            IReadOnlyDictionary<ObjectRef, JsonObject> managed = _live
+            IReadOnlyDictionary<ObjectRef, JsonObject> managed = new LiveObjects(_live
                 .Where(e => kinds.Any(k => k.Group == e.Key.Group && k.Kind == e.Key.Kind))
                 .Where(e => e.Value["metadata"]?["labels"]?[OwnershipLabels.ManagedBy] is not null)
-                .ToDictionary(e => e.Key, e => e.Value.DeepClone().AsObject());
+                .ToDictionary(e => e.Key, e => new CachedObject(e.Value)));
             return Task.FromResult(managed);
         }
     }
@@ -214,6 +226,8 @@ internal sealed class FakeClusterClient : IClusterClient
         var reference = RefOf(kind, obj);
         var uid = _live.GetValueOrDefault(reference)?["metadata"]?["uid"]?.GetValue<string>() ?? $"uid-{++_uids}";
         obj["metadata"]!["uid"] = uid;
+        // Every write is a new resourceVersion, as on a real server.
+        obj["metadata"]!["resourceVersion"] = (++_versions).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (kind == Crds) obj["status"] = JsonNode.Parse("""{"conditions":[{"type":"Established","status":"True"}]}""");
         _live[reference] = obj;
         return uid;
