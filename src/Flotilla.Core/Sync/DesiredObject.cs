@@ -13,5 +13,8 @@ public sealed record DesiredObject(ObjectRef Ref, JsonObject Body, string Source
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The desired-hash annotation the body carries.</summary>
-    public string Hash => Body["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>() ?? "";
+    public string Hash => HashOf(Body);
+
+    /// <summary>The desired hash a prepared body carries ("" when it has none).</summary>
+    public static string HashOf(JsonObject body) => body["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>() ?? "";
 }

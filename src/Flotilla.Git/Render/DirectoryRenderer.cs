@@ -26,6 +26,7 @@ public sealed class DirectoryRenderer
     private readonly RenderLimits _limits;
     private readonly SafeYamlReader _reader;
     private readonly KustomizeRunner _kustomize;
+    private readonly ParsedFileCache _parsed = new();
 
     /// <summary>Creates a renderer.</summary>
     public DirectoryRenderer(RenderLimits limits, KustomizeRunner kustomize)
@@ -122,8 +123,13 @@ public sealed class DirectoryRenderer
             var manifests = new List<Manifest>(_objects.Count);
             foreach (var parsed in _objects)
             {
-                if (ManifestValidator.TryCreate(parsed.Body, parsed.Source, out var manifest, out var invalid))
+                if (_owner._parsed.ManifestOf(parsed) is { } known)
                 {
+                    manifests.Add(known);
+                }
+                else if (ManifestValidator.TryCreate(parsed.Body, parsed.Source, out var manifest, out var invalid))
+                {
+                    _owner._parsed.Remember(parsed, manifest);
                     manifests.Add(manifest);
                 }
                 else
@@ -216,7 +222,7 @@ public sealed class DirectoryRenderer
                 return;
             }
 
-            Collect(_owner._reader.Read(text!, display, _budget));
+            Collect(_owner._parsed.Read(display, text!, _budget, () => _owner._reader.Read(text!, display, _budget)));
         }
 
         private async Task RenderKustomizationAsync(string directory, CancellationToken cancellationToken)

@@ -188,7 +188,13 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         if (writes.Count > 0)
         {
             await RecordAsync(run, stage.Plan.Kind, stage.Plan, ct);
-            await Parallel.ForEachAsync(writes, Options(ct), async (change, token) => await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token));
+            await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
+            {
+                // What the server stored from this apply is this desired object, unchanged until its resourceVersion moves.
+                if (await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token) is { } stored
+                    && stored["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version)
+                    _unchanged[(change.Ref, run.Request.Owner)] = (version, DesiredObject.HashOf(change.Desired!));
+            });
             run.Written += writes.Count;
             written.UnionWith(writes.Select(c => c.Ref));
             // A write refused after a clean dry-run (an admission webhook, a quota, a lost race) stops here: the revision

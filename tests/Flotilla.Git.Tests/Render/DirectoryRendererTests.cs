@@ -350,6 +350,35 @@ public sealed class DirectoryRendererTests : IDisposable
         Assert.Empty(result.Manifests);
     }
 
+    [Fact]
+    public async Task A_file_unchanged_since_the_last_render_keeps_its_manifest_instances_and_a_changed_one_gets_new_ones()
+    {
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default));
+        _repo.Write("app/same.yaml", Yaml.ConfigMap("same")).Write("app/moves.yaml", Yaml.ConfigMap("moves"));
+        var first = await renderer.RenderAsync(_repo.Root, "app", CancellationToken.None);
+        _repo.Write("app/moves.yaml", Yaml.ConfigMap("moves") + "  extra: \"1\"\n");
+
+        var second = await renderer.RenderAsync(_repo.Root, "app", CancellationToken.None);
+
+        Manifest Of(RenderResult r, string name) => r.Manifests!.Manifests.Single(m => m.Ref.Name == name);
+        Assert.Same(Of(first, "same"), Of(second, "same"));
+        Assert.NotSame(Of(first, "moves"), Of(second, "moves"));
+        Assert.Equal("1", Of(second, "moves").Object["data"]!["extra"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Files_met_before_still_count_against_the_render_limits()
+    {
+        var renderer = new DirectoryRenderer(RenderLimits.Default with { MaxObjects = 3 }, new KustomizeRunner(KustomizeRunnerOptions.Default));
+        _repo.Write("a.yaml", Yaml.ConfigMap("a1") + "---\n" + Yaml.ConfigMap("a2"));
+        Assert.True((await renderer.RenderAsync(_repo.Root, "", CancellationToken.None)).Succeeded);
+        _repo.Write("b.yaml", Yaml.ConfigMap("b1") + "---\n" + Yaml.ConfigMap("b2"));
+
+        var over = await renderer.RenderAsync(_repo.Root, "", CancellationToken.None);
+
+        Assert.Contains(over.Errors, e => e.Code == ManifestErrorCode.LimitExceeded);
+    }
+
     private Task<RenderResult> Render(string path, RenderLimits? limits = null) =>
         new DirectoryRenderer(limits ?? RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default))
             .RenderAsync(_repo.Root, path, CancellationToken.None);
