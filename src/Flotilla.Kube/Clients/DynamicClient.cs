@@ -126,6 +126,15 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run merge patch" : "merge patch")}", ct);
     }
 
+    /// <summary>JSON merge patch of a cluster-scoped object's <c>status</c> subresource.</summary>
+    public async Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string name, JsonObject patch, CancellationToken ct)
+    {
+        var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(null, name) + $"/status?fieldManager={Api.FlotillaApi.FieldManager}", content, null, write: true, ct);
+        return await ReadObjectAsync(response, $"{resource.Kind}/{name} status merge patch", ct);
+    }
+
     /// <summary>
     /// Deletes (background propagation); false when it was already gone. With <paramref name="uid"/>, only that
     /// exact object (a same-named object created since is left alone: 409, reported as false).

@@ -18,9 +18,12 @@ namespace Flotilla.Kube.Sync;
 /// only what the plan marks <see cref="ChangeAction.Prune"/>. With <c>apply: false</c> it is the preview
 /// (<c>flotilla diff</c>): the same planning and dry-runs, no writes. One per member, for the process's life.
 /// </summary>
-public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32, DesiredObjects? prepared = null)
+public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32, DesiredObjects? prepared = null, TimeSpan? establishNudgeAfter = null)
 {
     private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an accepted CRD may take to be Established before its conditions are cleared to restart that (once).</summary>
+    private readonly TimeSpan _establishNudgeAfter = establishNudgeAfter ?? TimeSpan.FromSeconds(8);
 
     // Kinds this member could not server-side apply (Kubernetes 1.20 resets the stream on an APIService): written
     // with create / merge patch from then on instead of upsetting the server on every sync.
@@ -379,15 +382,29 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     {
         foreach (var (kind, reference) in crds)
         {
-            var deadline = DateTime.UtcNow + EstablishTimeout;
+            var started = DateTime.UtcNow;
+            var restarted = false;
             while (true)
             {
-                if (IsEstablished(await cluster.GetAsync(kind, reference, ct))) break;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{reference}: not Established after {EstablishTimeout.TotalSeconds:0}s");
+                var crd = await cluster.GetAsync(kind, reference, ct);
+                if (IsEstablished(crd)) break;
+                if (DateTime.UtcNow > started + EstablishTimeout) throw new TimeoutException($"{reference}: not Established after {EstablishTimeout.TotalSeconds:0}s");
+                // Kubernetes persists "names accepted, installing" and only then establishes, from an in-memory queue fed by
+                // updates of the CRD: a server stopped in between comes back with the CRD stuck there until something
+                // updates it. Once, after a grace, the executor does (its Established condition rewritten as installing).
+                if (!restarted && DateTime.UtcNow > started + _establishNudgeAfter && IsInstalling(crd))
+                {
+                    await cluster.RestartEstablishingAsync(kind, crd!, ct);
+                    restarted = true;
+                }
                 await Task.Delay(100, ct);
             }
         }
     }
+
+    private static bool IsInstalling(JsonObject? crd) =>
+        (crd?["status"]?["conditions"] as JsonArray)?.Any(c =>
+            c?["type"]?.GetValue<string>() == "NamesAccepted" && c["status"]?.GetValue<string>() == "True") == true;
 
     private static string FallbackNote(ObjectRef reference, ApiResource kind) =>
         $"{reference}: this cluster cannot server-side apply {kind.Kind}; written with create / merge patch";

@@ -37,6 +37,13 @@ public interface IClusterClient
     /// <summary>Reads one object directly from the server (waiting for a CRD to be Established).</summary>
     Task<JsonObject?> GetAsync(ApiResource kind, ObjectRef reference, CancellationToken ct);
 
+    /// <summary>
+    /// Rewrites a CRD's Established condition as "installing" (its NamesAccepted kept): an update of a CRD whose names are
+    /// accepted and that is not Established is what queues it to be established. The way out when a server stopped
+    /// between accepting the names and establishing left it that way, since it only queues on updates.
+    /// </summary>
+    Task RestartEstablishingAsync(ApiResource kind, JsonObject crd, CancellationToken ct);
+
     /// <summary>True while the member's API server answers at all.</summary>
     Task<bool> AnswersAsync(CancellationToken ct);
 

@@ -55,6 +55,19 @@ public sealed class MemberClusterClient(DynamicClient client, MemberObjectCache 
         return existing is null ? await client.CreateAsync(kind, body, dryRun, ct) : await client.MergePatchAsync(kind, body, dryRun, ct);
     }
 
+    public Task RestartEstablishingAsync(ApiResource kind, JsonObject crd, CancellationToken ct)
+    {
+        var accepted = (crd["status"]?["conditions"] as JsonArray ?? []).Where(c => c?["type"]?.GetValue<string>() == "NamesAccepted").Select(c => c!.DeepClone());
+        var installing = new JsonObject
+        {
+            ["type"] = "Established", ["status"] = "False", ["reason"] = "Installing",
+            ["message"] = "queued again by flotilla: the names were accepted but the CRD was never established",
+            ["lastTransitionTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        };
+        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray([.. accepted, installing]) } };
+        return client.MergePatchStatusAsync(kind, crd["metadata"]!["name"]!.GetValue<string>(), patch, ct);
+    }
+
     public async Task<bool> DeleteAsync(ApiResource kind, ObjectRef reference, string? uid, CancellationToken ct)
     {
         var deleted = await client.DeleteAsync(kind, kind.Namespaced ? reference.Namespace : null, reference.Name, ct, uid);

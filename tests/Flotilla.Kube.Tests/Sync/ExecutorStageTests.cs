@@ -193,6 +193,19 @@ public sealed class ExecutorStageTests
     }
 
     [Fact]
+    public async Task A_CRD_left_accepted_but_never_established_is_restarted_once_after_the_grace_and_its_custom_resources_follow()
+    {
+        _member.StickCrdsInInstalling();
+        var executor = new ClusterSyncExecutor(_member, establishNudgeAfter: TimeSpan.FromMilliseconds(300));
+
+        var outcome = await executor.RunAsync(Request("r1", Crd("widgets.example.io"), Namespace("shop"), Widget("w")), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Synced, outcome.Result.Phase);
+        Assert.Single(_member.Calls, c => c.Kind == CallKind.RestartEstablishing);
+        Assert.NotNull(_member.Live(Ref(Widget("w"))));
+    }
+
+    [Fact]
     public async Task A_no_op_resync_makes_no_writes_no_inventory_writes_and_no_reads_beyond_the_cached_inventory()
     {
         var executor = new ClusterSyncExecutor(_member);

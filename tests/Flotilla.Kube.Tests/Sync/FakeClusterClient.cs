@@ -39,6 +39,9 @@ internal sealed class FakeClusterClient : IClusterClient
     private ObjectRef? _goesDownAt;
     private ObjectRef? _replacedBeforeDelete;
     private bool _down;
+    private const string Established = """{"conditions":[{"type":"NamesAccepted","status":"True"},{"type":"Established","status":"True"}]}""";
+    private const string Installing = """{"conditions":[{"type":"NamesAccepted","status":"True"},{"type":"Established","status":"False","reason":"Installing"}]}""";
+    private bool _stuckInstalling;
     private int _uids;
     private long _versions;
 
@@ -178,6 +181,24 @@ internal sealed class FakeClusterClient : IClusterClient
         }
     }
 
+    /// <summary>
+    /// CRDs written from now on stay "names accepted, installing" (as after a server stopped between the two steps) until
+    /// their conditions are cleared.
+    /// </summary>
+    public void StickCrdsInInstalling() { lock (_lock) _stuckInstalling = true; }
+
+    public Task RestartEstablishingAsync(ApiResource kind, JsonObject crd, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var reference = RefOf(kind, crd);
+            Record(new RecordedCall(CallKind.RestartEstablishing, reference));
+            _stuckInstalling = false;
+            _live[reference]["status"] = JsonNode.Parse(Established);
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<bool> AnswersAsync(CancellationToken ct) { lock (_lock) return Task.FromResult(!_down); }
 
     public Task<StoredInventory> ReadInventoryAsync(string owner, CancellationToken ct)
@@ -228,7 +249,7 @@ internal sealed class FakeClusterClient : IClusterClient
         obj["metadata"]!["uid"] = uid;
         // Every write is a new resourceVersion, as on a real server.
         obj["metadata"]!["resourceVersion"] = (++_versions).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (kind == Crds) obj["status"] = JsonNode.Parse("""{"conditions":[{"type":"Established","status":"True"}]}""");
+        if (kind == Crds) obj["status"] = JsonNode.Parse(_stuckInstalling ? Installing : Established);
         _live[reference] = obj;
         return uid;
     }

@@ -9,13 +9,13 @@ namespace Flotilla.Kube.Tests.Sync;
 /// </summary>
 internal sealed record RecordedCall(CallKind Kind, ObjectRef? Object = null, WriteMethod? Method = null, string? Uid = null, StoredInventory? Inventory = null)
 {
-    public bool IsWrite => Kind is CallKind.WriteInventory or CallKind.DeleteInventory or CallKind.Apply or CallKind.Delete;
+    public bool IsWrite => Kind is CallKind.WriteInventory or CallKind.DeleteInventory or CallKind.Apply or CallKind.Delete or CallKind.RestartEstablishing;
 
     public override string ToString() => Kind switch
     {
         CallKind.WriteInventory => $"inventory [{string.Join(", ", Inventory!.Inventory.Entries)}] applying={Inventory.Applying} stage={Inventory.Stage} revision={Inventory.Revision}",
         CallKind.DryRun or CallKind.Apply => $"{Kind} {Object}{(Method == WriteMethod.CreateOrMergePatch ? " (create/merge)" : "")}",
         CallKind.Delete => $"Delete {Object} uid={Uid}",
-        CallKind.ReadInventory or CallKind.DeleteInventory or CallKind.Get => $"{Kind} {Object}",
+        CallKind.ReadInventory or CallKind.DeleteInventory or CallKind.Get or CallKind.RestartEstablishing => $"{Kind} {Object}",
     };
 }
