@@ -1,5 +1,7 @@
 using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Health;
+using Flotilla.Core.Rollout;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Sync;
@@ -39,6 +41,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             if (counted <= MaxCountedClusters && target.Overrides?.GetValueOrDefault(c.Key) is { AppliedOverrides.Length: > 0 } applied) entry.AppliedOverrides = [.. applied.AppliedOverrides];
             if (c.Value == ClusterIntent.Remove && entry.Phase != nameof(SyncPhase.Removing))
                 entry = new BundleClusterStatus { Name = c.Key, Phase = nameof(SyncPhase.Removing), AppliedRevision = entry.AppliedRevision, Health = nameof(HealthStatus.Unknown) };
+            else if (target.Rollout is { } rollout) Rollout(entry, rollout, c.Key, target.RevisionFor(c.Key));
             return entry;
         }).ToList();
         var revision = target.Revision;
@@ -46,10 +49,20 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         {
             var stalled = problem.Stalled ? ("True", problem.Reason, Cap(problem.Message, 2048)) : ("False", "None", "");
             return Assemble(revision ?? bundle.Status?.DesiredRevision, problem.Reason == "RenderFailed" ? Cap(problem.Message, 2048) : null, clusters, Placement(target),
-                ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled);
+                ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled,
+                RolloutStatus(target.Rollout) ?? (bundle.Spec.Rollout is null ? null : bundle.Status?.Rollout));
         }
         var placed = clusters.Where(c => c.Phase != nameof(SyncPhase.Removing)).ToList();
         var removing = clusters.Count - placed.Count;
+        if (target.Rollout is { Plan.Phase: not RolloutPhase.Completed } running)
+        {
+            // The run decides readiness until it completes: clusters on older revisions are where the run wants them.
+            var (phase, message) = (running.Plan.Phase, Cap(running.Plan.Message, MaxError));
+            var stopped = phase is RolloutPhase.Halted or RolloutPhase.RolledBack or RolloutPhase.Invalid;
+            return Assemble(revision, null, clusters, Placement(target), ("False", $"Rollout{phase}", message),
+                stopped ? ("False", $"Rollout{phase}", "") : ("True", $"Rollout{phase}", message),
+                stopped ? ("True", $"Rollout{phase}", message) : ("False", "None", ""), RolloutStatus(running));
+        }
         var notReady = placed.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
         var failed = placed.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
         var removal = removing > 0 ? $"; removing from {Clusters(removing)}" : "";
@@ -58,7 +71,32 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
                 Cap($"{notReady.Count} of {Clusters(placed.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")) + removal, MaxError));
         var reconciling = notReady.Count == 0 && removing == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
-        return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""));
+        return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""), RolloutStatus(target.Rollout));
+    }
+
+    /// <summary>The run's state and standing, acknowledging the command the plan took in the same write.</summary>
+    private BundleRolloutStatus? RolloutStatus(RolloutTarget? rollout) => rollout is not { Plan: var plan } ? null : new()
+    {
+        State = plan.State.ToJson(),
+        Phase = plan.Phase.ToString(),
+        Message = Cap(plan.Message, 2048),
+        AwaitingApproval = plan.AwaitingApproval,
+        TargetRevision = plan.State.Revision,
+        LastHealthyRevision = plan.State.LastHealthyRevision,
+        LastCommandId = rollout.CommandId,
+        RecheckAt = plan.RecheckAt is { } at ? Seconds(at) : null,
+    };
+
+    /// <summary>
+    /// What the run means for one cluster: the revision it is meant to have (only when it differs from the applied one,
+    /// and <c>none</c> when the run leaves the cluster alone), its stage and place while not done, and why it is held
+    /// back. A finished run adds nothing, so the status of a large fleet stays as small as without a rollout.
+    /// </summary>
+    private static void Rollout(BundleClusterStatus entry, RolloutTarget rollout, string cluster, string? revision)
+    {
+        if (revision != entry.AppliedRevision) entry.DesiredRevision = revision ?? "none";
+        if (rollout.Of(cluster) is { Status: not ClusterRolloutStatus.Done } c) entry.Rollout = $"{c.Stage ?? "-"}/{c.Status}";
+        if (rollout.HeldBack.TryGetValue(cluster, out var why)) entry.Error = Cap(why, MaxError);
     }
 
     /// <summary>The decision in compact form; a target not placed yet (its problem came first) keeps the last one shown.</summary>
@@ -105,8 +143,9 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     private BundleStatus Assemble(string? revision, string? renderError, List<BundleClusterStatus> clusters, BundlePlacementStatus? placement,
         (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,
-        (string Status, string Reason, string Message) stalled) => new()
+        (string Status, string Reason, string Message) stalled, BundleRolloutStatus? rollout) => new()
     {
+        Rollout = rollout,
         ObservedGeneration = bundle.Metadata.Generation,
         DesiredRevision = revision,
         RenderError = renderError,
