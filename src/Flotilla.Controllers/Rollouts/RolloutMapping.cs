@@ -107,11 +107,10 @@ public static class RolloutMapping
         if (node is null) return null;
         try
         {
-            return node is JsonValue v && v.TryGetValue<long>(out var number)
-                ? IntOrPercent.Count(checked((int)number))
-                : IntOrPercent.Parse(node.GetValue<string>());
+            // A number is read from its JSON text, so 1.5 is refused rather than rounded.
+            return IntOrPercent.Parse(node.GetValueKind() == System.Text.Json.JsonValueKind.Number ? node.ToJsonString() : node.GetValue<string>());
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
             problems.Add($"{field}: {node.ToJsonString()} is neither a number nor a percentage");
             return null;
