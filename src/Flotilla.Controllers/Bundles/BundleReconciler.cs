@@ -93,6 +93,14 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             Publish(previous, target with { Problem = overridesInvalid });
             return ReconcileResult.Stalled(overridesInvalid.Message);
         }
+        // A rollout decides with the whole fleet in view: placed before its clusters were first probed (a hub that just
+        // started), a run could pass stages that are only empty for now, gates included, and hand their clusters the
+        // revision when they arrive.
+        if (bundle.Spec.Rollout is not null && directory.Placeable.FirstOrDefault(c => c.Status?.Conditions?.Any(x => x.Type == "Available") != true) is { } unprobed)
+        {
+            if (previous is null) Publish(previous, target with { Problem = new("ClustersNotProbed", $"waiting for cluster {unprobed.Metadata.Name} to be probed before the rollout plans", Stalled: false) });
+            return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(2));
+        }
         var decision = PlacementEngine.Decide(PlacementMapping.Spec(bundle.Spec.Placement),
             new PlacementInput([.. directory.Placeable.Select(c => PlacementMapping.Facts(c, now))], now)
             {
