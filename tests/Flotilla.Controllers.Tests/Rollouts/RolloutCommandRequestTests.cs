@@ -21,6 +21,24 @@ public sealed class RolloutCommandRequestTests
     }
 
     [Fact]
+    public void A_new_command_is_a_change_the_bundle_watch_queues()
+    {
+        static System.Text.Json.Nodes.JsonObject Bundle(string? command) => new()
+        {
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["generation"] = 3,
+                ["annotations"] = command is null ? null : new System.Text.Json.Nodes.JsonObject { [RolloutCommandRequest.Annotation] = command },
+            },
+        };
+        var before = ObjectDiscovery.Version(Bundle(null));
+        var paused = ObjectDiscovery.Version(Bundle(new RolloutCommandRequest("c1", "Pause").ToJson()));
+        Assert.NotEqual(before, paused);
+        Assert.NotEqual(paused, ObjectDiscovery.Version(Bundle(new RolloutCommandRequest("c2", "Resume").ToJson())));
+        Assert.Equal(paused, ObjectDiscovery.Version(Bundle(new RolloutCommandRequest("c1", "Pause").ToJson())));
+    }
+
+    [Fact]
     public void No_annotation_is_no_command_and_no_error()
     {
         Assert.Null(RolloutCommandRequest.Read(null, out var none));
