@@ -7,7 +7,8 @@ namespace Flotilla.Integration.Tests;
 /// Health-gated staged rollouts on the real fleet (member-1 env=dev, member-2 env=staging, member-3 env=prod): a new
 /// commit reaches dev first and waits at prod's Approval gate with prod on the old revision until <c>flotilla rollout
 /// approve</c>; a revision that never turns healthy on dev stops the run there (later stages keep the old revision), and
-/// a rollback — by command, or by <c>onFailure: Rollback</c> — returns dev to the last healthy revision.
+/// a rollback — by command, or by <c>onFailure: Rollback</c> — returns dev to the last healthy revision; a hub killed
+/// while the run waits at the gate resumes there.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class RolloutTests(FleetFixture fleet)
@@ -200,5 +201,35 @@ public sealed class RolloutTests(FleetFixture fleet)
         var status = (await hub.BundleStatusAsync("app")).Status!;
         Assert.Contains("rolled back to " + good, status.Rollout!.Message);
         Assert.Equal(good, status.Rollout.LastHealthyRevision);
+    }
+
+    [Fact]
+    public async Task A_hub_killed_while_the_run_waits_at_the_gate_resumes_there_without_skipping_it()
+    {
+        const string ns = "rollout-restart";
+        var hub = new HubObjects(fleet.Hub, ns);
+        await hub.EnsureNamespaceAsync();
+        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
+        var first = repo.Commit(Files(ns, "v1"));
+        await hub.SourceAsync("repo", repo.Url);
+        await BundleAsync(hub, ns, "Pause", approveProd: true);
+        await WaitPhaseAsync(hub, first, "AwaitingApproval", "awaiting approval before prod");
+
+        fleet.HubProcess.Kill(entireProcessTree: true);
+        await fleet.HubProcess.WaitForExitAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        fleet.StartHub();
+        // The restarted hub has synced dev and staging again (their results are newer than the kill) and written the status.
+        await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status?.Clusters is { } clusters
+                && clusters.Where(c => c.Name != "member-3").All(c => c.LastSyncTime >= killedAt.AddSeconds(-1) && c.Phase == "Synced"),
+            Converge, "dev and staging synced by the restarted hub", Describe(hub));
+        var resumed = (await hub.BundleStatusAsync("app")).Status!;
+        Assert.Equal("AwaitingApproval", resumed.Rollout!.Phase);
+        Assert.Equal("prod/before/0", resumed.Rollout.AwaitingApproval);
+        Assert.Null(await ValueOnAsync("member-3", ns));
+
+        await ApproveAsync(fleet, ns);
+        await WaitPhaseAsync(hub, first, "Completed", "completed after the approval");
+        Assert.Equal("v1", await ValueOnAsync("member-3", ns));
     }
 }
