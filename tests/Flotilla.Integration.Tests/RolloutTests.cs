@@ -136,6 +136,18 @@ public sealed class RolloutTests(FleetFixture fleet)
         Assert.Matches(@"member-3\s+prod/Pending\s+" + first[..12], status.Stdout);
         Assert.Matches(@"member-1\s+dev/Done\s+" + second[..12], status.Stdout);
 
+        // Paused, nothing waits for an approval; resumed, the same gate waits again (the pause skipped nothing).
+        var pause = await CliRunner.RunAsync(fleet.Env, "rollout", "pause", "app", "-n", ns);
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.Contains("rollout Paused", pause.Stdout);
+        var refused = await CliRunner.RunAsync(fleet.Env, "rollout", "approve", "app", "-n", ns);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("nothing waits for an approval (phase Paused)", refused.Stderr);
+        var resume = await CliRunner.RunAsync(fleet.Env, "rollout", "resume", "app", "-n", ns);
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Contains("rollout AwaitingApproval", resume.Stdout);
+        Assert.Equal("v1", await ValueOnAsync("member-3", ns));
+
         await ApproveAsync(fleet, ns);
         await WaitPhaseAsync(hub, second, "Completed", "second revision completed");
         Assert.True(await hub.SyncedAsync("app", second, Members));
