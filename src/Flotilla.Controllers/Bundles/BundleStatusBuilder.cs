@@ -34,14 +34,14 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     /// <summary>The status for <paramref name="target"/> given the latest results (a cluster without one keeps its previous entry).</summary>
     public BundleStatus Build(BundleTarget target, IReadOnlyDictionary<string, (SyncResult Result, DateTimeOffset At)> results)
     {
-        var (detailed, counted) = (0, 0);
+        var (detailed, counted, shown) = (0, 0, 0);
         var clusters = target.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c =>
         {
             var entry = results.TryGetValue(c.Key, out var r) ? Entry(c.Key, r.Result, r.At, ref detailed, ref counted) : Previous(c.Key) ?? Pending(c.Key);
             if (counted <= MaxCountedClusters && target.Overrides?.GetValueOrDefault(c.Key) is { AppliedOverrides.Length: > 0 } applied) entry.AppliedOverrides = [.. applied.AppliedOverrides];
             if (c.Value == ClusterIntent.Remove && entry.Phase != nameof(SyncPhase.Removing))
                 entry = new BundleClusterStatus { Name = c.Key, Phase = nameof(SyncPhase.Removing), AppliedRevision = entry.AppliedRevision, Health = nameof(HealthStatus.Unknown) };
-            else if (target.Rollout is { } rollout) Rollout(entry, rollout, c.Key, target.RevisionFor(c.Key));
+            else if (target.Rollout is { } rollout) Rollout(entry, rollout, c.Key, target.RevisionFor(c.Key), ref shown, ref detailed);
             return entry;
         }).ToList();
         var revision = target.Revision;
@@ -88,15 +88,19 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     };
 
     /// <summary>
-    /// What the run means for one cluster: the revision it is meant to have (only when it differs from the applied one,
-    /// and <c>none</c> when the run leaves the cluster alone), its stage and place while not done, and why it is held
-    /// back. A finished run adds nothing, so the status of a large fleet stays as small as without a rollout.
+    /// What the run means for one cluster: the revision it is meant to have (only when it differs from the applied one;
+    /// <c>none</c> when it is held back) and its stage and place while not done, for the first
+    /// <see cref="MaxCountedClusters"/> clusters with something to say; why it is held back, for the first
+    /// <see cref="MaxDetailedClusters"/>. A finished run adds nothing, and a large fleet mid-run stays under 256 KiB. Snapshot
+    /// collection does not depend on these: a planned revision is always the run's, the last healthy or an applied one.
     /// </summary>
-    private static void Rollout(BundleClusterStatus entry, RolloutTarget rollout, string cluster, string? revision)
+    private static void Rollout(BundleClusterStatus entry, RolloutTarget rollout, string cluster, string? revision, ref int shown, ref int detailed)
     {
+        var moving = rollout.Of(cluster) is { Status: not ClusterRolloutStatus.Done } c ? c : (ClusterRollout?)null;
+        if ((revision == entry.AppliedRevision && moving is null) || shown++ >= MaxCountedClusters) return;
         if (revision != entry.AppliedRevision) entry.DesiredRevision = revision ?? "none";
-        if (rollout.Of(cluster) is { Status: not ClusterRolloutStatus.Done } c) entry.Rollout = $"{c.Stage ?? "-"}/{c.Status}";
-        if (rollout.HeldBack.TryGetValue(cluster, out var why)) entry.Error = Cap(why, MaxError);
+        if (moving is { } m) entry.Rollout = $"{m.Stage ?? "-"}/{m.Status}";
+        if (rollout.HeldBack.TryGetValue(cluster, out var why) && detailed++ < MaxDetailedClusters) entry.Error = Cap(why, MaxError);
     }
 
     /// <summary>The decision in compact form; a target not placed yet (its problem came first) keeps the last one shown.</summary>

@@ -118,4 +118,21 @@ public sealed class RolloutStatusTests
         var restarted = Target(RolloutPhase.Progressing, problem: problem) with { Rollout = null };
         Assert.Equal("cmd-1", new BundleStatusBuilder(stored, Now).Build(restarted, Results).Rollout?.LastCommandId);
     }
+
+    [Fact]
+    public void Mid_run_the_status_of_1000_clusters_with_63_character_names_stays_under_256_KiB()
+    {
+        var names = Enumerable.Range(0, 1000).Select(i => $"cluster-{i:0000}-".PadRight(63, 'x')).ToList();
+        // The worst case: every cluster synced and healthy on an old revision, meant for another one, and not done.
+        var plan = new RolloutPlan([.. names.Select(n => new ClusterRollout(n, New, "production-eu", ClusterRolloutStatus.InFlight))],
+            new RolloutState { Revision = New, LastHealthyRevision = Old, Clusters = [.. names.Take(100).Select(n => new ClusterRecord(n, Now, null))] },
+            RolloutPhase.Progressing, new string('m', 5000), Now);
+        var target = new BundleTarget("default/shop", 2, New, ManifestSet.Empty, new SyncPolicy(), names.ToDictionary(n => n, _ => ClusterIntent.Sync, StringComparer.Ordinal),
+            OrphanOnRemove: false, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1)) { Rollout = new RolloutTarget(plan, new Dictionary<string, ManifestSet>(), "cmd") };
+        var synced = new SyncResult(SyncPhase.Synced, Old, 300, 0, 0, HealthStatus.Healthy, null, []);
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(target, names.ToDictionary(n => n, _ => (synced, Now), StringComparer.Ordinal));
+        var bytes = System.Text.Encoding.UTF8.GetByteCount((string)StatusPatch.Replace(status).Content);
+        Assert.True(bytes < 256 * 1024, $"status is {bytes / 1024} KiB");
+        Assert.Equal(BundleStatusBuilder.MaxCountedClusters, status.Clusters!.Count(c => c.DesiredRevision == New && c.Rollout == "production-eu/InFlight"));
+    }
 }
