@@ -129,8 +129,8 @@ public static class RolloutCommands
             var rows = (bundle.Status?.Clusters ?? []).Select(c => (IReadOnlyList<string>)
             [
                 c.Name,
-                // The status names the stage of clusters not done yet; a done one's stage is recomputed from its labels.
-                c.Rollout ?? $"{(labels.TryGetValue(c.Name, out var l) ? RolloutMapping.StageOf(spec, l) : null) ?? "-"}/Done",
+                // The status names the stage of (the first 100) clusters not done yet; the others' stage is recomputed from their labels.
+                c.Rollout ?? $"{(labels.TryGetValue(c.Name, out var l) ? RolloutMapping.StageOf(spec, l) : null) ?? "-"}/{(Done(c, s) ? "Done" : "?")}",
                 Short(c.DesiredRevision ?? c.AppliedRevision), Short(c.AppliedRevision), c.Health ?? "", c.Error ?? "",
             ]).ToList();
             Console.WriteLine();
@@ -139,6 +139,9 @@ public static class RolloutCommands
         });
         return status;
     }
+
+    private static bool Done(BundleClusterStatus cluster, BundleRolloutStatus? rollout) =>
+        rollout?.Phase != nameof(RolloutPhase.RolledBack) && cluster.AppliedRevision == rollout?.TargetRevision && cluster.Health == "Healthy";
 
     private static RolloutState? TryParse(string json)
     {
