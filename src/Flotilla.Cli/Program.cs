@@ -15,6 +15,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     BundleCommands.CreateDiff(),
     SourceCommands.Create(),
     PlacementCommands.Create(),
+    RolloutCommands.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {

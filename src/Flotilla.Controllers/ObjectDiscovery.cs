@@ -35,9 +35,9 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
         return Task.CompletedTask;
     }
 
-    /// <summary>The version that matters for most kinds: generation plus a reconcile request.</summary>
+    /// <summary>The version that matters for most kinds: generation plus a reconcile request (and, for a Bundle, a rollout command).</summary>
     public static string Version(JsonObject obj) =>
-        $"{obj["metadata"]?["generation"]}/{obj["metadata"]?["annotations"]?[ReconcileRequestAnnotation]}";
+        $"{obj["metadata"]?["generation"]}/{obj["metadata"]?["annotations"]?[ReconcileRequestAnnotation]}/{obj["metadata"]?["annotations"]?[Rollouts.RolloutCommandRequest.Annotation]}";
 
     /// <summary>Key of a namespaced object.</summary>
     public static string NamespacedKey(JsonObject obj) =>

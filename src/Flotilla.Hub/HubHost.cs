@@ -2,6 +2,7 @@ using Flotilla.Controllers;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterHealth;
 using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Git.Render;
@@ -128,7 +129,9 @@ public static partial class HubHost
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
-        var bundles = new BundleReconciler(hub, artifacts, new RenderCache(renderer), directory, targets, results, pairQueue, StatusChanged, options.Sync, clock);
+        var renders = new RenderCache(renderer);
+        var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
+            new BundleRollouts(artifacts, renders, directory, results));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
         var controllers = new[]
         {

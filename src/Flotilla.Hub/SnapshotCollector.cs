@@ -8,7 +8,8 @@ namespace Flotilla.Hub;
 
 /// <summary>
 /// Deletes Git snapshots nobody needs: kept are every source's current revision and every revision a bundle
-/// wants or a cluster still runs (what a rollback may need). Runs on an interval.
+/// wants or a cluster still runs, and what a rollout still needs: the last fully healthy revision (where a rollback
+/// goes) and each cluster's desired revision (an older one a run keeps it on). Runs on an interval.
 /// </summary>
 public sealed partial class SnapshotCollector(IKubernetes hub, SourceArtifacts artifacts, SnapshotStore store, TimeSpan interval, ILogger<SnapshotCollector> logger)
 {
@@ -23,7 +24,13 @@ public sealed partial class SnapshotCollector(IKubernetes hub, SourceArtifacts a
                 foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
                 {
                     if (bundle.Status?.DesiredRevision is { } desired) keep.Add(desired);
-                    foreach (var cluster in bundle.Status?.Clusters ?? []) if (cluster.AppliedRevision is { } applied) keep.Add(applied);
+                    if (bundle.Status?.Rollout is { } rollout)
+                        foreach (var revision in new[] { rollout.TargetRevision, rollout.LastHealthyRevision }) if (revision is not null) keep.Add(revision);
+                    foreach (var cluster in bundle.Status?.Clusters ?? [])
+                    {
+                        if (cluster.AppliedRevision is { } applied) keep.Add(applied);
+                        if (cluster.DesiredRevision is { } wanted) keep.Add(wanted);
+                    }
                 }
                 var collected = store.Collect(keep, ct);
                 if (collected.DeletedCommits.Length > 0) Collected(logger, collected.DeletedCommits.Length, collected.BytesFreed);

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Manifests;
@@ -16,15 +18,19 @@ namespace Flotilla.Controllers.Bundles;
 /// <see cref="BundleTarget"/> the per-cluster workers sync to. Only the (bundle, cluster) pairs the change affects are queued: a new revision or spec queues the
 /// bundle's clusters, a relabel queues only the clusters that joined or left. Keeps the finalizer until every
 /// member is cleaned (or removed from the registry). A render error or a failed source changes nothing anywhere.
+/// With <c>spec.rollout</c>, <see cref="BundleRollouts"/> plans which revision each placed cluster gets now; the bundle
+/// is reconciled again when one of its pairs reports (see <see cref="ClusterSyncReconciler"/>) and at the plan's recheck.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
-    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock) : IReconciler<string>
+    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
+    BundleRollouts rollouts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
-    // The prepared overrides of each bundle for one (generation, revision): their per-cluster results are cached
-    // inside, so clusters with the same inputs share one result and a resync finds the same instance.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, string Revision, PreparedOverrides Prepared)> _overrides = new(StringComparer.Ordinal);
+    // The prepared overrides of each bundle for its generation, by revision (a rollout may give clusters several):
+    // their per-cluster results are cached inside, so clusters with the same inputs share one result and a resync
+    // finds the same instance.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, ImmutableDictionary<string, PreparedOverrides> ByRevision)> _overrides = new(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -87,6 +93,14 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             Publish(previous, target with { Problem = overridesInvalid });
             return ReconcileResult.Stalled(overridesInvalid.Message);
         }
+        // A rollout decides with the whole fleet in view: placed before its clusters were first probed (a hub that just
+        // started), a run could pass stages that are only empty for now, gates included, and hand their clusters the
+        // revision when they arrive.
+        if (bundle.Spec.Rollout is not null && directory.Placeable.FirstOrDefault(c => c.Status?.Conditions?.Any(x => x.Type == "Available") != true) is { } unprobed)
+        {
+            if (previous is null) Publish(previous, target with { Problem = new("ClustersNotProbed", $"waiting for cluster {unprobed.Metadata.Name} to be probed before the rollout plans", Stalled: false) });
+            return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(2));
+        }
         var decision = PlacementEngine.Decide(PlacementMapping.Spec(bundle.Spec.Placement),
             new PlacementInput([.. directory.Placeable.Select(c => PlacementMapping.Facts(c, now))], now)
             {
@@ -95,9 +109,31 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             });
         var clusters = decision.Selected.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
         foreach (var left in known.Where(c => !clusters.ContainsKey(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
-        var overrides = prepared is null ? null : decision.Selected.ToDictionary(c => c, c => prepared.Apply(PlacementMapping.OverrideCluster(directory.Get(c)!)), StringComparer.Ordinal);
-        Publish(previous, target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null, Overrides = overrides, Placement = decision });
-        return decision.RecheckAt is { } recheck ? ReconcileResult.RequeueAfter(recheck > now ? recheck - now : TimeSpan.Zero) : ReconcileResult.Success;
+        var placed = target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null, Placement = decision };
+        DateTimeOffset? recheck = decision.RecheckAt;
+        if (bundle.Spec.Rollout is null)
+        {
+            KeepOverrides(key, [artifact.Revision]);
+            var overrides = prepared is null ? null : decision.Selected.ToDictionary(c => c, c => prepared.Apply(PlacementMapping.OverrideCluster(directory.Get(c)!)), StringComparer.Ordinal);
+            Publish(previous, placed with { Overrides = overrides, Rollout = null });
+        }
+        else
+        {
+            var (rollout, overrides) = await rollouts.PlanAsync(bundle, previous, decision.Selected, artifact, rendered.Manifests,
+                (revision, manifests) => Overrides(key, bundle, revision, manifests), now, ct);
+            KeepOverrides(key, rollout.Manifests.Keys);
+            Publish(previous, placed with { Overrides = overrides, Rollout = rollout });
+            if (rollout.Plan.RecheckAt is { } at && (recheck is null || at < recheck)) recheck = at;
+        }
+        return recheck is { } next ? ReconcileResult.RequeueAfter(next > now ? next - now : TimeSpan.Zero) : ReconcileResult.Success;
+    }
+
+    /// <summary>Forgets the prepared overrides of revisions no cluster is given any more.</summary>
+    private void KeepOverrides(string key, IEnumerable<string> revisions)
+    {
+        if (!_overrides.TryGetValue(key, out var cached)) return;
+        var keep = revisions.ToHashSet(StringComparer.Ordinal);
+        _overrides[key] = (cached.Generation, cached.ByRevision.Where(e => keep.Contains(e.Key)).ToImmutableDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -108,13 +144,14 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     {
         if (bundle.Spec.Overrides is not { Count: > 0 } raw) return (null, null);
         var generation = bundle.Metadata.Generation ?? 0;
-        if (_overrides.TryGetValue(key, out var cached) && cached.Generation == generation && cached.Revision == revision) return (cached.Prepared, null);
+        var byRevision = _overrides.TryGetValue(key, out var cached) && cached.Generation == generation ? cached.ByRevision : ImmutableDictionary.Create<string, PreparedOverrides>(StringComparer.Ordinal);
+        if (byRevision.TryGetValue(revision, out var known)) return (known, null);
         IReadOnlyList<OverrideRuleError> errors;
         try
         {
             if (BundleOverrides.TryPrepare(OverrideRuleReader.Read(raw), manifests, out var prepared, out errors))
             {
-                _overrides[key] = (generation, revision, prepared!);
+                _overrides[key] = (generation, byRevision.SetItem(revision, prepared!));
                 return (prepared, null);
             }
         }
@@ -149,7 +186,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         statusChanged(target.BundleKey);
     }
 
-    /// <summary>The target with this generation's policy, keeping the previous revision, objects and intents.</summary>
+    /// <summary>The target with this generation's policy, keeping the previous revision, objects, overrides, rollout and intents.</summary>
     private BundleTarget Base(BundleResource bundle, BundleTarget? previous) => new(
         ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name),
         bundle.Metadata.Generation ?? 0,
@@ -162,6 +199,8 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         Timeout: SafeDuration(bundle.Spec.Sync?.Timeout) ?? options.DefaultTimeout)
     {
         Uid = bundle.Metadata.Uid,
+        Overrides = previous?.Overrides,
+        Rollout = previous?.Rollout,
         ReconcileRequestedAt = bundle.Metadata.Annotations is { } annotations && annotations.TryGetValue(ObjectDiscovery.ReconcileRequestAnnotation, out var requested) ? requested : null,
     };
 

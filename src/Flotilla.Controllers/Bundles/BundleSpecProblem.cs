@@ -1,9 +1,10 @@
 using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Kube.Api;
 
 namespace Flotilla.Controllers.Bundles;
 
-/// <summary>Spec values the CRD schema cannot check (durations, placement rules): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
+/// <summary>Spec values the CRD schema cannot check (durations, placement rules, rollout): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
 public static class BundleSpecProblem
 {
     public static BundleProblem? Of(BundleResource bundle)
@@ -19,6 +20,8 @@ public static class BundleSpecProblem
             return new("InvalidSpec", "spec.sync.createNamespace needs spec.targetNamespace", Stalled: true);
         if (PlacementMapping.Spec(bundle.Spec.Placement).Validate() is { Length: > 0 } placement)
             return new("InvalidSpec", "spec.placement: " + string.Join("; ", placement), Stalled: true);
+        if (bundle.Spec.Rollout is { } rollout && RolloutMapping.Spec(rollout, out var errors) is null)
+            return new("InvalidSpec", "spec.rollout: " + string.Join("; ", errors), Stalled: true);
         return null;
     }
 }

@@ -1,5 +1,7 @@
 using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Health;
+using Flotilla.Core.Rollout;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Sync;
@@ -32,13 +34,14 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
     /// <summary>The status for <paramref name="target"/> given the latest results (a cluster without one keeps its previous entry).</summary>
     public BundleStatus Build(BundleTarget target, IReadOnlyDictionary<string, (SyncResult Result, DateTimeOffset At)> results)
     {
-        var (detailed, counted) = (0, 0);
+        var (detailed, counted, shown) = (0, 0, 0);
         var clusters = target.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c =>
         {
             var entry = results.TryGetValue(c.Key, out var r) ? Entry(c.Key, r.Result, r.At, ref detailed, ref counted) : Previous(c.Key) ?? Pending(c.Key);
             if (counted <= MaxCountedClusters && target.Overrides?.GetValueOrDefault(c.Key) is { AppliedOverrides.Length: > 0 } applied) entry.AppliedOverrides = [.. applied.AppliedOverrides];
             if (c.Value == ClusterIntent.Remove && entry.Phase != nameof(SyncPhase.Removing))
                 entry = new BundleClusterStatus { Name = c.Key, Phase = nameof(SyncPhase.Removing), AppliedRevision = entry.AppliedRevision, Health = nameof(HealthStatus.Unknown) };
+            else if (target.Rollout is { } rollout) Rollout(entry, rollout, c.Key, target.RevisionFor(c.Key), ref shown, ref detailed);
             return entry;
         }).ToList();
         var revision = target.Revision;
@@ -46,10 +49,20 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         {
             var stalled = problem.Stalled ? ("True", problem.Reason, Cap(problem.Message, 2048)) : ("False", "None", "");
             return Assemble(revision ?? bundle.Status?.DesiredRevision, problem.Reason == "RenderFailed" ? Cap(problem.Message, 2048) : null, clusters, Placement(target),
-                ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled);
+                ready: ("False", problem.Reason, Cap(problem.Message, MaxError)), reconciling: (problem.Stalled ? "False" : "True", problem.Reason, Cap(problem.Message, MaxError)), stalled,
+                RolloutStatus(target.Rollout) ?? (bundle.Spec.Rollout is null ? null : bundle.Status?.Rollout));
         }
         var placed = clusters.Where(c => c.Phase != nameof(SyncPhase.Removing)).ToList();
         var removing = clusters.Count - placed.Count;
+        if (target.Rollout is { Plan.Phase: not RolloutPhase.Completed } running)
+        {
+            // The run decides readiness until it completes: clusters on older revisions are where the run wants them.
+            var (phase, message) = (running.Plan.Phase, Cap(running.Plan.Message, MaxError));
+            var stopped = phase is RolloutPhase.Halted or RolloutPhase.RolledBack or RolloutPhase.Invalid;
+            return Assemble(revision, null, clusters, Placement(target), ("False", $"Rollout{phase}", message),
+                stopped ? ("False", $"Rollout{phase}", "") : ("True", $"Rollout{phase}", message),
+                stopped ? ("True", $"Rollout{phase}", message) : ("False", "None", ""), RolloutStatus(running));
+        }
         var notReady = placed.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
         var failed = placed.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
         var removal = removing > 0 ? $"; removing from {Clusters(removing)}" : "";
@@ -58,7 +71,36 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
                 Cap($"{notReady.Count} of {Clusters(placed.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")) + removal, MaxError));
         var reconciling = notReady.Count == 0 && removing == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
-        return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""));
+        return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""), RolloutStatus(target.Rollout));
+    }
+
+    /// <summary>The run's state and standing, acknowledging the command the plan took in the same write.</summary>
+    private BundleRolloutStatus? RolloutStatus(RolloutTarget? rollout) => rollout is not { Plan: var plan } ? null : new()
+    {
+        State = plan.State.ToJson(),
+        Phase = plan.Phase.ToString(),
+        Message = Cap(plan.Message, 2048),
+        AwaitingApproval = plan.AwaitingApproval,
+        TargetRevision = plan.State.Revision,
+        LastHealthyRevision = plan.State.LastHealthyRevision,
+        LastCommandId = rollout.CommandId,
+        RecheckAt = plan.RecheckAt is { } at ? Seconds(at) : null,
+    };
+
+    /// <summary>
+    /// What the run means for one cluster: the revision it is meant to have (only when it differs from the applied one;
+    /// <c>none</c> when it is held back) and its stage and place while not done, for the first
+    /// <see cref="MaxCountedClusters"/> clusters with something to say; why it is held back, for the first
+    /// <see cref="MaxDetailedClusters"/>. A finished run adds nothing, and a large fleet mid-run stays under 256 KiB. Snapshot
+    /// collection does not depend on these: a planned revision is always the run's, the last healthy or an applied one.
+    /// </summary>
+    private static void Rollout(BundleClusterStatus entry, RolloutTarget rollout, string cluster, string? revision, ref int shown, ref int detailed)
+    {
+        var moving = rollout.Of(cluster) is { Status: not ClusterRolloutStatus.Done } c ? c : (ClusterRollout?)null;
+        if ((revision == entry.AppliedRevision && moving is null) || shown++ >= MaxCountedClusters) return;
+        if (revision != entry.AppliedRevision) entry.DesiredRevision = revision ?? "none";
+        if (moving is { } m) entry.Rollout = $"{m.Stage ?? "-"}/{m.Status}";
+        if (rollout.HeldBack.TryGetValue(cluster, out var why) && detailed++ < MaxDetailedClusters) entry.Error = Cap(why, MaxError);
     }
 
     /// <summary>The decision in compact form; a target not placed yet (its problem came first) keeps the last one shown.</summary>
@@ -105,8 +147,9 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     private BundleStatus Assemble(string? revision, string? renderError, List<BundleClusterStatus> clusters, BundlePlacementStatus? placement,
         (string Status, string Reason, string Message) ready, (string Status, string Reason, string Message) reconciling,
-        (string Status, string Reason, string Message) stalled) => new()
+        (string Status, string Reason, string Message) stalled, BundleRolloutStatus? rollout) => new()
     {
+        Rollout = rollout,
         ObservedGeneration = bundle.Metadata.Generation,
         DesiredRevision = revision,
         RenderError = renderError,

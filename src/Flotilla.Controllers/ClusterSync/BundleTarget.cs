@@ -1,3 +1,4 @@
+using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
 using Flotilla.Core.Placement;
@@ -8,7 +9,7 @@ namespace Flotilla.Controllers.ClusterSync;
 /// <summary>What a bundle's reconcile decided for one (bundle, cluster) pair.</summary>
 public enum ClusterIntent
 {
-    /// <summary>Bring the cluster to the bundle's revision.</summary>
+    /// <summary>Bring the cluster to its revision (<see cref="BundleTarget.RevisionFor"/>; none: leave it as it is).</summary>
     Sync,
 
     /// <summary>The cluster left the placement or the bundle is being deleted: remove what the bundle put there.</summary>
@@ -18,6 +19,8 @@ public enum ClusterIntent
 /// <summary>
 /// The bundle's desired state as its reconcile last decided it, shared in memory with the per-cluster sync workers:
 /// the rendered revision, the sync policy and the intent per cluster. Replaced whole on every bundle reconcile.
+/// Without a rollout every cluster gets <see cref="Revision"/>; with one, each cluster gets the revision its plan says
+/// (<see cref="Rollout"/>), possibly an older one, or none.
 /// </summary>
 public sealed record BundleTarget(
     string BundleKey,
@@ -48,15 +51,24 @@ public sealed record BundleTarget(
     /// <summary>The last placement decision (null until the bundle was first placed).</summary>
     public PlacementDecision? Placement { get; init; }
 
-    /// <summary>The objects <paramref name="cluster"/> gets: the rendered ones with its overrides applied (null when its overrides failed).</summary>
+    /// <summary>The rollout's plan and each revision's objects, when the bundle has <c>spec.rollout</c>.</summary>
+    public RolloutTarget? Rollout { get; init; }
+
+    /// <summary>The revision <paramref name="cluster"/> is to be synced to; null: leave it alone (no sync, no prune).</summary>
+    public string? RevisionFor(string cluster) => Rollout is null ? Revision : Rollout.RevisionOf(cluster);
+
+    /// <summary>The objects <paramref name="cluster"/> gets: its revision's, with its overrides applied (null when its overrides failed).</summary>
     public ManifestSet? ManifestsFor(string cluster) =>
-        Overrides?.GetValueOrDefault(cluster) is { } result ? result.Manifests : Manifests;
+        Overrides?.GetValueOrDefault(cluster) is { } result ? result.Manifests
+        : Rollout is null ? Manifests
+        : RevisionFor(cluster) is { } revision ? Rollout.Manifests.GetValueOrDefault(revision) : null;
 
     /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
     public bool ChangedFor(BundleTarget? previous, string cluster) =>
         previous is null
         || previous.Generation != Generation
         || previous.Revision != Revision
+        || previous.RevisionFor(cluster) != RevisionFor(cluster)
         || previous.ReconcileRequestedAt != ReconcileRequestedAt
         // Override results are shared per distinct input, so the same instance means the same objects.
         || !ReferenceEquals(previous.Overrides?.GetValueOrDefault(cluster), Overrides?.GetValueOrDefault(cluster))

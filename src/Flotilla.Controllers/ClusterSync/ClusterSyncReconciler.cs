@@ -14,7 +14,8 @@ namespace Flotilla.Controllers.ClusterSync;
 /// up to 5 minutes (with jitter), and never delays another cluster. A removal from a Cluster being deleted reports
 /// to <paramref name="clusterCleanupChanged"/>, so the Cluster's own cleanup looks again at once. The bundle's status
 /// is asked for when the pair's lease is released (see the hub's wiring), so the status write never sees the pair
-/// still busy and waits for nothing.
+/// still busy and waits for nothing. With a rollout each cluster syncs the revision its plan gives it (none: nothing is
+/// done, nothing pruned), and every new result of the pair queues the bundle's reconcile, which re-plans the rollout.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
     DriftReporter drift, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock) : IReconciler<string>
@@ -22,7 +23,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (bundleKey, clusterName) = ClusterSyncKey.Split(key);
-        if (targets.Get(bundleKey) is not { } target || !target.Clusters.TryGetValue(clusterName, out var intent) || target.Revision is null && intent == ClusterIntent.Sync)
+        if (targets.Get(bundleKey) is not { } target || !target.Clusters.TryGetValue(clusterName, out var intent) || target.RevisionFor(clusterName) is null && intent == ClusterIntent.Sync)
             return ReconcileResult.Success;
         if (directory.Get(clusterName) is not { } cluster || ClusterDirectory.IsOrphaned(cluster))
         {
@@ -60,13 +61,15 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
                 var errors = target.Overrides![clusterName].Errors;
                 var more = errors.Length > 1 ? $" (and {errors.Length - 1} more)" : "";
                 results.Set(bundleKey, clusterName, SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"overrides: {errors[0]}{more}; kept as applied"), clock.GetUtcNow());
+                RolloutObserves(target);
                 return ReconcileResult.Stalled($"overrides failed on {clusterName}");
             }
-            var request = new SyncRequest(ns, name, target.Revision!, manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
+            var request = new SyncRequest(ns, name, target.RevisionFor(clusterName)!, manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
             var started = clock.GetTimestamp();
             var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
             metrics.Synced(clock.GetElapsedTime(started));
             results.Set(bundleKey, clusterName, outcome.Result, clock.GetUtcNow());
+            RolloutObserves(target);
             await drift.ReportAsync(bundleKey, target.Uid, clusterName, outcome.Result.Drift, ct);
             return outcome.Result.Phase is SyncPhase.Synced or SyncPhase.OutOfSync
                 ? ReconcileResult.RequeueAfter(target.Interval)
@@ -94,11 +97,18 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         }
     }
 
+    /// <summary>A rollout advances on its clusters' results: each new one is an observation for the next plan.</summary>
+    private void RolloutObserves(BundleTarget target)
+    {
+        if (target.Rollout is not null) bundleChanged(target.BundleKey);
+    }
+
     private ReconcileResult Failed(string bundleKey, string cluster, ClusterIntent intent, SyncPhase phase, SyncResult? previous, string error)
     {
         var shown = intent == ClusterIntent.Remove ? SyncPhase.Removing : phase;
         var what = intent == ClusterIntent.Remove ? $"removal pending: {error}" : error;
         results.Set(bundleKey, cluster, SyncResult.Failure(shown, previous?.AppliedRevision, what), clock.GetUtcNow());
+        if (targets.Get(bundleKey) is { } target) RolloutObserves(target);
         if (intent == ClusterIntent.Remove && directory.Get(cluster) is { } c && ClusterDirectory.IsLeaving(c)) clusterCleanupChanged(cluster);
         return ReconcileResult.Failed(what);
     }

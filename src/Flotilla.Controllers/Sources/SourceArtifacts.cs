@@ -25,6 +25,20 @@ public sealed class SourceArtifacts
         if (previous?.Revision != artifact.Revision) RevisionChanged?.Invoke(key);
     }
 
+    /// <summary>
+    /// The snapshot of an earlier <paramref name="revision"/> of the source, for a rollout that keeps clusters on it (or
+    /// rolls them back): snapshots are content-addressed siblings of the current one. Null when it is gone (collected).
+    /// </summary>
+    public SourceArtifact? SnapshotOf(string key, string revision)
+    {
+        if (Get(key) is not { } current) return null;
+        if (current.Revision == revision) return current;
+        // A revision read back from a status is not trusted as a path: only a full lowercase SHA names a snapshot.
+        if (revision.Length is not (40 or 64) || !revision.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')) return null;
+        var directory = Path.Combine(Path.GetDirectoryName(current.SnapshotDirectory)!, revision);
+        return Directory.Exists(directory) ? new SourceArtifact(revision, directory, current.FetchedAt) : null;
+    }
+
     public void Remove(string key) => _artifacts.TryRemove(key, out _);
 
     /// <summary>Every revision still referenced (what snapshot collection must keep).</summary>

@@ -26,6 +26,9 @@ public sealed class BundleSpec
     /// <summary>Per-cluster override rules as written (docs/overrides.md); mapped by <c>OverrideRuleReader</c>.</summary>
     [JsonPropertyName("overrides")] public List<JsonObject>? Overrides { get; set; }
     [JsonPropertyName("sync")] public BundleSync? Sync { get; set; }
+
+    /// <summary>How a new revision moves over the placed clusters (docs/rollout.md); absent: everywhere at once.</summary>
+    [JsonPropertyName("rollout")] public BundleRollout? Rollout { get; set; }
     [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
 
     /// <summary><c>Delete</c> (default): a removed bundle, or a cluster leaving its placement, has its objects deleted. <c>Orphan</c>: they stay.</summary>
@@ -73,6 +76,35 @@ public sealed class PlacementPrioritizer
     [JsonPropertyName("prefer")] public string? Prefer { get; set; }
 }
 
+/// <summary><c>spec.rollout</c>; mapped without interpretation to the Core <c>RolloutSpec</c> (counts are a number or a percentage).</summary>
+public sealed class BundleRollout
+{
+    [JsonPropertyName("strategy")] public string? Strategy { get; set; }
+    [JsonPropertyName("maxConcurrency")] public JsonNode? MaxConcurrency { get; set; }
+    [JsonPropertyName("maxFailures")] public JsonNode? MaxFailures { get; set; }
+    [JsonPropertyName("progressDeadline")] public string? ProgressDeadline { get; set; }
+    [JsonPropertyName("minSuccessTime")] public string? MinSuccessTime { get; set; }
+    [JsonPropertyName("onFailure")] public string? OnFailure { get; set; }
+    [JsonPropertyName("unmatched")] public string? Unmatched { get; set; }
+    [JsonPropertyName("stages")] public List<BundleRolloutStage>? Stages { get; set; }
+}
+
+public sealed class BundleRolloutStage
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("selector")] public V1LabelSelector? Selector { get; set; }
+    [JsonPropertyName("maxConcurrency")] public JsonNode? MaxConcurrency { get; set; }
+    [JsonPropertyName("maxFailures")] public JsonNode? MaxFailures { get; set; }
+    [JsonPropertyName("before")] public List<BundleRolloutGate>? Before { get; set; }
+    [JsonPropertyName("after")] public List<BundleRolloutGate>? After { get; set; }
+}
+
+public sealed class BundleRolloutGate
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    [JsonPropertyName("duration")] public string? Duration { get; set; }
+}
+
 public sealed class BundleSync
 {
     [JsonPropertyName("prune")] public bool? Prune { get; set; }
@@ -91,6 +123,7 @@ public sealed class BundleStatus
     [JsonPropertyName("renderError")] public string? RenderError { get; set; }
     [JsonPropertyName("summary")] public BundleSummary? Summary { get; set; }
     [JsonPropertyName("placement")] public BundlePlacementStatus? Placement { get; set; }
+    [JsonPropertyName("rollout")] public BundleRolloutStatus? Rollout { get; set; }
     [JsonPropertyName("clusters")] public List<BundleClusterStatus>? Clusters { get; set; }
     [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
 }
@@ -121,12 +154,35 @@ public sealed class PlacementReason
     [JsonPropertyName("reason")] public string Reason { get; set; } = "";
 }
 
+/// <summary>
+/// The rollout's state as the planner stores it (<see cref="State"/>, compact JSON a restarted hub resumes from) and what
+/// it means for people and the CLI. <see cref="LastCommandId"/> acknowledges the last <c>flotilla rollout</c> command, in
+/// the same write as the state it changed, so a command is applied exactly once.
+/// </summary>
+public sealed class BundleRolloutStatus
+{
+    [JsonPropertyName("state")] public string? State { get; set; }
+    [JsonPropertyName("phase")] public string? Phase { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("awaitingApproval")] public string? AwaitingApproval { get; set; }
+    [JsonPropertyName("targetRevision")] public string? TargetRevision { get; set; }
+    [JsonPropertyName("lastHealthyRevision")] public string? LastHealthyRevision { get; set; }
+    [JsonPropertyName("lastCommandId")] public string? LastCommandId { get; set; }
+    [JsonPropertyName("recheckAt")] public DateTimeOffset? RecheckAt { get; set; }
+}
+
 /// <summary>One placed cluster's compact entry; strings are capped so status stays small at 1,000 clusters.</summary>
 public sealed class BundleClusterStatus
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("phase")] public string? Phase { get; set; }
     [JsonPropertyName("appliedRevision")] public string? AppliedRevision { get; set; }
+
+    /// <summary>With a rollout, when it differs from <see cref="AppliedRevision"/>: the revision the cluster is meant to have now (<c>none</c>: left as it is).</summary>
+    [JsonPropertyName("desiredRevision")] public string? DesiredRevision { get; set; }
+
+    /// <summary>With a rollout, while the cluster is not done: its stage and its place in the run, e.g. <c>prod/Pending</c>.</summary>
+    [JsonPropertyName("rollout")] public string? Rollout { get; set; }
     [JsonPropertyName("health")] public string? Health { get; set; }
     [JsonPropertyName("objects")] public int? Objects { get; set; }
     [JsonPropertyName("written")] public int? Written { get; set; }
