@@ -96,14 +96,14 @@ internal sealed record SimulatedBundle(string Name, PlacementSpec Placement, IRe
         for (var i = 0; i < 5; i++)
         {
             var deployment = Object("apps/v1", "Deployment", $"svc-{i}", bundle);
-            deployment["spec"] = JsonNode.Parse($$"""
-                {"replicas": 1, "selector": {"matchLabels": {"app": "svc-{{i}}"}},
-                 "template": {"metadata": {"labels": {"app": "svc-{{i}}"}},
-                   "spec": {"containers": [{"name": "main", "image": "docker.io/acme/svc-{{i}}:1.0.0", "ports": [{"containerPort": 8080}]}]}}}
-                """);
+            deployment["spec"] = JsonNode.Parse("""
+                {"replicas": 1, "selector": {"matchLabels": {"app": "APP"}},
+                 "template": {"metadata": {"labels": {"app": "APP"}},
+                   "spec": {"containers": [{"name": "main", "image": "docker.io/acme/APP:1.0.0", "ports": [{"containerPort": 8080}]}]}}}
+                """.Replace("APP", $"svc-{i}"));
             objects.Add(deployment);
             var service = Object("v1", "Service", $"svc-{i}", bundle);
-            service["spec"] = JsonNode.Parse($$"""{"selector": {"app": "svc-{{i}}"}, "ports": [{"port": 80, "targetPort": 8080}]}""");
+            service["spec"] = JsonNode.Parse("""{"selector": {"app": "APP"}, "ports": [{"port": 80, "targetPort": 8080}]}""".Replace("APP", $"svc-{i}"));
             objects.Add(service);
         }
         for (var i = 0; i < 6; i++)
