@@ -11,7 +11,8 @@ namespace Flotilla.Core.Placement;
 /// <remarks>
 /// The short path covers placements without <c>numberOfClusters</c> and without spread: their selection is exactly the
 /// clusters passing the filters (the avoided ones only when no other fits), so only the changed clusters' filter outcome
-/// and score need computing. It decides in full when the fleet's names differ, when the input is not in name order, when
+/// and score need computing. With <c>numberOfClusters</c> or spread it covers only clusters the filters keep out both
+/// before and after the change (a relabel outside the selector): the feasible set, and so every rank, stays. It decides in full when the fleet's names differ, when the input is not in name order, when
 /// time went back or a toleration grace ended (<see cref="PlacementDecision.RecheckAt"/> passed), when the last
 /// non-avoided cluster left or the first arrived, when a prioritizer's range moved (every score moves), or when the
 /// earliest grace left and the next one is not known.
@@ -56,7 +57,8 @@ public sealed class PlacementSnapshot
 
     private PlacementSnapshot? ShortPath(PlacementInput input, IReadOnlyCollection<string> changed)
     {
-        if (_rules.NumberOfClusters is not null || _rules.Spread is not null) return null;
+        // With numberOfClusters or spread every feasible cluster's rank matters; a cluster filtered out before and after changes nothing but its own outcome.
+        var ranked = _rules.NumberOfClusters is not null || _rules.Spread is not null;
         if (input.Clusters.Count != _clusters.Count || input.Now < _input.Now || Decision.RecheckAt <= input.Now) return null;
 
         var outcomes = Decision.Outcomes;
@@ -73,6 +75,7 @@ public sealed class PlacementSnapshot
             var (wasCurrent, isCurrent) = (_input.Current.Contains(name), input.Current.Contains(name));
             var old = Filter(before, wasCurrent, _input.Now);
             var now = Filter(after, isCurrent, input.Now);
+            if (ranked && (old.Feasible || now.Feasible)) return null;
 
             preferred += (now.Feasible && now.Avoided is null ? 1 : 0) - (old.Feasible && old.Avoided is null ? 1 : 0);
             if (old.Grace is { } oldGrace)
