@@ -12,7 +12,9 @@ namespace Flotilla.Core.Placement;
 /// The short path covers placements without <c>numberOfClusters</c> and without spread: their selection is exactly the
 /// clusters passing the filters (the avoided ones only when no other fits), so only the changed clusters' filter outcome
 /// and score need computing. With <c>numberOfClusters</c> or spread it covers only clusters the filters keep out both
-/// before and after the change (a relabel outside the selector): the feasible set, and so every rank, stays. It decides in full when the fleet's names differ, when the input is not in name order, when
+/// before and after the change (a relabel outside the selector), and clusters that pass both times with the same
+/// avoiding taint, current flag, prioritizer values and topology domain (a current cluster going unavailable within its
+/// toleration grace): every rank stays. It decides in full when the fleet's names differ, when the input is not in name order, when
 /// time went back or a toleration grace ended (<see cref="PlacementDecision.RecheckAt"/> passed), when the last
 /// non-avoided cluster left or the first arrived, when a prioritizer's range moved (every score moves), or when the
 /// earliest grace left and the next one is not known.
@@ -57,7 +59,8 @@ public sealed class PlacementSnapshot
 
     private PlacementSnapshot? ShortPath(PlacementInput input, IReadOnlyCollection<string> changed)
     {
-        // With numberOfClusters or spread every feasible cluster's rank matters; a cluster filtered out before and after changes nothing but its own outcome.
+        // With numberOfClusters or spread every feasible cluster's rank matters: only a cluster filtered out before and after,
+        // or one that passes both times and ranks exactly as before, leaves the others' outcomes as they were.
         var ranked = _rules.NumberOfClusters is not null || _rules.Spread is not null;
         if (input.Clusters.Count != _clusters.Count || input.Now < _input.Now || Decision.RecheckAt <= input.Now) return null;
 
@@ -75,7 +78,7 @@ public sealed class PlacementSnapshot
             var (wasCurrent, isCurrent) = (_input.Current.Contains(name), input.Current.Contains(name));
             var old = Filter(before, wasCurrent, _input.Now);
             var now = Filter(after, isCurrent, input.Now);
-            if (ranked && (old.Feasible || now.Feasible)) return null;
+            if (ranked && (old.Feasible || now.Feasible) && !RanksAlike(before, wasCurrent, old, after, isCurrent, now, input.BundleCounts)) return null;
 
             preferred += (now.Feasible && now.Avoided is null ? 1 : 0) - (old.Feasible && old.Avoided is null ? 1 : 0);
             if (old.Grace is { } oldGrace)
@@ -101,7 +104,7 @@ public sealed class PlacementSnapshot
         var names = default(List<string>);
         foreach (var (index, facts, current, filtered) in updates)
         {
-            var outcome = Outcome(facts, current, filtered, preferred > 0, ranges, input.BundleCounts);
+            var outcome = ranked && filtered.Feasible ? outcomes[index] : Outcome(facts, current, filtered, preferred > 0, ranges, input.BundleCounts);
             if (outcome.Equals(outcomes[index])) continue;
             outcomeBuilder ??= outcomes.ToBuilder();
             outcomeBuilder[index] = outcome;
@@ -117,6 +120,23 @@ public sealed class PlacementSnapshot
         return new PlacementSnapshot(_rules, input.Clusters, input, decision, _tally with { Preferred = preferred, Ranges = ranges, Graced = graced, AtRecheck = atRecheck }, incremental: true);
     }
 
+    /// <summary>
+    /// True when a cluster passes the filters before and after and everything its rank reads is the same: the avoiding
+    /// taint, whether the bundle is on it, each prioritizer's value and its topology domain. Its outcome then stays too.
+    /// </summary>
+    private bool RanksAlike(ClusterFacts before, bool wasCurrent, Filtered old, ClusterFacts after, bool isCurrent, Filtered now, IReadOnlyDictionary<string, int> counts)
+    {
+        if (!old.Feasible || !now.Feasible || old.Avoided != now.Avoided || wasCurrent != isCurrent) return false;
+        if (_rules.Spread is { } spread && before.Labels[spread.TopologyKey] != after.Labels[spread.TopologyKey]) return false;
+        foreach (var prioritizer in _rules.Prioritizers)
+        {
+            if (prioritizer.Kind == PrioritizerKind.Steady) continue;
+            var wasKnown = ClusterScorer.TryValue(prioritizer, before, _input.BundleCounts, out var was);
+            if (wasKnown != ClusterScorer.TryValue(prioritizer, after, counts, out var value) || was != value) return false;
+        }
+        return true;
+    }
+
     /// <summary>Takes one cluster's old value out of each prioritizer's range and its new one in; false when a range moves.</summary>
     private bool MoveRanges(ScoreRange?[] ranges, ClusterFacts before, bool wasFeasible, IReadOnlyDictionary<string, int> oldCounts,
         ClusterFacts after, bool isFeasible, IReadOnlyDictionary<string, int> newCounts)
@@ -125,12 +145,16 @@ public sealed class PlacementSnapshot
         {
             var prioritizer = _rules.Prioritizers[p];
             if (prioritizer.Kind == PrioritizerKind.Steady) continue;
-            if (wasFeasible && ClusterScorer.TryValue(prioritizer, before, oldCounts, out var old))
+            var wasKnown = ClusterScorer.TryValue(prioritizer, before, oldCounts, out var old);
+            var isKnown = ClusterScorer.TryValue(prioritizer, after, newCounts, out var value);
+            // The same value in and out leaves the range as it was (taking it out first could empty an end for a moment).
+            if (wasFeasible && isFeasible && wasKnown && isKnown && old == value) continue;
+            if (wasFeasible && wasKnown)
             {
                 if (ranges[p]?.Without(old) is not { } without) return false;
                 ranges[p] = without;
             }
-            if (isFeasible && ClusterScorer.TryValue(prioritizer, after, newCounts, out var value))
+            if (isFeasible && isKnown)
             {
                 if (ranges[p]?.With(value) is not { } with) return false;
                 ranges[p] = with;

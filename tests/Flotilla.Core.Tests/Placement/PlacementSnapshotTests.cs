@@ -93,6 +93,21 @@ public sealed class PlacementSnapshotTests
     }
 
     [Fact]
+    public void With_spread_a_current_cluster_going_unavailable_within_its_grace_keeps_every_rank()
+    {
+        var spec = new PlacementSpec { NumberOfClusters = 2, Spread = new SpreadSpec("region") };
+        var input = Input(Cluster("a", "eu"), Cluster("b", "us"), Cluster("c", "eu")) with { Current = new HashSet<string> { "a", "b" } };
+        var snapshot = PlacementSnapshot.Take(spec, input);
+
+        var down = input with { Clusters = [input.Clusters[0] with { UnavailableSince = Now }, input.Clusters[1], input.Clusters[2]], Now = Now.AddSeconds(5) };
+        var next = snapshot.Redecide(down, ["a"]);
+
+        Assert.True(next.Incremental);
+        Assert.Equal(Now.AddSeconds(UnavailableTaint.DefaultTolerationSeconds), next.Decision.RecheckAt);
+        Assert.Equal(PlacementEngine.Decide(spec, down), next.Decision);
+    }
+
+    [Fact]
     public void A_change_that_leaves_the_outcome_as_it_was_keeps_the_same_decision()
     {
         var spec = new PlacementSpec { MatchLabels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("region", "eu")]) };
@@ -119,7 +134,7 @@ public sealed class PlacementSnapshotTests
         ["the only cluster at the end of the range leaves it"] = (new PlacementSpec { Prioritizers = [new("ClusterProperty", 1, "cost")] },
             Input(Cluster("a", "eu", cost: "1"), Cluster("b", "eu", cost: "2"), Cluster("c", "eu", cost: "3")),
             i => i with { Clusters = [i.Clusters[0], i.Clusters[1], Cluster("c", "eu", cost: "2")] }, ["c"]),
-        ["a toleration grace ended"] = (new PlacementSpec { Tolerations = [new("maintenance", "Exists", TolerationSeconds: 60)] },
+        ["a toleration grace ended"] = (new PlacementSpec { Tolerations = [new("maintenance", "Exists", TolerationSeconds: 120)] },
             Input(Cluster("a", "eu", Taint("maintenance", TaintEffect.NoSelect)), Cluster("b", "eu")) with { Current = new HashSet<string> { "a" } },
             i => i with { Now = Now.AddMinutes(2) }, ["b"]),
         ["a cluster joined"] = (new PlacementSpec(), Input(Cluster("a", "eu")), i => i with { Clusters = [i.Clusters[0], Cluster("b", "us")] }, ["b"]),
