@@ -14,7 +14,8 @@ namespace Flotilla.Core.Placement;
 /// and score need computing. With <c>numberOfClusters</c> or spread it covers only clusters the filters keep out both
 /// before and after the change (a relabel outside the selector), and clusters that pass both times with the same
 /// avoiding taint, current flag, prioritizer values and topology domain (a current cluster going unavailable within its
-/// toleration grace): every rank stays. It decides in full when the fleet's names differ, when the input is not in name order, when
+/// toleration grace): every rank stays; and unchosen clusters that no longer pass the filters (a cluster going
+/// unavailable or tainted where the bundle is not), as long as, with spread, their domain keeps a chosen cluster. It decides in full when the fleet's names differ, when the input is not in name order, when
 /// time went back or a toleration grace ended (<see cref="PlacementDecision.RecheckAt"/> passed), when the last
 /// non-avoided cluster left or the first arrived, when a prioritizer's range moved (every score moves), or when the
 /// earliest grace left and the next one is not known.
@@ -60,7 +61,7 @@ public sealed class PlacementSnapshot
     private PlacementSnapshot? ShortPath(PlacementInput input, IReadOnlyCollection<string> changed)
     {
         // With numberOfClusters or spread every feasible cluster's rank matters: only a cluster filtered out before and after,
-        // or one that passes both times and ranks exactly as before, leaves the others' outcomes as they were.
+        // one that passes both times and ranks exactly as before, or an unchosen one that drops out, leaves the others' outcomes as they were.
         var ranked = _rules.NumberOfClusters is not null || _rules.Spread is not null;
         if (input.Clusters.Count != _clusters.Count || input.Now < _input.Now || Decision.RecheckAt <= input.Now) return null;
 
@@ -78,7 +79,8 @@ public sealed class PlacementSnapshot
             var (wasCurrent, isCurrent) = (_input.Current.Contains(name), input.Current.Contains(name));
             var old = Filter(before, wasCurrent, _input.Now);
             var now = Filter(after, isCurrent, input.Now);
-            if (ranked && (old.Feasible || now.Feasible) && !RanksAlike(before, wasCurrent, old, after, isCurrent, now, input.BundleCounts)) return null;
+            if (ranked && (old.Feasible || now.Feasible) && !RanksAlike(before, wasCurrent, old, after, isCurrent, now, input.BundleCounts)
+                && !LeavesUnchosen(before, old, now, outcomes[index].Selected)) return null;
 
             preferred += (now.Feasible && now.Avoided is null ? 1 : 0) - (old.Feasible && old.Avoided is null ? 1 : 0);
             if (old.Grace is { } oldGrace)
@@ -135,6 +137,21 @@ public sealed class PlacementSnapshot
             if (wasKnown != ClusterScorer.TryValue(prioritizer, after, counts, out var value) || was != value) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// True when a cluster that was not chosen no longer passes the filters: every cluster ranked above it still is, so
+    /// the same ones are chosen, provided (with spread) its domain keeps a chosen cluster and so still counts as a domain.
+    /// A prioritizer range it held an end of is caught by <see cref="MoveRanges"/>.
+    /// </summary>
+    private bool LeavesUnchosen(ClusterFacts before, Filtered old, Filtered now, bool wasSelected)
+    {
+        if (!old.Feasible || now.Feasible || wasSelected) return false;
+        if (_rules.Spread is not { } spread) return true;
+        var domain = before.Labels[spread.TopologyKey];
+        foreach (var name in Decision.Selected)
+            if (_clusters[IndexOf(name)].Labels[spread.TopologyKey] == domain) return true;
+        return false;
     }
 
     /// <summary>Takes one cluster's old value out of each prioritizer's range and its new one in; false when a range moves.</summary>

@@ -108,6 +108,24 @@ public sealed class PlacementSnapshotTests
     }
 
     [Fact]
+    public void With_spread_an_unchosen_cluster_dropping_out_keeps_the_choice_while_its_domain_keeps_a_chosen_one()
+    {
+        var spec = new PlacementSpec { NumberOfClusters = 2, Spread = new SpreadSpec("region") };
+        var input = Input(Cluster("a", "eu"), Cluster("b", "us"), Cluster("c", "eu"), Cluster("d", "ap")) with { Current = new HashSet<string> { "a", "b" } };
+        var snapshot = PlacementSnapshot.Take(spec, input);
+        Assert.Equal(new[] { "a", "b" }, snapshot.Decision.Selected);
+
+        var cDown = input with { Clusters = [.. input.Clusters.Select(c => c.Name == "c" ? c with { UnavailableSince = Now } : c)] };
+        var dDown = input with { Clusters = [.. input.Clusters.Select(c => c.Name == "d" ? c with { UnavailableSince = Now } : c)] };
+
+        Assert.True(snapshot.Redecide(cDown, ["c"]).Incremental);
+        Assert.Equal(PlacementEngine.Decide(spec, cDown), snapshot.Redecide(cDown, ["c"]).Decision);
+        // ap loses its only candidate: a domain fewer changes what maxSkew allows.
+        Assert.False(snapshot.Redecide(dDown, ["d"]).Incremental);
+        Assert.Equal(PlacementEngine.Decide(spec, dDown), snapshot.Redecide(dDown, ["d"]).Decision);
+    }
+
+    [Fact]
     public void A_change_that_leaves_the_outcome_as_it_was_keeps_the_same_decision()
     {
         var spec = new PlacementSpec { MatchLabels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("region", "eu")]) };
