@@ -17,17 +17,23 @@ public static class PlacementEngine
     /// <see cref="PlacementSpec.Validate"/> rejects (the hub reports those as Stalled and does not call this),
     /// for duplicate cluster names, or for more than 16 million clusters.
     /// </summary>
-    public static PlacementDecision Decide(PlacementSpec spec, PlacementInput input)
+    public static PlacementDecision Decide(PlacementSpec spec, PlacementInput input) =>
+        Decide(Compile(spec), SortedByName(input.Clusters), input, out _);
+
+    /// <summary>The compiled spec; throws as <see cref="Decide(PlacementSpec, PlacementInput)"/> does for an invalid one.</summary>
+    internal static PlacementRules Compile(PlacementSpec spec) =>
+        PlacementRules.Compile(spec, out var errors) ?? throw new ArgumentException($"invalid placement: {string.Join("; ", errors)}", nameof(spec));
+
+    /// <summary>Decides over <paramref name="clusters"/> (ordinal by name, names unique), counting what <see cref="PlacementSnapshot"/> needs.</summary>
+    internal static PlacementDecision Decide(PlacementRules rules, IReadOnlyList<ClusterFacts> clusters, PlacementInput input, out DecisionTally tally)
     {
-        var rules = PlacementRules.Compile(spec, out var errors)
-            ?? throw new ArgumentException($"invalid placement: {string.Join("; ", errors)}", nameof(spec));
-        var clusters = SortedByName(input.Clusters);
-        var n = clusters.Length;
+        var n = clusters.Count;
         var steps = new PlacementStep?[n];
         var reasons = new string?[n];
         var avoided = new ClusterTaint?[n];
         var isCurrent = new bool[n];
         DateTimeOffset? recheck = null;
+        var (graced, atRecheck, preferred) = (0, 0, 0);
 
         var feasible = new int[n];
         var feasibleCount = 0;
@@ -36,13 +42,18 @@ public static class PlacementEngine
             var cluster = clusters[i];
             var current = isCurrent[i] = input.Current.Contains(cluster.Name);
             if (Filter(rules, cluster, current, input.Now, out var step, out var reason, out avoided[i]) is { } grace)
-                recheck = recheck is null || grace < recheck ? grace : recheck;
+            {
+                graced++;
+                if (recheck is null || grace < recheck) (recheck, atRecheck) = (grace, 1);
+                else if (grace == recheck) atRecheck++;
+            }
+            if (reason is null && avoided[i] is null) preferred++;
             if (reason is null) feasible[feasibleCount++] = i;
             else (steps[i], reasons[i]) = (step, reason);
         }
 
         var scores = new int[feasibleCount];
-        ClusterScorer.Score(rules.Prioritizers, clusters, isCurrent, feasible.AsSpan(0, feasibleCount), input.BundleCounts, scores);
+        var ranges = ClusterScorer.Score(rules.Prioritizers, clusters, isCurrent, feasible.AsSpan(0, feasibleCount), input.BundleCounts, scores);
         var scoreOf = new int?[n];
         for (var f = 0; f < feasibleCount; f++) scoreOf[feasible[f]] = scores[f];
 
@@ -79,11 +90,12 @@ public static class PlacementEngine
             if (selected[i]) chosen.Add(clusters[i].Name);
             outcomes.Add(new ClusterOutcome(clusters[i].Name, selected[i], scoreOf[i], steps[i], reasons[i]));
         }
+        tally = new DecisionTally(preferred, ranges, graced, atRecheck);
         return new PlacementDecision(chosen.ToImmutable(), outcomes.MoveToImmutable(), recheck);
     }
 
     /// <summary>Sets the first reason the cluster is kept out (null if none); returns when a grace period it relies on ends.</summary>
-    private static DateTimeOffset? Filter(PlacementRules rules, ClusterFacts cluster, bool current, DateTimeOffset now,
+    internal static DateTimeOffset? Filter(PlacementRules rules, ClusterFacts cluster, bool current, DateTimeOffset now,
         out PlacementStep step, out string? reason, out ClusterTaint? avoided)
     {
         avoided = null;
@@ -133,7 +145,7 @@ public static class PlacementEngine
     }
 
     /// <summary>The clusters ordinal by name (a copy only when the input is not already in that order).</summary>
-    private static ClusterFacts[] SortedByName(IReadOnlyList<ClusterFacts> clusters)
+    internal static ClusterFacts[] SortedByName(IReadOnlyList<ClusterFacts> clusters)
     {
         if (clusters.Count >= 1 << PositionBits) throw new ArgumentException($"{clusters.Count} clusters is more than the engine ranks", nameof(clusters));
         var sorted = clusters.ToArray();

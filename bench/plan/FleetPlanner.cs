@@ -1,0 +1,90 @@
+using Flotilla.Core.Overrides;
+using Flotilla.Core.Placement;
+using Flotilla.Core.Rollout;
+
+namespace Flotilla.Bench.Plan;
+
+/// <summary>One bundle's plan: its placement (with what a re-decision can reuse), prepared overrides and rollout plan.</summary>
+internal sealed record BundlePlan(PlacementSnapshot Placement, PreparedOverrides? Overrides, RolloutPlan Rollout);
+
+/// <summary>
+/// The planning the hub does for a fleet, without any I/O: placement, then overrides for every selected cluster, then the
+/// rollout plan. <see cref="Current"/> and <see cref="Counts"/> are the previous plan's (the hub's steady state).
+/// </summary>
+internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now)
+{
+    public const string Revision = "rev-2";
+
+    public IReadOnlySet<string>[] Current { get; private set; } = [.. bundles.Select(_ => new HashSet<string>())];
+    public IReadOnlyDictionary<string, int> Counts { get; private set; } = new Dictionary<string, int>();
+
+    /// <summary>Plans every bundle in full: a new commit of every bundle, or a hub starting.</summary>
+    public BundlePlan[] PlanAll(SimulatedFleet fleet)
+    {
+        var plans = new BundlePlan[bundles.Length];
+        for (var b = 0; b < bundles.Length; b++)
+        {
+            var bundle = bundles[b];
+            var placement = PlacementSnapshot.Take(bundle.Placement, Input(fleet, b));
+            var prepared = bundle.Overrides.Count == 0 ? null
+                : BundleOverrides.TryPrepare(bundle.Overrides, bundle.Manifests, out var ready, out var errors) ? ready
+                : throw new InvalidOperationException($"{bundle.Name}: {string.Join("; ", errors)}");
+            var outcomes = placement.Decision.Outcomes;
+            for (var i = 0; i < outcomes.Length; i++)
+                if (outcomes[i].Selected && prepared?.Apply(fleet.OverrideClusters[i]) is { Succeeded: false } failed)
+                    throw new InvalidOperationException($"{bundle.Name} on {outcomes[i].Cluster}: {failed.Errors[0].Message}");
+            plans[b] = new BundlePlan(placement, prepared, Rollout(fleet, b, placement.Decision, null));
+        }
+        return plans;
+    }
+
+    /// <summary>
+    /// Plans again after <paramref name="changed"/> changed in <paramref name="fleet"/>: every bundle's placement (decided in
+    /// full, as the hub does today, or through the snapshot), that cluster's overrides where it is selected (the others'
+    /// inputs did not change), and a rollout plan for each bundle whose placed clusters changed.
+    /// </summary>
+    public BundlePlan[] Replan(BundlePlan[] previous, SimulatedFleet fleet, string changed, bool incremental)
+    {
+        var plans = new BundlePlan[bundles.Length];
+        var index = fleet.IndexOf(changed);
+        string[] changedNames = [changed];
+        for (var b = 0; b < bundles.Length; b++)
+        {
+            var before = previous[b];
+            var placement = incremental
+                ? before.Placement.Redecide(Input(fleet, b), changedNames)
+                : PlacementSnapshot.Take(bundles[b].Placement, Input(fleet, b));
+            var decision = placement.Decision;
+            if (decision.Outcomes[index].Selected) before.Overrides?.Apply(fleet.OverrideClusters[index]);
+            var rollout = decision.Selected.SequenceEqual(before.Placement.Decision.Selected)
+                ? before.Rollout
+                : Rollout(fleet, b, decision, before.Rollout.State);
+            plans[b] = new BundlePlan(placement, before.Overrides, rollout);
+        }
+        return plans;
+    }
+
+    /// <summary>Makes <paramref name="plans"/> the steady state the next plans start from.</summary>
+    public void Settle(BundlePlan[] plans)
+    {
+        Current = [.. plans.Select(p => p.Placement.Decision.Selected.ToHashSet(StringComparer.Ordinal))];
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var plan in plans)
+            foreach (var cluster in plan.Placement.Decision.Selected)
+                counts[cluster] = counts.GetValueOrDefault(cluster) + 1;
+        Counts = counts;
+    }
+
+    // LeastBundles reads every bundle's count, this one's included: the hub excludes the bundle itself, which costs the same.
+    private PlacementInput Input(SimulatedFleet fleet, int bundle) =>
+        new(fleet.Facts, now) { Current = Current[bundle], BundleCounts = Counts };
+
+    private RolloutPlan Rollout(SimulatedFleet fleet, int bundle, PlacementDecision decision, RolloutState? state)
+    {
+        var observations = new List<ClusterObservation>(decision.Selected.Length);
+        var outcomes = decision.Outcomes;
+        for (var i = 0; i < outcomes.Length; i++)
+            if (outcomes[i].Selected) observations.Add(fleet.Observations[i]);
+        return RolloutPlanner.Plan(bundles[bundle].Rollout, state, observations, Revision, now);
+    }
+}
