@@ -31,7 +31,9 @@ echo
 ./flotilla cluster list
 echo
 ./flotilla get bundles -A
-for b in platform shop-dev shop-staging shop-prod; do echo; ./flotilla bundle status "$b" || true; done
+for b in platform shop; do echo; ./flotilla bundle status "$b" || true; done
 echo
-echo "Try: edit $fleet_repo, commit, then ./flotilla reconcile source fleet; ./flotilla diff bundle shop-prod --cluster member-3"
+./flotilla rollout status shop || true
+echo
+echo "Try: edit $fleet_repo, commit, then ./flotilla reconcile source fleet; ./flotilla rollout status shop; ./flotilla diff bundle shop --cluster member-3"
 echo "     export KUBECONFIG=$KUBECONFIG; ./flotilla ctx; ./flotilla get deployments -A; ./flotilla local down [--purge]"
