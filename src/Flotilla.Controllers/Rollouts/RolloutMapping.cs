@@ -65,17 +65,10 @@ public static class RolloutMapping
         var requirements = LabelSelector.FromMatchLabels(labels).Requirements.ToBuilder();
         foreach (var (e, i) in (selector.MatchExpressions ?? []).Select((e, i) => (e, i)))
         {
-            SelectorOperator? op = e.OperatorProperty switch
-            {
-                "In" => SelectorOperator.In,
-                "NotIn" => SelectorOperator.NotIn,
-                "Exists" => SelectorOperator.Exists,
-                "DoesNotExist" => SelectorOperator.DoesNotExist,
-                _ => null,
-            };
+            var op = MatchExpressionOperators.Parse(e.OperatorProperty);
             if (op is null)
             {
-                problems.Add($"{where}.matchExpressions[{i}].operator: \"{e.OperatorProperty}\" is not one of In, NotIn, Exists, DoesNotExist");
+                problems.Add($"{where}.matchExpressions[{i}].operator: \"{e.OperatorProperty}\" is not one of {MatchExpressionOperators.Expected}");
                 continue;
             }
             requirements.Add(new LabelRequirement(e.Key, op.Value, [.. (e.Values ?? []).Order(StringComparer.Ordinal)]));

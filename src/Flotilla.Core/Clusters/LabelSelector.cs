@@ -80,6 +80,22 @@ public sealed partial record LabelSelector(ImmutableArray<LabelRequirement> Requ
 /// <summary>The operators of a label requirement.</summary>
 public enum SelectorOperator { Equals, NotEquals, In, NotIn, Exists, DoesNotExist }
 
+/// <summary>The operators a Kubernetes <c>matchExpressions</c> entry may name.</summary>
+public static class MatchExpressionOperators
+{
+    public const string Expected = "In, NotIn, Exists, DoesNotExist";
+
+    /// <summary>The operator <paramref name="text"/> names (case-sensitive, as the API), or null for anything else.</summary>
+    public static SelectorOperator? Parse(string? text) => text switch
+    {
+        "In" => SelectorOperator.In,
+        "NotIn" => SelectorOperator.NotIn,
+        "Exists" => SelectorOperator.Exists,
+        "DoesNotExist" => SelectorOperator.DoesNotExist,
+        _ => null,
+    };
+}
+
 /// <summary>One requirement of a <see cref="LabelSelector"/>; values are ordinal sorted.</summary>
 public sealed record LabelRequirement(string Key, SelectorOperator Operator, ImmutableArray<string> Values)
 {

@@ -34,7 +34,8 @@ public static class OverrideRuleReader
         var requirements = LabelSelector.FromMatchLabels(matchLabels).Requirements.ToBuilder();
         foreach (var e in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var op = Enum.Parse<SelectorOperator>(e["operator"]!.GetValue<string>());
+            var text = e["operator"]?.GetValue<string>();
+            var op = MatchExpressionOperators.Parse(text) ?? throw new FormatException($"matchExpressions operator \"{text}\" is not one of {MatchExpressionOperators.Expected}");
             requirements.Add(new LabelRequirement(e["key"]!.GetValue<string>(), op,
                 [.. (e["values"] as JsonArray ?? []).Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal)]));
         }

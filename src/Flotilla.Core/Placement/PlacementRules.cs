@@ -71,17 +71,10 @@ internal sealed class PlacementRules(
             var expression = spec.MatchExpressions[i];
             var where = $"matchExpressions[{i}]";
             if (!LabelValidation.IsValidKey(expression.Key)) problems.Add($"{where}: \"{expression.Key}\" is not a valid label key");
-            SelectorOperator? op = expression.Operator switch
-            {
-                "In" => SelectorOperator.In,
-                "NotIn" => SelectorOperator.NotIn,
-                "Exists" => SelectorOperator.Exists,
-                "DoesNotExist" => SelectorOperator.DoesNotExist,
-                _ => null,
-            };
+            var op = MatchExpressionOperators.Parse(expression.Operator);
             if (op is null)
             {
-                problems.Add($"{where}: operator \"{expression.Operator}\" is not one of In, NotIn, Exists, DoesNotExist");
+                problems.Add($"{where}: operator \"{expression.Operator}\" is not one of {MatchExpressionOperators.Expected}");
                 continue;
             }
             CheckValueCount(expression, op is SelectorOperator.In or SelectorOperator.NotIn, where, problems);
