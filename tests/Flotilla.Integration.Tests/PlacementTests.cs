@@ -83,6 +83,9 @@ public sealed class PlacementTests(FleetFixture fleet)
                 async () => KubernetesJson.Serialize((await hub.BundleStatusAsync("pci-app")).Status));
             Assert.Equal("y", await ValueOnAsync("member-3", ns, "card-data"));
 
+            // Its status is written on its own pace: wait until it carries the decision about pci-1.
+            await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("ordinary")).Status?.Placement?.Reasons?.Any(r => r.Cluster == "pci-1") == true,
+                Converge, "ordinary's placement decision in status", async () => KubernetesJson.Serialize((await hub.BundleStatusAsync("ordinary")).Status));
             var ordinary = (await hub.BundleStatusAsync("ordinary")).Status!;
             Assert.Empty(ordinary.Placement!.Selected);
             Assert.Contains(ordinary.Placement.Reasons!, r => r.Cluster == "pci-1" && r.Reason == "taint compliance=pci:NoSelect not tolerated");

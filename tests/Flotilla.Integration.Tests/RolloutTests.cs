@@ -74,6 +74,18 @@ public sealed class RolloutTests(FleetFixture fleet)
         },
     });
 
+    /// <summary>Namespace <paramref name="ns"/> on the hub, a new repository at v1 and the bundle <c>app</c> rolling it out.</summary>
+    private async Task<(HubObjects Hub, GitFixtureRepo Repo, string First)> StartAsync(string ns, string onFailure, bool approveProd)
+    {
+        var hub = new HubObjects(fleet.Hub, ns);
+        await hub.EnsureNamespaceAsync();
+        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
+        var first = repo.Commit(Files(ns, "v1"));
+        await hub.SourceAsync("repo", repo.Url);
+        await BundleAsync(hub, ns, onFailure, approveProd);
+        return (hub, repo, first);
+    }
+
     private async Task<string?> ValueOnAsync(string cluster, string ns)
     {
         using var member = fleet.Member(cluster);
@@ -99,12 +111,7 @@ public sealed class RolloutTests(FleetFixture fleet)
     public async Task A_new_commit_goes_dev_then_staging_and_waits_for_approval_before_prod_which_keeps_the_old_revision()
     {
         const string ns = "rollout-staged";
-        var hub = new HubObjects(fleet.Hub, ns);
-        await hub.EnsureNamespaceAsync();
-        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
-        var first = repo.Commit(Files(ns, "v1"));
-        await hub.SourceAsync("repo", repo.Url);
-        await BundleAsync(hub, ns, "Pause", approveProd: true);
+        var (hub, repo, first) = await StartAsync(ns, "Pause", approveProd: true);
 
         // The first revision also passes the gate: dev and staging get it, prod waits for the approval.
         await WaitPhaseAsync(hub, first, "AwaitingApproval", "first revision awaiting approval before prod");
@@ -161,12 +168,7 @@ public sealed class RolloutTests(FleetFixture fleet)
     public async Task A_revision_that_never_turns_healthy_on_dev_halts_the_run_there_and_a_rollback_command_returns_dev_to_the_last_healthy_one()
     {
         const string ns = "rollout-halt";
-        var hub = new HubObjects(fleet.Hub, ns);
-        await hub.EnsureNamespaceAsync();
-        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
-        var good = repo.Commit(Files(ns, "v1"));
-        await hub.SourceAsync("repo", repo.Url);
-        await BundleAsync(hub, ns, "Pause", approveProd: false);
+        var (hub, repo, good) = await StartAsync(ns, "Pause", approveProd: false);
         await WaitPhaseAsync(hub, good, "Completed", "good revision completed");
 
         var bad = repo.Commit(Files(ns, "v2", failingDeployment: true));
@@ -195,12 +197,7 @@ public sealed class RolloutTests(FleetFixture fleet)
     public async Task With_onFailure_Rollback_the_failed_stage_goes_back_to_the_last_healthy_revision_on_its_own()
     {
         const string ns = "rollout-rollback";
-        var hub = new HubObjects(fleet.Hub, ns);
-        await hub.EnsureNamespaceAsync();
-        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
-        var good = repo.Commit(Files(ns, "v1"));
-        await hub.SourceAsync("repo", repo.Url);
-        await BundleAsync(hub, ns, "Rollback", approveProd: false);
+        var (hub, repo, good) = await StartAsync(ns, "Rollback", approveProd: false);
         await WaitPhaseAsync(hub, good, "Completed", "good revision completed");
 
         var bad = repo.Commit(Files(ns, "v2", failingDeployment: true));
@@ -219,12 +216,7 @@ public sealed class RolloutTests(FleetFixture fleet)
     public async Task A_hub_killed_while_the_run_waits_at_the_gate_resumes_there_without_skipping_it()
     {
         const string ns = "rollout-restart";
-        var hub = new HubObjects(fleet.Hub, ns);
-        await hub.EnsureNamespaceAsync();
-        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
-        var first = repo.Commit(Files(ns, "v1"));
-        await hub.SourceAsync("repo", repo.Url);
-        await BundleAsync(hub, ns, "Pause", approveProd: true);
+        var (hub, _, first) = await StartAsync(ns, "Pause", approveProd: true);
         await WaitPhaseAsync(hub, first, "AwaitingApproval", "awaiting approval before prod");
 
         fleet.HubProcess.Kill(entireProcessTree: true);

@@ -6,14 +6,12 @@ namespace Flotilla.Controllers.Bundles;
 /// Paces each bundle's status writes: at most one per <see cref="Interval"/>, and a write waits while any of the
 /// bundle's clusters is still queued or syncing, for at most <see cref="Interval"/> after the first unwritten
 /// change. So a commit that reaches every cluster within a second is one write, made the moment the last cluster
-/// reports (not a fixed second later), and a slow cluster never holds the others' status back for longer.
+/// reports (not a fixed second later), and a slow cluster never holds the others' status back for longer. A waiting
+/// write does not poll: each pair that finishes asks for the status again (the hub wires that to its lease release).
 /// </summary>
 public sealed class StatusPacer(TimeProvider clock)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-
-    // How often a waiting write looks again whether the clusters are done (in memory, no I/O).
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     private readonly ConcurrentDictionary<string, Pace> _paces = new(StringComparer.Ordinal);
 
@@ -31,8 +29,7 @@ public sealed class StatusPacer(TimeProvider clock)
         var now = clock.GetUtcNow();
         var pace = _paces.GetOrAdd(bundle, _ => new Pace(null, now));
         if (Until(pace.LastWrite + Interval, now) is var paced && paced > TimeSpan.Zero) return paced;
-        if (clustersBusy && Until(pace.FirstChange + Interval, now) is var gathering && gathering > TimeSpan.Zero)
-            return gathering < Poll ? gathering : Poll;
+        if (clustersBusy && Until(pace.FirstChange + Interval, now) is var gathering && gathering > TimeSpan.Zero) return gathering;
         // Cleared before the write, so a change arriving while it is made starts the next gathering.
         _paces[bundle] = new Pace(now, null);
         return null;
