@@ -130,7 +130,7 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var renders = new RenderCache(renderer);
-        var dependencies = new BundleDependencies(targets, results, bundleQueue.Add);
+        var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
             new BundleRollouts(artifacts, renders, directory, results), dependencies);
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,

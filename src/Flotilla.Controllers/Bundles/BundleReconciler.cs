@@ -188,6 +188,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     private void Publish(BundleTarget? previous, BundleTarget target)
     {
         targets.Set(target);
+        dependencies.Published(previous, target);
         foreach (var cluster in target.Clusters.Keys)
         {
             if (!target.ChangedFor(previous, cluster) || target.Problem is not null) continue;

@@ -12,9 +12,12 @@ namespace Flotilla.Controllers.ClusterSync;
 /// start, so a dependent that is deleted before its dependency after a hub restart is still waited for), and what the
 /// pair workers need from them: each bundle's <see cref="DependencyObservation"/> on a cluster, from the targets and the
 /// latest results, and which pairs a pair's new result may release. A change of edges asks, through
-/// <paramref name="reconcileBundle"/>, for a reconcile of every bundle whose cycle or dependencies it may change.
+/// <paramref name="reconcileBundle"/>, for a reconcile of every bundle whose cycle or dependencies it may change; any
+/// change of what a dependency looks like to its dependents (its edges, suspension, deletion, or its target's intents,
+/// revisions or problem) queues, through <paramref name="queuePair"/>, the dependents' pairs it holds back, so the reason
+/// they show is current.
 /// </summary>
-public sealed class BundleDependencies(BundleTargets targets, SyncResults results, Action<string> reconcileBundle)
+public sealed class BundleDependencies(BundleTargets targets, SyncResults results, Action<string> reconcileBundle, Action<string> queuePair)
 {
     /// <summary>What the graph keeps of a Bundle: its edges, and what a dependency's readiness or a removal's order needs before its first reconcile.</summary>
     private sealed record Node(ImmutableArray<string> DependsOn, bool Suspended, bool Deleting, ImmutableHashSet<string> StatusClusters);
@@ -55,20 +58,54 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
     {
         var key = KeyOf(bundle);
         var node = NodeOf(bundle);
+        var seen = false;
+        ImmutableArray<string> dropped = [];
         Change(key, () =>
         {
             var old = _nodes.GetValueOrDefault(key);
             _nodes[key] = node;
+            seen = old is not null && old.Suspended == node.Suspended && old.Deleting == node.Deleting;
+            dropped = [.. (old?.DependsOn ?? []).Except(node.DependsOn, StringComparer.Ordinal)];
             return old is null || !old.DependsOn.SequenceEqual(node.DependsOn, StringComparer.Ordinal);
         });
+        if (!seen) QueueHeldBy(key);
+        // A dependency it no longer names may have a removal that waited for it.
+        foreach (var dependency in dropped)
+            foreach (var (cluster, latest) in results.Of(dependency))
+                if (latest.Result.Phase == SyncPhase.Removing) queuePair(ClusterSyncKey.Of(dependency, cluster));
+    }
+
+    /// <summary>
+    /// The bundle's reconcile replaced <paramref name="previous"/> with <paramref name="target"/>: when that changes what the
+    /// bundle looks like as a dependency on any cluster, its dependents' held-back pairs look again.
+    /// </summary>
+    public void Published(BundleTarget? previous, BundleTarget target)
+    {
+        if (previous is not null && previous.Problem?.Reason == target.Problem?.Reason
+            && previous.Clusters.Count == target.Clusters.Count
+            && target.Clusters.All(c => previous.Clusters.TryGetValue(c.Key, out var intent) && intent == c.Value && previous.RevisionFor(c.Key) == target.RevisionFor(c.Key)))
+            return;
+        QueueHeldBy(target.BundleKey);
     }
 
     /// <summary>Forgets a Bundle that is gone from the hub.</summary>
-    public void Remove(string key) => Change(key, () => _nodes.TryRemove(key, out _));
+    public void Remove(string key)
+    {
+        Change(key, () => _nodes.TryRemove(key, out _));
+        QueueHeldBy(key);
+    }
+
+    /// <summary>Queues every pair of <paramref name="key"/>'s dependents that is held back by a dependency.</summary>
+    private void QueueHeldBy(string key)
+    {
+        foreach (var dependent in Graph.DependentsOf(key))
+            foreach (var (cluster, latest) in results.Of(dependent))
+                if (latest.Result.Phase == SyncPhase.DependencyNotReady) queuePair(ClusterSyncKey.Of(dependent, cluster));
+    }
 
     /// <summary>
     /// What the hub knows of <paramref name="key"/> on <paramref name="cluster"/>. Before the bundle's first reconcile
-    /// (no target yet) a bundle being deleted counts as leaving the clusters its status lists.
+    /// (no target yet) it counts as on the clusters its status lists (leaving them when it is being deleted).
     /// </summary>
     public DependencyObservation Observe(string key, string cluster)
     {
@@ -76,9 +113,11 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
         var target = targets.Get(key);
         var latest = results.Get(key, cluster);
         var holds = !results.IsRemoved(key, cluster);
+        // Without a target (a hub that just started), the clusters its status lists may hold its objects.
         var placement = target?.Clusters.TryGetValue(cluster, out var intent) == true
             ? intent == ClusterIntent.Remove || node.Deleting ? holds ? DependencyPlacement.Leaving : DependencyPlacement.NotPlaced : DependencyPlacement.Placed
-            : node.Deleting && holds && node.StatusClusters.Contains(cluster) ? DependencyPlacement.Leaving : DependencyPlacement.NotPlaced;
+            : target is null && holds && node.StatusClusters.Contains(cluster) ? node.Deleting ? DependencyPlacement.Leaving : DependencyPlacement.Placed
+            : DependencyPlacement.NotPlaced;
         return new DependencyObservation
         {
             Suspended = node.Suspended,

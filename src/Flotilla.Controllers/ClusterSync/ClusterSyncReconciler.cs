@@ -113,7 +113,9 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
     private DependencyWait? Gate(string bundleKey, string cluster, ClusterIntent intent) => intent switch
     {
         ClusterIntent.Sync => DependencyGate.ForSync(dependencies.Graph, bundleKey, cluster, d => dependencies.Observe(d, cluster)),
-        ClusterIntent.Remove => DependencyGate.ForRemoval(dependencies.Graph, bundleKey, cluster, d => dependencies.Observe(d, cluster)),
+        // Orphaning deletes nothing, so nothing of a dependent can go with it: there is no order to keep.
+        ClusterIntent.Remove => targets.Get(bundleKey)?.OrphanOnRemove == true ? null
+            : DependencyGate.ForRemoval(dependencies.Graph, bundleKey, cluster, d => dependencies.Observe(d, cluster)),
     };
 
     /// <summary>Records that the cluster holds nothing of the bundle any more, and queues what waited for that.</summary>

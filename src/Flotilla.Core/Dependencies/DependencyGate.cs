@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Flotilla.Core.Dependencies;
 
 /// <summary>
@@ -27,16 +25,22 @@ public static class DependencyGate
 
     /// <summary>
     /// May <paramref name="bundle"/>'s objects be removed from <paramref name="cluster"/> now? Not while a bundle that
-    /// depends on it is leaving the same cluster and still has objects there (reverse order: the apps before the CRDs
-    /// they use). A dependent that stays does not hold the removal, and neither does one in a cycle with the bundle
-    /// (there is no order to keep, and waiting would never end).
+    /// depends on it still has objects there, leaving too (reverse order: the apps before the CRDs they use) or staying
+    /// (removing a CRD would take the custom resources of the bundle that stays with it: that bundle must go, or drop the
+    /// dependency, first). A dependent in a cycle with the bundle does not hold it (there is no order to keep, and
+    /// waiting would never end).
     /// </summary>
     public static DependencyWait? ForRemoval(DependencyGraph graph, string bundle, string cluster, Func<string, DependencyObservation> observe)
     {
-        ImmutableArray<string> first = [.. graph.DependentsOf(bundle)
-            .Where(d => observe(d).Placement == DependencyPlacement.Leaving && !graph.Reaches(bundle, d))];
-        if (first.IsEmpty) return null;
-        var more = first.Length > 1 ? $" (and {first.Length - 1} more)" : "";
-        return new(DependencyWaitKind.DependentsFirst, first[0], $"waiting for {first[0]}{more} to be removed from cluster {cluster} first: it depends on this bundle");
+        var holding = graph.DependentsOf(bundle)
+            .Select(d => (Key: d, observe(d).Placement))
+            .Where(d => d.Placement != DependencyPlacement.NotPlaced && !graph.Reaches(bundle, d.Key))
+            .ToList();
+        if (holding.Count == 0) return null;
+        var (first, placement) = holding[0];
+        var more = holding.Count > 1 ? $" (and {holding.Count - 1} more)" : "";
+        return new(DependencyWaitKind.DependentsFirst, first, placement == DependencyPlacement.Leaving
+            ? $"waiting for {first}{more} to be removed from cluster {cluster} first: it depends on this bundle"
+            : $"{first}{more} depends on this bundle and stays on cluster {cluster}: remove it from there, or drop this bundle from its dependsOn");
     }
 }

@@ -14,9 +14,10 @@ public sealed class BundleDependenciesTests
     private readonly BundleTargets _targets = new();
     private readonly SyncResults _results = new();
     private readonly List<string> _reconciled = [];
+    private readonly List<string> _queued = [];
     private readonly BundleDependencies _dependencies;
 
-    public BundleDependenciesTests() => _dependencies = new BundleDependencies(_targets, _results, _reconciled.Add);
+    public BundleDependenciesTests() => _dependencies = new BundleDependencies(_targets, _results, _reconciled.Add, _queued.Add);
 
     private static BundleResource Bundle(string name, string[]? dependsOn = null, bool deleting = false, string[]? statusClusters = null) => new()
     {
@@ -70,7 +71,7 @@ public sealed class BundleDependenciesTests
     }
 
     [Fact]
-    public void A_finished_removal_releases_the_waiting_removals_of_its_dependencies_and_tells_staying_dependents()
+    public void A_removal_waits_for_every_dependent_still_on_the_cluster_and_is_released_when_the_last_one_goes_or_drops_it()
     {
         _dependencies.Set(Bundle("crds", deleting: true));
         _dependencies.Set(Bundle("app", ["crds"], deleting: true));
@@ -78,20 +79,27 @@ public sealed class BundleDependenciesTests
         Target("crds", ("c1", ClusterIntent.Remove));
         Target("app", ("c1", ClusterIntent.Remove));
         Target("stays", ("c1", ClusterIntent.Sync));
-        Assert.Equal(DependencyWaitKind.DependentsFirst,
-            DependencyGate.ForRemoval(_dependencies.Graph, "apps/crds", "c1", d => _dependencies.Observe(d, "c1"))?.Kind);
+        _results.Set("apps/crds", "c1", SyncResult.Failure(SyncPhase.Removing, "r1", "removal pending"), DateTimeOffset.UnixEpoch);
+        Assert.Equal("apps/app", DependencyGate.ForRemoval(_dependencies.Graph, "apps/crds", "c1", d => _dependencies.Observe(d, "c1"))?.WaitsFor);
 
+        // The app's removal is done: it releases the CRDs' removal, and tells the dependent that stays.
         _results.MarkRemoved("apps/app", "c1");
+        Assert.Equal(["apps/crds/c1", "apps/stays/c1"], _dependencies.ReleasedByRemoval("apps/app", "c1").Concat(_dependencies.ReleasedByRemoval("apps/crds", "c1")).ToArray());
+        Assert.Equal("apps/stays", DependencyGate.ForRemoval(_dependencies.Graph, "apps/crds", "c1", d => _dependencies.Observe(d, "c1"))?.WaitsFor);
 
+        // The one that stays drops the dependency: the waiting removal looks again, and goes.
+        _queued.Clear();
+        _dependencies.Set(Bundle("stays"));
+        Assert.Equal(["apps/crds/c1"], _queued);
         Assert.Null(DependencyGate.ForRemoval(_dependencies.Graph, "apps/crds", "c1", d => _dependencies.Observe(d, "c1")));
-        Assert.Equal(["apps/crds/c1"], _dependencies.ReleasedByRemoval("apps/app", "c1").ToArray());
-        Assert.Equal(["apps/stays/c1"], _dependencies.ReleasedByRemoval("apps/crds", "c1").ToArray());
     }
 
     [Fact]
-    public void After_a_restart_a_deleting_dependent_without_a_target_still_leaves_the_clusters_its_status_lists()
+    public void After_a_restart_a_dependent_without_a_target_is_on_the_clusters_its_status_lists()
     {
         _dependencies.Set(Bundle("crds", deleting: true));
+        _dependencies.Set(Bundle("stays", ["crds"], statusClusters: ["c1"]));
+        Assert.Equal(DependencyPlacement.Placed, _dependencies.Observe("apps/stays", "c1").Placement);
         _dependencies.Set(Bundle("app", ["crds"], deleting: true, statusClusters: ["c1"]));
 
         Assert.Equal(DependencyPlacement.Leaving, _dependencies.Observe("apps/app", "c1").Placement);
@@ -124,5 +132,29 @@ public sealed class BundleDependenciesTests
         _dependencies.Remove("apps/a");
         Assert.Equal(["apps/c"], _reconciled);
         Assert.False(_dependencies.Graph.Contains("apps/a"));
+    }
+
+    [Fact]
+    public void A_dependency_that_changes_queues_the_pairs_it_holds_back_so_their_reason_is_current()
+    {
+        _dependencies.Set(Bundle("app", ["crds"]));
+        Report("app", "c1", SyncPhase.DependencyNotReady);
+        Report("app", "c2", SyncPhase.DependencyNotReady);
+        _dependencies.Set(Bundle("crds"));
+        Assert.Equal(["apps/app/c1", "apps/app/c2"], _queued.Order(StringComparer.Ordinal));
+
+        _queued.Clear();
+        var target = new BundleTarget("apps/crds", 1, "r1", ManifestSet.Empty, new SyncPolicy(), new Dictionary<string, ClusterIntent> { ["c1"] = ClusterIntent.Sync },
+            OrphanOnRemove: false, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1));
+        _dependencies.Published(null, target);
+        Assert.Equal(2, _queued.Count);
+
+        _queued.Clear();
+        _dependencies.Set(Bundle("crds"));
+        _dependencies.Published(target, target with { Generation = 2 });
+        Assert.Empty(_queued);
+
+        _dependencies.Published(target, target with { Clusters = new Dictionary<string, ClusterIntent> { ["c1"] = ClusterIntent.Sync, ["c2"] = ClusterIntent.Sync } });
+        Assert.Equal(2, _queued.Count);
     }
 }
