@@ -212,4 +212,39 @@ public sealed class DependencyTests(FleetFixture fleet)
         await hub.DeleteBundleAsync("b");
         await Eventually.WaitAsync(async () => await hub.FindBundleAsync("a") is null && await hub.FindBundleAsync("b") is null, Converge, "cleaned up");
     }
+
+    [Fact]
+    public async Task A_dependency_deleted_under_a_dependent_that_stays_waits_for_it_and_goes_once_the_dependent_drops_it()
+    {
+        const string ns = "deps-stays";
+        const string group = "deps-stays.flotilla.io";
+        const string target = "deps-stays-app";
+        var widgets = new ApiResource(group, "v1", "Widget", "widgets", true);
+        var hub = new HubObjects(fleet.Hub, ns);
+        await hub.EnsureNamespaceAsync();
+        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
+        var revision = repo.Commit(new Dictionary<string, string> { ["crds/crd.yaml"] = Crd(group), ["app/widget.yaml"] = Widget(group, target) });
+        await hub.SourceAsync("repo", repo.Url);
+        await BundleAsync(hub, ns, "crds", "crds", regions: ["eu-west"]);
+        await BundleAsync(hub, ns, "app", "app", dependsOn: ["crds"], regions: ["eu-west"]);
+        await Eventually.WaitAsync(() => hub.SyncedAsync("app", revision, ["member-1"]), Converge, "app synced on member-1", Describe(hub, "app", "crds"));
+
+        // Only the CRDs are deleted: their removal would take the app's Widget with it, so it waits, and says what to do.
+        await hub.DeleteBundleAsync("crds");
+        await Eventually.WaitAsync(async () => await EntryAsync(hub, "crds", "member-1") is { Phase: "Removing" } e
+            && e.Error == $"removal pending: {ns}/app depends on this bundle and stays on cluster member-1: remove it from there, or drop this bundle from its dependsOn",
+            Converge, "crds removal waiting for app", Describe(hub, "app", "crds"));
+        await Eventually.WaitAsync(async () => await EntryAsync(hub, "app", "member-1") is { Phase: "DependencyNotReady" } e
+            && e.Error == $"waiting for dependency {ns}/crds on cluster member-1: the bundle is being deleted", Converge, "app held back", Describe(hub, "app", "crds"));
+        Assert.NotNull(await FindAsync("member-1", Crds, null, $"widgets.{group}"));
+        Assert.NotNull(await FindAsync("member-1", widgets, target, "w1"));
+
+        // The app drops the dependency: the CRDs' removal goes on at once (the Widget goes with its CRD, as Kubernetes does).
+        await BundleAsync(hub, ns, "app", "app", regions: ["eu-west"]);
+        await Eventually.WaitAsync(async () => await hub.FindBundleAsync("crds") is null, Converge, "crds gone", Describe(hub, "app", "crds"));
+        await Eventually.WaitAsync(async () => await FindAsync("member-1", Crds, null, $"widgets.{group}") is null, Converge, "CRD deleted on member-1");
+
+        await hub.DeleteBundleAsync("app");
+        await Eventually.WaitAsync(async () => await hub.FindBundleAsync("app") is null, Converge, "cleaned up", Describe(hub, "app"));
+    }
 }

@@ -77,7 +77,8 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
 
     /// <summary>
     /// The bundle's reconcile replaced <paramref name="previous"/> with <paramref name="target"/>: when that changes what the
-    /// bundle looks like as a dependency on any cluster, its dependents' held-back pairs look again.
+    /// bundle looks like as a dependency on any cluster, its dependents' held-back pairs look again, and so do their
+    /// pairs on the clusters it now leaves.
     /// </summary>
     public void Published(BundleTarget? previous, BundleTarget target)
     {
@@ -86,6 +87,11 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
             && target.Clusters.All(c => previous.Clusters.TryGetValue(c.Key, out var intent) && intent == c.Value && previous.RevisionFor(c.Key) == target.RevisionFor(c.Key)))
             return;
         QueueHeldBy(target.BundleKey);
+        // Leaving clusters its dependents stay on: they are held back from now on, and say so at once.
+        var leaving = target.Clusters.Where(c => c.Value == ClusterIntent.Remove && previous?.Clusters.GetValueOrDefault(c.Key) != ClusterIntent.Remove).Select(c => c.Key).ToList();
+        foreach (var dependent in Graph.DependentsOf(target.BundleKey))
+            foreach (var cluster in leaving)
+                if (targets.Get(dependent) is { } t && t.Clusters.TryGetValue(cluster, out var intent) && intent == ClusterIntent.Sync) queuePair(ClusterSyncKey.Of(dependent, cluster));
     }
 
     /// <summary>Forgets a Bundle that is gone from the hub.</summary>

@@ -156,5 +156,13 @@ public sealed class BundleDependenciesTests
 
         _dependencies.Published(target, target with { Clusters = new Dictionary<string, ClusterIntent> { ["c1"] = ClusterIntent.Sync, ["c2"] = ClusterIntent.Sync } });
         Assert.Equal(2, _queued.Count);
+
+        // The dependency leaves c3, where the app is synced (not held back): the app's pair there looks again too.
+        Report("app", "c3", SyncPhase.Synced);
+        Target("app", ("c1", ClusterIntent.Sync), ("c2", ClusterIntent.Sync), ("c3", ClusterIntent.Sync));
+        var onC3 = target with { Clusters = new Dictionary<string, ClusterIntent> { ["c1"] = ClusterIntent.Sync, ["c3"] = ClusterIntent.Sync } };
+        _queued.Clear();
+        _dependencies.Published(onC3, onC3 with { Clusters = new Dictionary<string, ClusterIntent> { ["c1"] = ClusterIntent.Sync, ["c3"] = ClusterIntent.Remove } });
+        Assert.Equal(["apps/app/c1", "apps/app/c2", "apps/app/c3"], _queued.Order(StringComparer.Ordinal));
     }
 }
