@@ -18,8 +18,8 @@ namespace Flotilla.Controllers.ClusterSync;
 /// still busy and waits for nothing. With a rollout each cluster syncs the revision its plan gives it (none: nothing is
 /// done, nothing pruned), and every new result of the pair queues the bundle's reconcile, which re-plans the rollout.
 /// With <c>dependsOn</c> (<see cref="DependencyGate"/>), nothing is written while a dependency is not Ready on the cluster
-/// (result <see cref="SyncPhase.DependencyNotReady"/>), nor removed while a dependent still leaves it; such a pair is
-/// queued again (<paramref name="pairChanged"/>) when the pair it waits for reports, and otherwise at its interval.
+/// (result <see cref="SyncPhase.DependencyNotReady"/>), nor removed while a dependent still has objects there; such a pair is
+/// queued again (<paramref name="pairChanged"/>) when what it waits for changes, and otherwise at its interval.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
     DriftReporter drift, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock,
