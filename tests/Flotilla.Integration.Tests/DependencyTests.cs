@@ -101,18 +101,25 @@ public sealed class DependencyTests(FleetFixture fleet)
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 
-    [Fact]
-    public async Task An_app_is_applied_on_a_member_only_once_its_crds_are_Ready_there_and_is_removed_before_them()
+    /// <summary>The test's namespace on the hub and a repository with <c>crds/</c> (the Widget CRD) and <c>app/</c> (a Namespace and a Widget).</summary>
+    private async Task<(HubObjects Hub, string Revision)> CrdsAndAppAsync(string ns, string group, string target)
     {
-        const string ns = "deps-order";
-        const string group = "deps-order.flotilla.io";
-        const string target = "deps-order-app";
-        var widgets = new ApiResource(group, "v1", "Widget", "widgets", true);
         var hub = new HubObjects(fleet.Hub, ns);
         await hub.EnsureNamespaceAsync();
         var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
         var revision = repo.Commit(new Dictionary<string, string> { ["crds/crd.yaml"] = Crd(group), ["app/widget.yaml"] = Widget(group, target) });
         await hub.SourceAsync("repo", repo.Url);
+        return (hub, revision);
+    }
+
+    [Fact]
+    public async Task An_app_is_applied_on_a_member_only_once_its_crds_are_Ready_there_and_is_removed_before_them()
+    {
+        const string ns = "deps-order";
+        const string group = ns + ".flotilla.io";
+        const string target = ns + "-app";
+        var widgets = new ApiResource(group, "v1", "Widget", "widgets", true);
+        var (hub, revision) = await CrdsAndAppAsync(ns, group, target);
 
         // The CRDs bundle is suspended from the start: the app is held back on every member, saying why.
         await BundleAsync(hub, ns, "crds", "crds", suspend: true);
@@ -217,14 +224,10 @@ public sealed class DependencyTests(FleetFixture fleet)
     public async Task A_dependency_deleted_under_a_dependent_that_stays_waits_for_it_and_goes_once_the_dependent_drops_it()
     {
         const string ns = "deps-stays";
-        const string group = "deps-stays.flotilla.io";
-        const string target = "deps-stays-app";
+        const string group = ns + ".flotilla.io";
+        const string target = ns + "-app";
         var widgets = new ApiResource(group, "v1", "Widget", "widgets", true);
-        var hub = new HubObjects(fleet.Hub, ns);
-        await hub.EnsureNamespaceAsync();
-        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{ns}");
-        var revision = repo.Commit(new Dictionary<string, string> { ["crds/crd.yaml"] = Crd(group), ["app/widget.yaml"] = Widget(group, target) });
-        await hub.SourceAsync("repo", repo.Url);
+        var (hub, revision) = await CrdsAndAppAsync(ns, group, target);
         await BundleAsync(hub, ns, "crds", "crds", regions: ["eu-west"]);
         await BundleAsync(hub, ns, "app", "app", dependsOn: ["crds"], regions: ["eu-west"]);
         await Eventually.WaitAsync(() => hub.SyncedAsync("app", revision, ["member-1"]), Converge, "app synced on member-1", Describe(hub, "app", "crds"));
