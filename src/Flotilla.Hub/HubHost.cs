@@ -130,9 +130,11 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var renders = new RenderCache(renderer);
+        var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
-            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo());
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
+            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
+            dependencies, pairQueue.Add);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
