@@ -38,8 +38,8 @@ public static class KubeClientFactory
     }
 
     /// <summary>
-    /// A client of the pod's own API server (<see cref="ServiceAccountMount"/>): its service account token, re-read
-    /// when the file changes, and its CA.
+    /// A client of the pod's own API server (<see cref="ServiceAccountMount"/>): its service account token, read from
+    /// its file for every request, and its CA.
     /// </summary>
     public static Kubernetes InCluster(TimeSpan? requestTimeout = null)
     {

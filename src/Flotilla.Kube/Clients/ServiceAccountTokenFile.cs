@@ -4,33 +4,31 @@ using k8s.Authentication;
 namespace Flotilla.Kube.Clients;
 
 /// <summary>
-/// The bearer token of a pod's service account, read from its file again whenever the file changes: the kubelet
-/// replaces a projected token well before it expires, and a token Secret can be re-issued, so a token read once
-/// would stop working. Checking the file's time and size costs one <c>stat</c> per request.
+/// The bearer token of a pod's service account, read from its file for every request: the kubelet replaces a
+/// projected token well before it expires and a token Secret can be re-issued, so a token kept in memory would stop
+/// working. A read of a small file costs microseconds beside the request it authenticates, and unlike a check of
+/// the file's time it cannot miss a replacement made within the file system's timestamp granularity.
 /// </summary>
 public sealed class ServiceAccountTokenFile(string path) : ITokenProvider
 {
-    private readonly object _gate = new();
-    private (DateTime Written, long Length, string Token)? _current;
-
     /// <summary>The token file this provider reads.</summary>
     public string Path { get; } = path;
 
     public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new AuthenticationHeaderValue("Bearer", Token()));
 
-    /// <summary>The current token, read from the file when its write time or size differs from the last read.</summary>
+    /// <summary>The token the file holds now.</summary>
     public string Token()
     {
-        var file = new FileInfo(Path);
-        if (!file.Exists) throw new InvalidOperationException($"the service account token file {Path} is missing");
-        lock (_gate)
+        string token;
+        try
         {
-            if (_current is { } c && c.Written == file.LastWriteTimeUtc && c.Length == file.Length) return c.Token;
-            var token = File.ReadAllText(Path).Trim();
-            if (token.Length == 0) throw new InvalidOperationException($"the service account token file {Path} is empty");
-            _current = (file.LastWriteTimeUtc, file.Length, token);
-            return token;
+            token = File.ReadAllText(Path).Trim();
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException($"the service account token file {Path} is missing", e);
+        }
+        return token.Length > 0 ? token : throw new InvalidOperationException($"the service account token file {Path} is empty");
     }
 }
