@@ -20,7 +20,7 @@ public sealed class HubOptions
     /// </summary>
     public bool InCluster { get; set; }
 
-    /// <summary>Address of /healthz, /metrics and the Git webhook. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
+    /// <summary>Address of /healthz, /readyz, /metrics and the Git webhook. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
     public string Listen { get; set; } = "127.0.0.1:9440";
 
     /// <summary>Leader-election identity. Default host name + pid.</summary>

@@ -17,8 +17,9 @@ namespace Flotilla.Integration.Tests;
 /// acts there), <c>hub install --controller</c> puts the manifests on the hub cluster; the hub process then starts
 /// with only the in-cluster environment — <c>KUBERNETES_SERVICE_HOST/PORT</c> and a directory laid out like the
 /// ServiceAccount mount holding that ServiceAccount's token and the CA, no kubeconfig, a HOME without one. It must
-/// lead, sync a bundle to the member, keep working across a token rotation (the old token revoked), and never be
-/// refused by the RBAC it installed: no 403 in its log or in the hub API server's audit log.
+/// lead, sync a bundle to the member, keep working across a token rotation (the old token revoked), leave on SIGTERM
+/// within the pod's grace to its standby (ready all along, "not leader"), and never be refused by the RBAC it
+/// installed: no 403 in its log or in the hub API server's audit log.
 /// </summary>
 [Collection(Name)]
 public sealed partial class HubInClusterTests : IAsyncLifetime
@@ -136,8 +137,23 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
         await WaitReadyAsync(portA, "ok: leader");
         await WaitReadyAsync(portB, "ok: not leader (leader is in-cluster-a)");
 
-        // 6. Nothing the hubs asked for was refused: not in their logs, not in the API server's audit log.
-        foreach (var identity in new[] { "in-cluster-a", "in-cluster-b" })
+        // A hub whose token no longer works is alive but not ready.
+        var revoked = Directory.CreateDirectory(Path.Combine(_dir, "serviceaccount-revoked")).FullName;
+        ReplaceFile(Path.Combine(revoked, "token"), first["token"]);
+        await File.WriteAllBytesAsync(Path.Combine(revoked, "ca.crt"), first["ca.crt"]);
+        var (_, portRevoked) = StartHub("revoked", revoked);
+        await WaitAnswerAsync(portRevoked, HttpStatusCode.ServiceUnavailable, "HTTP 401");
+
+        // SIGTERM, as the kubelet sends it: the leader exits well inside the pod's 10 s grace and the standby takes over.
+        var clock = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", a.Id.ToString()])) await term.WaitForExitAsync();
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await a.WaitForExitAsync(grace.Token);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the leader took {clock.Elapsed} to exit after SIGTERM");
+        Assert.Equal(0, a.ExitCode);
+        await WaitReadyAsync(portB, "ok: leader");
+
+                // 6. Nothing the hubs asked for was refused: not in their logs, not in the API server's audit log.
+        foreach (var identity in new[] { "in-cluster-a", "in-cluster-b" }) // not "revoked": its 401s are the point
         {
             var log = await File.ReadAllTextAsync(LogPath(identity));
             Assert.False(Forbidden().IsMatch(log), $"{identity} was refused something:\n{string.Join('\n', log.Split('\n').Where(l => Forbidden().IsMatch(l)).Take(10))}");
@@ -249,7 +265,9 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
     private Func<Task<string>> Log(string identity) => async () =>
         File.Exists(LogPath(identity)) ? string.Join('\n', (await File.ReadAllLinesAsync(LogPath(identity))).TakeLast(20)) : "(no log)";
 
-    private static async Task WaitReadyAsync(int port, string body)
+    private static Task WaitReadyAsync(int port, string body) => WaitAnswerAsync(port, HttpStatusCode.OK, body);
+
+    private static async Task WaitAnswerAsync(int port, HttpStatusCode status, string body)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var last = "";
@@ -259,10 +277,10 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
             {
                 using var response = await http.GetAsync($"http://127.0.0.1:{port}/readyz");
                 last = $"{(int)response.StatusCode} {(await response.Content.ReadAsStringAsync()).Trim()}";
-                return response.StatusCode == HttpStatusCode.OK && last.EndsWith(body, StringComparison.Ordinal);
+                return response.StatusCode == status && last.EndsWith(body, StringComparison.Ordinal);
             }
-            catch (HttpRequestException e) { last = e.Message; return false; }
-        }, TimeSpan.FromSeconds(30), $"/readyz on {port} answers 200 {body}", () => Task.FromResult(last));
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { last = e.Message; return false; }
+        }, TimeSpan.FromSeconds(30), $"/readyz on {port} answers {(int)status} …{body}", () => Task.FromResult(last));
     }
 
     private async Task<string?> HolderAsync()

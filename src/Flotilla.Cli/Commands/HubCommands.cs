@@ -138,7 +138,7 @@ public static class HubCommands
     {
         var context = ContextOption();
         var kubeconfig = KubeconfigOption();
-        var listen = new Option<string>("--listen") { Description = "Address for /healthz and /metrics", DefaultValueFactory = _ => "127.0.0.1:9440" };
+        var listen = new Option<string>("--listen") { Description = "Address for /healthz, /readyz, /metrics and the Git webhook", DefaultValueFactory = _ => "127.0.0.1:9440" };
         var interval = new Option<double>("--health-interval") { Description = "Seconds between health probes of each member", DefaultValueFactory = _ => 10 };
         var grace = new Option<double>("--unreachable-grace") { Description = "Seconds without a heartbeat before a member is Unreachable", DefaultValueFactory = _ => 30 };
         var identity = new Option<string?>("--identity") { Description = "Leader-election identity (default: host name + pid)" };
