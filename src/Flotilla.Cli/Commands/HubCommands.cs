@@ -49,6 +49,11 @@ public static class HubCommands
         install.SetAction(async (r, ct) =>
         {
             var (file, ctx) = Target(r, kubeconfig, context);
+            if (!r.GetValue(controller) && manifest.NamesImage(r))
+            {
+                Console.Error.WriteLine("error: --image installs the hub itself: add --controller");
+                return 2;
+            }
             ControllerManifestOptions? options = null;
             if (r.GetValue(controller) && !manifest.TryRead(r, out options)) return 2;
             using var client = KubeClientFactory.FromUserKubeconfig(file, ctx);
@@ -111,6 +116,8 @@ public static class HubCommands
             command.Add(_secretNamespaces);
             foreach (var (_, option) in _allowances) command.Add(option);
         }
+
+        public bool NamesImage(ParseResult r) => r.GetValue(_image) is not null;
 
         public bool TryRead(ParseResult r, out ControllerManifestOptions options)
         {
