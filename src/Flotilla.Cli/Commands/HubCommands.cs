@@ -29,11 +29,14 @@ public static class HubCommands
         return (r.GetValue(kubeconfig) ?? defaultFile, r.GetValue(context) ?? defaultContext);
     }
 
+    /// <summary>
+    /// True when a kubeconfig is asked for by flag or environment; <c>$KUBECONFIG</c> counts too, as in
+    /// controller-runtime, so a process in a pod that sets it keeps using it.
+    /// </summary>
     private static bool NamesHubKubeconfig(ParseResult r, Option<string?> kubeconfig, Option<string?> context) =>
         r.GetValue(kubeconfig) is not null || r.GetValue(context) is not null
         || r.GetValue(HubConnection.KubeconfigOption) is not null || r.GetValue(HubConnection.ContextOption) is not null
-        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG"))
-        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT"));
+        || new[] { "FLOTILLA_HUB_KUBECONFIG", "FLOTILLA_HUB_CONTEXT", "KUBECONFIG" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
 
     private static Command Install()
     {
