@@ -8,7 +8,7 @@ public static class PlanText
     public static string Headline(FleetPlan plan)
     {
         int Count(PlanOutcome o) => plan.Bundles.Count(b => b.Outcome == o);
-        return $"Plan of {plan.Source}: {Count(PlanOutcome.Changed)} of {plan.Bundles.Length} bundles would change, {Count(PlanOutcome.Failed)} failed";
+        return $"Plan of {plan.Source}: {plan.Bundles.Length} bundles, {Count(PlanOutcome.Changed)} would change, {Count(PlanOutcome.Failed)} failed, {Count(PlanOutcome.Unchanged)} unchanged";
     }
 
     public static string Membership(ClusterPlan cluster) => cluster.Membership switch
@@ -34,7 +34,7 @@ public static class PlanText
             .Select(c => c.Cluster)]));
 
     public static string Rollout(BundlePlan bundle) =>
-        $"{bundle.RolloutStrategy} rollout: " + string.Join(" → ", Stages(bundle).Select(s => $"{s.Stage} ({(s.Clusters.Count == 0 ? "nothing to move" : string.Join(", ", s.Clusters))})"));
+        $"{bundle.RolloutStrategy} rollout: " + string.Join(" → ", Stages(bundle).Select(s => $"{s.Stage}: {(s.Clusters.Count == 0 ? "none" : string.Join(", ", s.Clusters))}"));
 
     /// <summary>"1 cluster" / "3 clusters".</summary>
     public static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
