@@ -29,6 +29,7 @@ public static class PlanCommand
         var output = new Option<PlanFormat>("--output", "-o")
         {
             Description = "table (default), json, or markdown (for a pull-request comment)",
+            HelpName = "table|json|markdown",
             CustomParser = r => r.Tokens.Single().Value switch
             {
                 "table" => PlanFormat.Table,
@@ -54,13 +55,10 @@ public static class PlanCommand
         {
             revision, dir, bundles, ns, all, output, timeout,
         };
-        plan.Validators.Add(r =>
-        {
-            if (r.GetValue(revision) is not null && r.GetValue(dir) is not null) r.AddError("--revision and --dir exclude each other");
-            if (r.GetValue(timeout) <= 0) r.AddError("--cluster-timeout must be positive");
-        });
         plan.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(revision) is not null && r.GetValue(dir) is not null) return Fail("--revision and --dir exclude each other");
+            if (r.GetValue(timeout) <= 0) return Fail("--cluster-timeout must be positive");
             PlanSource source;
             try
             {

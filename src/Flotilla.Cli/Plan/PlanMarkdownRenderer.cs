@@ -37,7 +37,7 @@ public static partial class PlanMarkdownRenderer
                 var text = string.Concat(group.Changes.Select(change => change.Line + "\n" + change.Diff));
                 var fence = Fence(text);
                 output.WriteLine();
-                output.WriteLine($"<details><summary>diff {group.Label}: {PlanText.Clusters(group.Clusters.Length)} ({Escape(string.Join(", ", group.Clusters))})</summary>");
+                output.WriteLine($"<details><summary>diff {group.Label}: {PlanText.Plural(group.Clusters.Length, "cluster")} ({Escape(string.Join(", ", group.Clusters))})</summary>");
                 output.WriteLine();
                 output.WriteLine(fence + "diff");
                 output.Write(text);

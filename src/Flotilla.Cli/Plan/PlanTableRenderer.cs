@@ -33,7 +33,7 @@ public static class PlanTableRenderer
             foreach (var group in groups)
             {
                 output.WriteLine();
-                output.WriteLine($"diff {group.Label}: {PlanText.Clusters(group.Clusters.Length)} ({string.Join(", ", group.Clusters)})");
+                output.WriteLine($"diff {group.Label}: {PlanText.Plural(group.Clusters.Length, "cluster")} ({string.Join(", ", group.Clusters)})");
                 foreach (var change in group.Changes)
                 {
                     output.WriteLine(change.Line);

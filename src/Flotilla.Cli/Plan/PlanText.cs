@@ -8,7 +8,7 @@ public static class PlanText
     public static string Headline(FleetPlan plan)
     {
         int Count(PlanOutcome o) => plan.Bundles.Count(b => b.Outcome == o);
-        return $"Plan of {plan.Source}: {plan.Bundles.Length} bundles, {Count(PlanOutcome.Changed)} would change, {Count(PlanOutcome.Failed)} failed, {Count(PlanOutcome.Unchanged)} unchanged";
+        return $"Plan of {plan.Source}: {Plural(plan.Bundles.Length, "bundle")}, {Count(PlanOutcome.Changed)} would change, {Count(PlanOutcome.Failed)} failed, {Count(PlanOutcome.Unchanged)} unchanged";
     }
 
     public static string Membership(ClusterPlan cluster) => cluster.Membership switch
@@ -37,7 +37,7 @@ public static class PlanText
         $"{bundle.RolloutStrategy} rollout: " + string.Join(" → ", Stages(bundle).Select(s => $"{s.Stage}: {(s.Clusters.Count == 0 ? "none" : string.Join(", ", s.Clusters))}"));
 
     /// <summary>"1 cluster" / "3 clusters".</summary>
-    public static string Clusters(int count) => count == 1 ? "1 cluster" : $"{count} clusters";
+    public static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     public static string Short(string? revision) => revision is null ? "<none>" : revision.Length == 40 || revision.Length == 64 ? revision[..12] : revision;
 }

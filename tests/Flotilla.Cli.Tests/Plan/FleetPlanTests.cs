@@ -33,7 +33,7 @@ public sealed class FleetPlanTests
     [Fact]
     public void An_object_the_server_would_refuse_is_exit_code_2()
     {
-        var refused = new ObjectChange("v1/ConfigMap/shop/x", ChangeAction.Conflict, "! v1/ConfigMap/shop/x (conflict: .data.value)", "", Failed: true);
+        var refused = new ObjectChange("ConfigMap/shop/x", ChangeAction.Conflict, "! ConfigMap/shop/x (conflict: .data.value)", "", Failed: true);
         Assert.Equal(2, ExitCode(new BundlePlan("shop", "web") { Clusters = [PlanSamples.Cluster("member-1", PlanMembership.Stays, refused)] }));
     }
 
@@ -46,7 +46,7 @@ public sealed class FleetPlanTests
     [Fact]
     public void Prunes_skipped_are_not_changes()
     {
-        var skipped = new ObjectChange("v1/ConfigMap/shop/x", ChangeAction.PruneSkipped, "= v1/ConfigMap/shop/x (not pruned: prune is off)", "", Failed: false);
+        var skipped = new ObjectChange("ConfigMap/shop/x", ChangeAction.PruneSkipped, "= ConfigMap/shop/x (not pruned: prune is off)", "", Failed: false);
         Assert.Equal(0, ExitCode(new BundlePlan("shop", "web") { Clusters = [PlanSamples.Cluster("member-1", PlanMembership.Stays, skipped)] }));
     }
 }

@@ -16,26 +16,26 @@ public sealed class PlanRenderersTests
     }
 
     private const string DiffA = """
-        ~ v1/ConfigMap/shop/settings
+        ~ ConfigMap/shop/settings
           data:
         -   value: v1
         +   value: v2
         """;
 
     private const string DiffB = """
-        ~ v1/ConfigMap/shop/registry
+        ~ ConfigMap/shop/registry
           data:
         -   value: a
         +   value: b
-        ~ v1/ConfigMap/shop/settings
+        ~ ConfigMap/shop/settings
           data:
         -   value: v1
         +   value: v2
         """;
 
     private const string DiffC = """
-        - v1/ConfigMap/shop/registry (prune)
-        - v1/ConfigMap/shop/settings (prune)
+        - ConfigMap/shop/registry (prune)
+        - ConfigMap/shop/settings (prune)
         """;
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class PlanRenderersTests
     [Fact]
     public void Markdown_keeps_pipes_tags_and_backticks_of_the_content_from_breaking_the_comment()
     {
-        var tricky = new ObjectChange("v1/ConfigMap/shop/x", ChangeAction.Update, "~ v1/ConfigMap/shop/x", "-   script: ```a```\n+   script: ````b````\n", Failed: false);
+        var tricky = new ObjectChange("ConfigMap/shop/x", ChangeAction.Update, "~ ConfigMap/shop/x", "-   script: ```a```\n+   script: ````b````\n", Failed: false);
         var plan = new FleetPlan("directory /tmp/<repo>", [new BundlePlan("shop", "web")
         {
             Clusters = [PlanSamples.Cluster("member-1", PlanMembership.Leaves, tricky) with { Reason = "fact a|b <script>" }],

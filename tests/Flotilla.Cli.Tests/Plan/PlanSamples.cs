@@ -10,9 +10,9 @@ internal static class PlanSamples
     public const string Sha = "0123456789abcdef0123456789abcdef01234567";
 
     public static ObjectChange Update(string name, string from, string to) =>
-        new($"v1/ConfigMap/shop/{name}", ChangeAction.Update, $"~ v1/ConfigMap/shop/{name}", $"  data:\n-   value: {from}\n+   value: {to}\n", Failed: false);
+        new($"ConfigMap/shop/{name}", ChangeAction.Update, $"~ ConfigMap/shop/{name}", $"  data:\n-   value: {from}\n+   value: {to}\n", Failed: false);
 
-    public static ObjectChange Prune(string name) => new($"v1/ConfigMap/shop/{name}", ChangeAction.Prune, $"- v1/ConfigMap/shop/{name} (prune)", "", Failed: false);
+    public static ObjectChange Prune(string name) => new($"ConfigMap/shop/{name}", ChangeAction.Prune, $"- ConfigMap/shop/{name} (prune)", "", Failed: false);
 
     public static ClusterPlan Cluster(string name, PlanMembership membership, params ObjectChange[] changes) =>
         new(name, membership) { Changes = [.. changes], Reason = membership == PlanMembership.Leaves ? "label selector region In [eu,us] not matched" : "selected, score 100" };
