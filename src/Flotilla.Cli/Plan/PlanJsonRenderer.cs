@@ -9,7 +9,8 @@ namespace Flotilla.Cli.Plan;
 /// </summary>
 public static class PlanJsonRenderer
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Not for HTML: "<redacted: changed>" stays readable instead of becoming \u003C…\u003E.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(TextWriter output, FleetPlan plan) => output.WriteLine(ToJson(plan).ToJsonString(Indented));
 
