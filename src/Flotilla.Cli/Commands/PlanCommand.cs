@@ -17,16 +17,18 @@ public static class PlanCommand
     {
         var revision = new Option<string?>("--revision", "-r")
         {
+            HelpName = "REF",
             Description = "Branch, tag or full commit SHA to plan, fetched from each bundle's GitRepository (default: the ref the source follows, i.e. what the next sync would do)",
         };
         var dir = new Option<string?>("--dir")
         {
+            HelpName = "PATH",
             Description = "Local directory to plan instead of the repository's tree (a checkout of the repository: each bundle's spec.path is rendered inside it)",
         };
-        var bundles = new Option<string[]>("--bundle") { Description = "Only this bundle (repeatable; default: every bundle in scope)", AllowMultipleArgumentsPerToken = false };
+        var bundles = new Option<string[]>("--bundle") { HelpName = "NAME", Description = "Only this bundle (repeatable; default: every bundle in scope)", AllowMultipleArgumentsPerToken = false };
         var ns = new Option<string>("--namespace", "-n") { Description = "Namespace of the bundles on the hub", DefaultValueFactory = _ => "default" };
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "Bundles of every namespace" };
-        var output = new Option<PlanFormat>("--output", "-o")
+        var output = new Option<PlanFormat?>("--output", "-o")
         {
             Description = "table (default), json, or markdown (for a pull-request comment)",
             HelpName = "table|json|markdown",
@@ -37,9 +39,8 @@ public static class PlanCommand
                 "markdown" or "md" => PlanFormat.Markdown,
                 var other => Invalid(r, other),
             },
-            DefaultValueFactory = _ => PlanFormat.Table,
         };
-        var timeout = new Option<int>("--cluster-timeout") { Description = "Seconds each cluster's dry-run may take before that cluster is reported failed", DefaultValueFactory = _ => 30 };
+        var timeout = new Option<int>("--cluster-timeout") { HelpName = "SECONDS", Description = "Seconds each cluster's dry-run may take before that cluster is reported failed", DefaultValueFactory = _ => 30 };
         var plan = new Command("plan", """
             Preview what a branch, commit or local directory would do to the fleet, before it is merged. For every bundle
             that would change: which clusters it joins or leaves and why (placement), the override rules per cluster, the
@@ -66,7 +67,7 @@ public static class PlanCommand
             }
             catch (ArgumentException e)
             {
-                return Fail($"--revision: {e.Message}");
+                return Fail($"--revision: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
             }
             if (source.Directory is { } local && !Directory.Exists(local)) return Fail($"--dir: {local} is not a directory");
 
@@ -87,7 +88,7 @@ public static class PlanCommand
             // One bundle after another: bundles of one repository share its fetch cache, which takes one fetch at a time.
             foreach (var bundle in scope) planned.Add(await planner.PlanAsync(bundle, ct));
             var fleetPlan = new FleetPlan(source.ToString(), [.. planned]);
-            switch (r.GetValue(output))
+            switch (r.GetValue(output) ?? PlanFormat.Table)
             {
                 case PlanFormat.Table: PlanTableRenderer.Write(Console.Out, fleetPlan); break;
                 case PlanFormat.Json: PlanJsonRenderer.Write(Console.Out, fleetPlan); break;
@@ -105,7 +106,7 @@ public static class PlanCommand
         return 2;
     }
 
-    private static PlanFormat Invalid(System.CommandLine.Parsing.ArgumentResult r, string value)
+    private static PlanFormat? Invalid(System.CommandLine.Parsing.ArgumentResult r, string value)
     {
         r.AddError($"unknown output format \"{value}\": use one of table, json, markdown");
         return PlanFormat.Table;
