@@ -42,8 +42,9 @@ public static class BundleDiffCommand
                 return 2;
             }
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
+            using var previews = new MemberPreviews(clients);
             var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, manifests, BundlePolicy.Of(bundle));
-            var diffs = await BundlePreview.DryRunAsync(clients, target, request, ct);
+            var diffs = await previews.DryRunAsync(target, request, ct);
             Console.WriteLine($"# bundle {ns}/{bundle.Metadata.Name} at {fetched.CommitSha[..12]} on cluster {target.Metadata.Name}");
             foreach (var d in diffs.Where(ObjectDiffText.Shown))
             {

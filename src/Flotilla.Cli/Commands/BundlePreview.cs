@@ -2,22 +2,16 @@ using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
-using Flotilla.Core.Sync;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
-using Flotilla.Kube.Cache;
-using Flotilla.Kube.Clients;
-using Flotilla.Kube.Registry;
-using Flotilla.Kube.Sync;
 using k8s;
 
 namespace Flotilla.Cli.Commands;
 
 /// <summary>
 /// The steps <c>flotilla diff</c> and <c>flotilla plan</c> share, each done as the hub does it: fetch the bundle's source,
-/// render its path, apply a cluster's overrides, and run the sync executor on the member as a preview (the same planner
-/// and server-side dry-runs as a sync, no writes; Secret values redacted by <see cref="ObjectDiff"/>).
+/// render its path and apply a cluster's overrides; <see cref="MemberPreviews"/> runs the sync executor on the member.
 /// </summary>
 public static class BundlePreview
 {
@@ -63,22 +57,5 @@ public static class BundlePreview
         if (prepared is null) return new(manifests, [], []);
         var result = prepared.Apply(PlacementMapping.OverrideCluster(cluster));
         return new(result.Manifests, [.. result.AppliedOverrides], [.. result.Errors.Select(e => e.ToString())]);
-    }
-
-    /// <summary>What syncing <paramref name="request"/> to the cluster would do, object by object, in plan order.</summary>
-    public static Task<IReadOnlyList<ObjectDiff>> DryRunAsync(MemberClients clients, ClusterResource cluster, SyncRequest request, CancellationToken ct) =>
-        WithExecutorAsync(clients, cluster, async executor => ObjectDiff.From(await executor.RunAsync(request, apply: false, ct)), ct);
-
-    /// <summary>What the hub would delete from a cluster the bundle leaves (nothing with <c>deletionPolicy: Orphan</c>).</summary>
-    public static Task<IReadOnlyList<ObjectDiff>> RemovalAsync(MemberClients clients, ClusterResource cluster, BundleResource bundle, CancellationToken ct) =>
-        WithExecutorAsync(clients, cluster, async executor => ObjectDiff.From(await executor.PreviewRemovalAsync(
-            OwnershipLabels.ValueFor(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name), deleteObjects: bundle.Spec.DeletionPolicy != "Orphan", ct)), ct);
-
-    private static async Task<IReadOnlyList<ObjectDiff>> WithExecutorAsync(MemberClients clients, ClusterResource cluster,
-        Func<ClusterSyncExecutor, Task<IReadOnlyList<ObjectDiff>>> run, CancellationToken ct)
-    {
-        var dynamic = new DynamicClient(await clients.GetAsync(cluster, ct));
-        using var cache = new MemberObjectCache(dynamic);
-        return await run(new ClusterSyncExecutor(new MemberClusterClient(dynamic, cache)));
     }
 }

@@ -82,7 +82,8 @@ public static class PlanCommand
                 return Fail($"bundle \"{missing}\" not found in {(namespaceName is null ? "any namespace" : $"namespace {namespaceName}")}");
 
             var clusters = (await new ClusterRegistry(hub).ListAsync(ct)).Where(c => c.Metadata.DeletionTimestamp is null).ToList();
-            using var members = new MemberClients(hub, TimeSpan.FromSeconds(15));
+            using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
+            using var members = new MemberPreviews(clients);
             var planner = new BundlePlanner(hub, members, clusters, everyBundle, source, TimeSpan.FromSeconds(r.GetValue(timeout)));
             var planned = new List<BundlePlan>();
             // One bundle after another: bundles of one repository share its fetch cache, which takes one fetch at a time.

@@ -23,10 +23,14 @@ namespace Flotilla.Cli.Plan;
 /// bundle would leave gets the preview of its removal. Reads only: nothing on the hub or a member is written.
 /// One cluster that fails (unreachable, past <c>clusterTimeout</c>, an override that fails there) fails alone.
 /// </summary>
-public sealed class BundlePlanner(IKubernetes hub, MemberClients clients, IReadOnlyList<ClusterResource> clusters,
+public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IReadOnlyList<ClusterResource> clusters,
     IReadOnlyList<BundleResource> allBundles, PlanSource source, TimeSpan clusterTimeout)
 {
     private const int Parallelism = 8;
+
+    // Bundles of one GitRepository share its fetch (a plan is one moment: the ref is read once). PlanAsync is called
+    // for one bundle at a time.
+    private readonly Dictionary<string, GitFetchResult> _fetched = new(StringComparer.Ordinal);
 
     public async Task<BundlePlan> PlanAsync(BundleResource bundle, CancellationToken ct)
     {
@@ -66,6 +70,13 @@ public sealed class BundlePlanner(IKubernetes hub, MemberClients clients, IReadO
     /// <summary>The first of the source's candidate refs that exists (a bare name: the branch, else the tag).</summary>
     private async Task<GitFetchResult> FetchAsync(BundleResource bundle, CancellationToken ct)
     {
+        var key = $"{bundle.Metadata.NamespaceProperty}/{bundle.Spec.SourceRef.Name}";
+        if (_fetched.TryGetValue(key, out var known)) return known;
+        return _fetched[key] = await FetchFirstAsync(bundle, ct);
+    }
+
+    private async Task<GitFetchResult> FetchFirstAsync(BundleResource bundle, CancellationToken ct)
+    {
         if (source.Refs is not { } refs) return await BundlePreview.FetchAsync(hub, bundle, at: null, ct);
         for (var i = 0; ; i++)
         {
@@ -90,12 +101,12 @@ public sealed class BundlePlanner(IKubernetes hub, MemberClients clients, IReadO
         deadline.CancelAfter(clusterTimeout);
         try
         {
-            if (!selected) return plan with { Changes = Shown(await BundlePreview.RemovalAsync(clients, cluster, bundle, deadline.Token)) };
+            if (!selected) return plan with { Changes = Shown(await members.RemovalAsync(cluster, bundle, deadline.Token)) };
             var overridden = BundlePreview.ForCluster(prepared, manifests, cluster);
             plan = plan with { AppliedOverrides = [.. overridden.Applied] };
             if (overridden.Manifests is not { } objects) return plan with { Error = $"overrides: {string.Join("; ", overridden.Errors)}" };
             var request = new SyncRequest(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name, revision, objects, BundlePolicy.Of(bundle));
-            return plan with { Changes = Shown(await BundlePreview.DryRunAsync(clients, cluster, request, deadline.Token)) };
+            return plan with { Changes = Shown(await members.DryRunAsync(cluster, request, deadline.Token)) };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
