@@ -40,20 +40,38 @@ internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now
 
     /// <summary>
     /// Plans again after <paramref name="changed"/> changed in <paramref name="fleet"/>: every bundle's placement (decided in
-    /// full, as the hub does today, or through the snapshot), that cluster's overrides where it is selected (the others'
-    /// inputs did not change), and a rollout plan for each bundle whose placed clusters changed.
+    /// full, or through its snapshot), that cluster's overrides where it is selected (the others' inputs did not change),
+    /// and a rollout plan for each bundle whose placed clusters changed.
     /// </summary>
-    public BundlePlan[] Replan(BundlePlan[] previous, SimulatedFleet fleet, string changed, bool incremental)
+    public BundlePlan[] Replan(BundlePlan[] previous, SimulatedFleet fleet, string changed, bool incremental) =>
+        Replan(previous, fleet, changed, b => incremental
+            ? previous[b].Placement.Redecide(Input(fleet, b), [changed])
+            : PlacementSnapshot.Take(bundles[b].Placement, Input(fleet, b)));
+
+    /// <summary>
+    /// Plans again the way the hub's bundle reconciles do: each bundle through <see cref="PlacementMemo"/>, with the
+    /// inputs built as <c>BundleReconciler</c> builds them — the directory's facts list, a new set of the bundle's current
+    /// clusters and a new copy of the other bundles' counts — so the memo finds the changed clusters itself.
+    /// </summary>
+    public BundlePlan[] ReplanLikeTheHub(BundlePlan[] previous, SimulatedFleet fleet, string changed, PlacementMemo memo) =>
+        Replan(previous, fleet, changed, b => memo.Decide(bundles[b].Name, 1, () => bundles[b].Placement, HubInput(fleet, b)));
+
+    /// <summary>A memo that has seen every bundle's steady input, as a hub that has run a while has.</summary>
+    public PlacementMemo PrimedMemo(SimulatedFleet fleet)
+    {
+        var memo = new PlacementMemo();
+        for (var b = 0; b < bundles.Length; b++) memo.Decide(bundles[b].Name, 1, () => bundles[b].Placement, HubInput(fleet, b));
+        return memo;
+    }
+
+    private BundlePlan[] Replan(BundlePlan[] previous, SimulatedFleet fleet, string changed, Func<int, PlacementSnapshot> place)
     {
         var plans = new BundlePlan[bundles.Length];
         var index = fleet.IndexOf(changed);
-        string[] changedNames = [changed];
         for (var b = 0; b < bundles.Length; b++)
         {
             var before = previous[b];
-            var placement = incremental
-                ? before.Placement.Redecide(Input(fleet, b), changedNames)
-                : PlacementSnapshot.Take(bundles[b].Placement, Input(fleet, b));
+            var placement = place(b);
             var decision = placement.Decision;
             if (decision.Outcomes[index].Selected) before.Overrides?.Apply(fleet.OverrideClusters[index]);
             var rollout = decision.Selected.SequenceEqual(before.Placement.Decision.Selected)
@@ -78,6 +96,9 @@ internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now
     // LeastBundles reads every bundle's count, this one's included: the hub excludes the bundle itself, which costs the same.
     private PlacementInput Input(SimulatedFleet fleet, int bundle) =>
         new(fleet.Facts, now) { Current = Current[bundle], BundleCounts = Counts };
+
+    private PlacementInput HubInput(SimulatedFleet fleet, int bundle) =>
+        new(fleet.Facts, now) { Current = new HashSet<string>(Current[bundle], StringComparer.Ordinal), BundleCounts = new Dictionary<string, int>(Counts, StringComparer.Ordinal) };
 
     private RolloutPlan Rollout(SimulatedFleet fleet, int bundle, PlacementDecision decision, RolloutState? state)
     {

@@ -1,5 +1,6 @@
 // bench/plan: how long the hub's pure planning takes for a large fleet (no API servers): a full plan of every bundle
-// (placement, overrides, rollout) and the re-plan after one cluster changes, today's way and through PlacementSnapshot.
+// (placement, overrides, rollout) and the re-plan after one cluster changes: every bundle decided in full, through
+// PlacementSnapshot.Redecide told the changed cluster, and the hub's way (PlacementMemo finding the changed clusters itself).
 using Flotilla.Bench.Plan;
 using Flotilla.Core.Placement;
 
@@ -46,26 +47,35 @@ foreach (var (name, change) in changes)
     }
     Console.WriteLine($"{name}:");
     foreach (var incremental in new[] { false, true })
-        Console.WriteLine(Measurement.Of(incremental ? "  re-plan through PlacementSnapshot.Redecide" : "  re-plan, every bundle re-decided (the hub today)", runs, run =>
+        Console.WriteLine(Measurement.Of(incremental ? "  re-plan through PlacementSnapshot.Redecide" : "  re-plan, every bundle re-decided in full", runs, run =>
         {
             var (changedFleet, cluster) = Changed(run);
             return () => planner.Replan(steady, changedFleet, cluster, incremental);
         }).Line(ChangeTarget));
+    Console.WriteLine(Measurement.Of("  re-plan the hub's way (PlacementMemo, fresh input copies)", runs, run =>
+    {
+        var memo = planner.PrimedMemo(fleet);
+        var (changedFleet, cluster) = Changed(run);
+        return () => planner.ReplanLikeTheHub(steady, changedFleet, cluster, memo);
+    }).Line(ChangeTarget));
 
     // Not timed: the short path must give exactly the full decisions, and say how often it was taken.
-    var (checks, shortPaths) = (25, 0);
+    var (checks, shortPaths, hubShortPaths) = (25, 0, 0);
     for (var check = 0; check < checks; check++)
     {
         var (changedFleet, cluster) = Changed(check);
         var full = planner.Replan(steady, changedFleet, cluster, incremental: false);
         var fast = planner.Replan(steady, changedFleet, cluster, incremental: true);
+        var hub = planner.ReplanLikeTheHub(steady, changedFleet, cluster, planner.PrimedMemo(fleet));
         for (var b = 0; b < bundles.Length; b++)
         {
             if (!full[b].Placement.Decision.Equals(fast[b].Placement.Decision)) throw new InvalidOperationException($"{bundles[b].Name}: incremental decision differs after {cluster} changed");
+            if (!full[b].Placement.Decision.Equals(hub[b].Placement.Decision)) throw new InvalidOperationException($"{bundles[b].Name}: the hub's decision differs after {cluster} changed");
             if (fast[b].Placement.Incremental) shortPaths++;
+            if (hub[b].Placement.Incremental) hubShortPaths++;
         }
     }
-    Console.WriteLine($"  checked: {checks} changes, incremental == full decision for every bundle; short path taken by {shortPaths / (double)checks:F0} of {bundles.Length} bundles per change");
+    Console.WriteLine($"  checked: {checks} changes, incremental == hub's == full decision for every bundle; short path taken by {shortPaths / (double)checks:F0} (the hub's way {hubShortPaths / (double)checks:F0}) of {bundles.Length} bundles per change");
 }
 
 int Arg(string name, int fallback)

@@ -5,6 +5,7 @@ using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
+using Flotilla.Core.Placement;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Flotilla.Core.Placement;
 
-namespace Flotilla.Controllers.Bundles;
+namespace Flotilla.Core.Placement;
 
 /// <summary>
 /// Each bundle's last placement (a <see cref="PlacementSnapshot"/> and the input it was decided from), so that when a
@@ -27,8 +26,8 @@ public sealed class PlacementMemo
 
     /// <summary>
     /// The clusters whose input differs between two placements, as <see cref="PlacementSnapshot.Redecide"/> needs them named:
-    /// facts that are not the same instance (<see cref="Flotilla.Controllers.ClusterSync.ClusterDirectory.PlaceableFacts"/>
-    /// replaces a cluster's instance when it changes), a flip of whether the bundle is on a cluster, and a changed count of
+    /// facts that are not the same instance (the hub's directory of clusters replaces a cluster's instance only when it
+    /// changes), a flip of whether the bundle is on a cluster, and a changed count of
     /// other bundles. A fleet that gained or lost clusters is decided in full by the snapshot whatever is named.
     /// </summary>
     public static IReadOnlyCollection<string> Changed(PlacementInput before, PlacementInput after)

@@ -1,7 +1,6 @@
-using Flotilla.Controllers.Bundles;
 using Flotilla.Core.Placement;
 
-namespace Flotilla.Controllers.Tests.Bundles;
+namespace Flotilla.Core.Tests.Placement;
 
 /// <summary>
 /// The hub's placement memo must decide exactly as a full <see cref="PlacementEngine.Decide(PlacementSpec, PlacementInput)"/>
