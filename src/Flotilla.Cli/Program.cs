@@ -16,6 +16,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     SourceCommands.Create(),
     PlacementCommands.Create(),
     RolloutCommands.Create(),
+    VersionCommand.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {
