@@ -17,6 +17,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     PlacementCommands.Create(),
     RolloutCommands.Create(),
     VersionCommand.Create(),
+    CompletionCommand.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {
