@@ -39,7 +39,7 @@ for rid in "${rids[@]}"; do
   log "publishing flotilla $version for $rid"
   stage="$build/publish-$rid"
   # Version + SourceRevisionId make the informational version VERSION+COMMIT (what `flotilla version` reads).
-  dotnet publish src/Flotilla.Cli/Flotilla.Cli.csproj -c Release -r "$rid" --self-contained --artifacts-path "$build/artifacts" -nologo -v quiet -clp:ErrorsOnly \
+  dotnet publish src/Flotilla.Cli/Flotilla.Cli.csproj -c Release -r "$rid" --self-contained --artifacts-path "$build/artifacts" --disable-build-servers -nologo -v quiet -clp:ErrorsOnly \
     -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true -p:DebugType=none \
     -p:Version="$version" -p:SourceRevisionId="$commit" -o "$stage" >&2
   ext=""; [[ "$rid" == win-* ]] && ext=".exe"

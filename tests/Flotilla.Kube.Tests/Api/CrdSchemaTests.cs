@@ -19,12 +19,13 @@ public sealed class CrdSchemaTests
     public void Every_Flotilla_kind_is_shipped() =>
         Assert.Equal(["bundles.flotilla.io", "clusters.flotilla.io", "gitrepositories.flotilla.io"], CrdInstaller.Manifests().Select(m => m.Name));
 
+    // The API server refuses anything but a type on the root metadata: kubectl explain shows ObjectMeta's own docs there.
     [Theory]
     [MemberData(nameof(Crds))]
     public void Every_property_has_a_description(string name)
     {
         var undescribed = Properties(Schema(name), "")
-            .Where(p => string.IsNullOrWhiteSpace(p.Schema["description"]?.GetValue<string>())).Select(p => p.Path).ToList();
+            .Where(p => p.Path != ".metadata" && string.IsNullOrWhiteSpace(p.Schema["description"]?.GetValue<string>())).Select(p => p.Path).ToList();
         Assert.True(undescribed.Count == 0, $"{name}: no description at {string.Join(", ", undescribed)}");
     }
 
