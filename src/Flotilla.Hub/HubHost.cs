@@ -99,7 +99,7 @@ public static partial class HubHost
         using var cleanupQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
-        var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null));
+        var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
         var targets = new BundleTargets();
         var results = new SyncResults();
         using var members = new MemberSyncs(clients, (pair, delay) =>
@@ -131,7 +131,7 @@ public static partial class HubHost
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var renders = new RenderCache(renderer);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
-            new BundleRollouts(artifacts, renders, directory, results));
+            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo());
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
         var controllers = new[]
         {

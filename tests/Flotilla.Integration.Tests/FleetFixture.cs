@@ -11,9 +11,11 @@ namespace Flotilla.Integration.Tests;
 /// One real local fleet (hub + 3 members: etcd and kube-apiserver processes) for the whole test run, plus a
 /// hub process (<c>flotilla hub run</c>) with default health settings. Torn down at the end.
 /// </summary>
-public sealed class FleetFixture : IAsyncLifetime
+public class FleetFixture(int members) : IAsyncLifetime
 {
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"flotilla-it-{Environment.ProcessId}");
+    public FleetFixture() : this(3) { }
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"flotilla-it-{members}-{Environment.ProcessId}");
     public LocalFleetLauncher Launcher { get; private set; } = null!;
     public LocalFleetState State { get; private set; } = null!;
     public Kubernetes Hub { get; private set; } = null!;
@@ -35,9 +37,9 @@ public sealed class FleetFixture : IAsyncLifetime
         var bin = await KubeBinaries.EnsureAsync(CancellationToken.None);
         Launcher = new LocalFleetLauncher(Directory, TextWriter.Null);
         var clock = Stopwatch.StartNew();
-        (State, _) = await Launcher.UpAsync(3, bin, CancellationToken.None);
+        (State, _) = await Launcher.UpAsync(members, bin, CancellationToken.None);
         await LocalCommands.BootstrapAsync(State, CancellationToken.None);
-        Console.WriteLine($"local fleet (hub + 3) up in {clock.Elapsed.TotalSeconds:0.0}s");
+        Console.WriteLine($"local fleet (hub + {members}) up in {clock.Elapsed.TotalSeconds:0.0}s");
         Hub = KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, State.Hub.Name);
         HubPort = FreePorts.Take(1)[0];
         StartHub();
@@ -66,7 +68,7 @@ public sealed class FleetFixture : IAsyncLifetime
         }
         Hub?.Dispose();
         // Keep the hub's log for a post-mortem; the fleet directory itself is purged.
-        if (File.Exists(HubLog)) File.Copy(HubLog, Path.Combine(Path.GetTempPath(), "flotilla-it-hub.log"), overwrite: true);
+        if (File.Exists(HubLog)) File.Copy(HubLog, Path.Combine(Path.GetTempPath(), $"flotilla-it-{members}-hub.log"), overwrite: true);
         if (Launcher is not null) await Launcher.DownAsync(purge: Environment.GetEnvironmentVariable("FLOTILLA_KEEP_FLEET") is null, CancellationToken.None);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
+using static Flotilla.Integration.Tests.RolloutParts;
 
 namespace Flotilla.Integration.Tests;
 
@@ -42,13 +43,6 @@ public sealed class RolloutTests(FleetFixture fleet)
         return files;
     }
 
-    private static JsonObject Stage(string name, bool approvalBefore = false)
-    {
-        var stage = new JsonObject { ["name"] = name, ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["env"] = name } } };
-        if (approvalBefore) stage["before"] = new JsonArray(new JsonObject { ["type"] = "Approval" });
-        return stage;
-    }
-
     private static Task BundleAsync(HubObjects hub, string ns, string onFailure, bool approveProd) => hub.ApplyAsync(BundleResource.Plural, new JsonObject
     {
         ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle",
@@ -86,19 +80,12 @@ public sealed class RolloutTests(FleetFixture fleet)
         return (hub, repo, first);
     }
 
-    private async Task<string?> ValueOnAsync(string cluster, string ns)
-    {
-        using var member = fleet.Member(cluster);
-        try { return (await member.CoreV1.ReadNamespacedConfigMapAsync("app", ns)).Data?["value"]; }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
-    }
+    private Task<string?> ValueOnAsync(string cluster, string ns) => RolloutParts.ValueOnAsync(fleet, cluster, ns);
 
-    private static async Task<BundleRolloutStatus?> RolloutAsync(HubObjects hub) => (await hub.BundleStatusAsync("app")).Status?.Rollout;
-
-    private static Func<Task<string>> Describe(HubObjects hub) => async () => KubernetesJson.Serialize((await hub.BundleStatusAsync("app")).Status);
+    private static Func<Task<string>> Describe(HubObjects hub) => RolloutParts.Describe(hub, "app");
 
     private static Task WaitPhaseAsync(HubObjects hub, string revision, string phase, string what) =>
-        Eventually.WaitAsync(async () => await RolloutAsync(hub) is { } r && r.TargetRevision == revision && r.Phase == phase, Converge, what, Describe(hub));
+        RolloutParts.WaitPhaseAsync(hub, "app", revision, phase, Converge, what);
 
     private static async Task ApproveAsync(FleetFixture fleet, string ns)
     {

@@ -34,23 +34,7 @@ public static class ClusterRemoveCommand
             Description = "Wait until the hub has cleaned the member and the Cluster is gone (--wait=false: start the removal and return)",
             DefaultValueFactory = _ => true,
         };
-        var timeout = new Option<string>("--timeout")
-        {
-            Description = "How long to wait (e.g. 90s, 5m); the removal itself goes on in the hub after a timeout",
-            DefaultValueFactory = _ => "5m",
-        };
-        timeout.Validators.Add(result =>
-        {
-            var text = result.GetValueOrDefault<string>();
-            try
-            {
-                if (Durations.Parse(text) is not { } parsed || parsed <= TimeSpan.Zero) result.AddError($"--timeout must be a positive duration (e.g. 5m), was \"{text}\"");
-            }
-            catch (ArgumentException e)
-            {
-                result.AddError($"--timeout: {e.Message}");
-            }
-        });
+        var timeout = DurationOption.Create("--timeout", "How long to wait; the removal itself goes on in the hub after a timeout", "5m");
         var remove = new Command("remove", """
             Remove a cluster from the fleet.
             By default the hub first removes every bundle from the member, as if the cluster had left every placement: each
@@ -70,7 +54,7 @@ public static class ClusterRemoveCommand
         remove.SetAction(async (r, ct) =>
         {
             using var hub = HubConnection.Connect(r);
-            return await RunAsync(hub, r.GetValue(name)!, r.GetValue(orphan), r.GetValue(wait), Durations.Parse(r.GetValue(timeout))!.Value, ct);
+            return await RunAsync(hub, r.GetValue(name)!, r.GetValue(orphan), r.GetValue(wait), r.GetValue(timeout), ct);
         });
         return remove;
     }

@@ -20,12 +20,12 @@ namespace Flotilla.Cli.Commands;
 public static class RolloutCommands
 {
     private static readonly Option<string> NamespaceOption = new("--namespace", "-n") { Description = "Namespace on the hub", DefaultValueFactory = _ => "default" };
-    private static readonly Option<TimeSpan> WaitOption = new("--wait") { Description = "How long to wait for the hub to take the command", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
+    private static readonly Option<TimeSpan> WaitOption = DurationOption.Create("--wait", "How long to wait for the hub to take the command", "30s");
 
     public static Command Create()
     {
         var rollout = new Command("rollout", "Progressive rollouts: where a bundle's run stands, and pause, resume, approve or roll it back");
-        rollout.Add(Status());
+        rollout.Add(RolloutStatusCommand.Create(NamespaceOption));
         rollout.Add(Send("pause", "Stop releasing clusters and passing gates (what moved keeps moving)", _ => new(NewId(), nameof(RolloutCommandKind.Pause))));
         rollout.Add(Send("resume", "Lift a pause or a failure halt; failed clusters are retried", _ => new(NewId(), nameof(RolloutCommandKind.Resume))));
         rollout.Add(Send("approve", "Approve the gate the run waits at", Approve));
@@ -92,62 +92,5 @@ public static class RolloutCommands
         return command;
     }
 
-    private static Command Status()
-    {
-        var bundleName = new Argument<string>("BUNDLE");
-        var status = new Command("status", "The run: phase and why it waits, each stage's counts, each cluster's stage, revision and health") { bundleName, NamespaceOption };
-        status.SetAction(async (r, ct) =>
-        {
-            using var hub = HubConnection.Connect(r);
-            var bundle = await FlotillaObjects.GetAsync<BundleResource>(hub, r.GetValue(NamespaceOption)!, BundleResource.Plural, r.GetValue(bundleName)!, ct);
-            if (bundle.Spec.Rollout is not { } rollout)
-            {
-                Console.Error.WriteLine("error: the bundle has no spec.rollout");
-                return 1;
-            }
-            if (RolloutMapping.Spec(rollout, out var errors) is not { } spec)
-            {
-                Console.Error.WriteLine($"error: spec.rollout: {string.Join("; ", errors)}");
-                return 1;
-            }
-            var s = bundle.Status?.Rollout;
-            Console.WriteLine($"Bundle {bundle.Metadata.NamespaceProperty}/{bundle.Metadata.Name}: {spec.Strategy} rollout of {Short(s?.TargetRevision)}, phase {s?.Phase ?? "not planned yet"}; last healthy {Short(s?.LastHealthyRevision)}");
-            if (s?.Message is { Length: > 0 } message) Console.WriteLine($"  {message}");
-            if (s?.AwaitingApproval is { } gate) Console.WriteLine($"  waits for approval of {gate}: flotilla rollout approve {bundle.Metadata.Name} -n {bundle.Metadata.NamespaceProperty}");
-            var state = s?.State is { } json ? TryParse(json) : null;
-            if (state is not null)
-            {
-                Console.WriteLine();
-                TableWriter.Write(Console.Out, ["STAGE", "CLUSTERS", "DONE", "FAILED", "NOW"], state.Stages.Select((stage, i) => (IReadOnlyList<string>)
-                [
-                    stage.Name, stage.Clusters.ToString(), stage.Done.ToString(), stage.Failed.ToString(),
-                    i == state.Stage ? state.Step.ToString() : i < state.Stage ? "passed" : "",
-                ]));
-            }
-            var labels = (await new ClusterRegistry(hub).ListAsync(ct)).ToDictionary(c => c.Metadata.Name,
-                c => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(c.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal), StringComparer.Ordinal);
-            var rows = (bundle.Status?.Clusters ?? []).Select(c => (IReadOnlyList<string>)
-            [
-                c.Name,
-                // The status names the stage of (the first 100) clusters not done yet; the others' stage is recomputed from their labels.
-                c.Rollout ?? $"{(labels.TryGetValue(c.Name, out var l) ? RolloutMapping.StageOf(spec, l) : null) ?? "-"}/{(Done(c, s) ? "Done" : "?")}",
-                Short(c.DesiredRevision ?? c.AppliedRevision), Short(c.AppliedRevision), c.Health ?? "", c.Error ?? "",
-            ]).ToList();
-            Console.WriteLine();
-            TableWriter.Write(Console.Out, ["CLUSTER", "STAGE/STATUS", "DESIRED", "APPLIED", "HEALTH", "MESSAGE"], rows);
-            return s?.Phase is nameof(RolloutPhase.Halted) or nameof(RolloutPhase.RolledBack) or nameof(RolloutPhase.Invalid) ? 2 : 0;
-        });
-        return status;
-    }
-
-    private static bool Done(BundleClusterStatus cluster, BundleRolloutStatus? rollout) =>
-        rollout?.Phase != nameof(RolloutPhase.RolledBack) && cluster.AppliedRevision == rollout?.TargetRevision && cluster.Health == "Healthy";
-
-    private static RolloutState? TryParse(string json)
-    {
-        try { return RolloutState.Parse(json); }
-        catch (FormatException) { return null; }
-    }
-
-    private static string Short(string? revision) => revision is null ? "<none>" : revision.Length > 12 ? revision[..12] : revision;
+    internal static string Short(string? revision) => revision is null ? "<none>" : revision.Length > 12 ? revision[..12] : revision;
 }

@@ -23,7 +23,7 @@ namespace Flotilla.Controllers.Bundles;
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
-    BundleRollouts rollouts) : IReconciler<string>
+    BundleRollouts rollouts, PlacementMemo placements) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
@@ -41,6 +41,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             targets.Remove(key);
             results.Forget(key);
             _overrides.TryRemove(key, out _);
+            placements.Forget(key);
             return ReconcileResult.Success;
         }
         await directory.Ready.WaitAsync(ct);
@@ -101,12 +102,12 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             if (previous is null) Publish(previous, target with { Problem = new("ClustersNotProbed", $"waiting for cluster {unprobed.Metadata.Name} to be probed before the rollout plans", Stalled: false) });
             return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(2));
         }
-        var decision = PlacementEngine.Decide(PlacementMapping.Spec(bundle.Spec.Placement),
-            new PlacementInput([.. directory.Placeable.Select(c => PlacementMapping.Facts(c, now))], now)
+        var decision = placements.Decide(key, bundle.Metadata.Generation ?? 0, () => PlacementMapping.Spec(bundle.Spec.Placement),
+            new PlacementInput(directory.PlaceableFacts, now)
             {
                 Current = Current(bundle, previous),
                 BundleCounts = targets.CountsExcept(key),
-            });
+            }).Decision;
         var clusters = decision.Selected.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
         foreach (var left in known.Where(c => !clusters.ContainsKey(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
         var placed = target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null, Placement = decision };

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Flotilla.Controllers.Bundles;
+using Flotilla.Core.Placement;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Watch;
 using k8s;
@@ -11,11 +13,16 @@ namespace Flotilla.Controllers.ClusterSync;
 /// when a cluster is added, removed, relabelled or (un)tainted, and to <see cref="BecameAvailable"/> when a cluster
 /// turns Available again (its backed-off syncs start over at once). A Cluster being deleted is no longer placed
 /// (every bundle removes itself from it) and is reported to <see cref="Leaving"/> on each change while it goes.
+/// <see cref="PlaceableFacts"/> keeps what placement reads of each placeable cluster, one instance per cluster until
+/// that cluster changes, so a bundle's placement can tell the changed clusters by reference and re-decide only those.
 /// </summary>
-public sealed class ClusterDirectory(IWatchSource clusters)
+public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ClusterResource> _clusters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClusterFacts> _facts = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _factsLock = new();
+    private IReadOnlyList<ClusterFacts>? _placeableFacts;
 
     public event Action? PlacementChanged;
 
@@ -35,6 +42,22 @@ public sealed class ClusterDirectory(IWatchSource clusters)
     public IReadOnlyList<ClusterResource> Placeable => [.. All.Where(c => !IsLeaving(c))];
 
     public ClusterResource? Get(string name) => _clusters.GetValueOrDefault(name);
+
+    /// <summary>
+    /// What placement knows of every placeable cluster (<see cref="PlacementMapping.Facts"/>), in name order. A cluster's
+    /// instance is replaced only when something placement reads of it changed (not on a heartbeat), and the list only
+    /// when some cluster changed, joined or left.
+    /// </summary>
+    public IReadOnlyList<ClusterFacts> PlaceableFacts
+    {
+        get
+        {
+            lock (_factsLock)
+            {
+                return _placeableFacts ??= [.. Placeable.Select(c => _facts.GetOrAdd(c.Metadata.Name, _ => PlacementMapping.Facts(c, clock.GetUtcNow())))];
+            }
+        }
+    }
 
     /// <summary>True once the Cluster is being deleted: no bundle syncs to it any more.</summary>
     public static bool IsLeaving(ClusterResource cluster) => cluster.Metadata.DeletionTimestamp is not null;
@@ -60,16 +83,28 @@ public sealed class ClusterDirectory(IWatchSource clusters)
         if (type == "DELETED")
         {
             _clusters.TryRemove(name, out _);
+            ForgetFacts(name);
             Removed?.Invoke(name);
             PlacementChanged?.Invoke();
             return;
         }
         var before = _clusters.GetValueOrDefault(name);
+        var placementChanged = before is null || Placement(before) != Placement(cluster);
         _clusters[name] = cluster;
+        if (placementChanged) ForgetFacts(name);
         if (IsLeaving(cluster)) Leaving?.Invoke(name);
         if (type == "LISTED") return;
-        if (before is null || Placement(before) != Placement(cluster)) PlacementChanged?.Invoke();
+        if (placementChanged) PlacementChanged?.Invoke();
         if (before is not null && !IsAvailable(before) && IsAvailable(cluster)) BecameAvailable?.Invoke(name);
+    }
+
+    private void ForgetFacts(string name)
+    {
+        lock (_factsLock)
+        {
+            _facts.TryRemove(name, out _);
+            _placeableFacts = null;
+        }
     }
 
     // Everything placement reads of a cluster (not its heartbeat): a change re-plans every bundle in memory.

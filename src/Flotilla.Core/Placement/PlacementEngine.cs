@@ -149,11 +149,17 @@ public static class PlacementEngine
     {
         if (clusters.Count >= 1 << PositionBits) throw new ArgumentException($"{clusters.Count} clusters is more than the engine ranks", nameof(clusters));
         var sorted = clusters.ToArray();
-        var inOrder = true;
-        for (var i = 1; i < sorted.Length && inOrder; i++) inOrder = string.CompareOrdinal(sorted[i - 1].Name, sorted[i].Name) < 0;
-        if (!inOrder) Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        if (!InNameOrder(sorted)) Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         for (var i = 1; i < sorted.Length; i++)
             if (sorted[i - 1].Name == sorted[i].Name) throw new ArgumentException($"cluster {sorted[i].Name} is listed twice", nameof(clusters));
         return sorted;
+    }
+
+    /// <summary>True when the names are strictly increasing, ordinal.</summary>
+    internal static bool InNameOrder(IReadOnlyList<ClusterFacts> clusters)
+    {
+        for (var i = 1; i < clusters.Count; i++)
+            if (string.CompareOrdinal(clusters[i - 1].Name, clusters[i].Name) >= 0) return false;
+        return true;
     }
 }

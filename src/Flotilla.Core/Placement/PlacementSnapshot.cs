@@ -64,6 +64,8 @@ public sealed class PlacementSnapshot
         // one that passes both times and ranks exactly as before, or an unchosen one that drops out, leaves the others' outcomes as they were.
         var ranked = _rules.NumberOfClusters is not null || _rules.Spread is not null;
         if (input.Clusters.Count != _clusters.Count || input.Now < _input.Now || Decision.RecheckAt <= input.Now) return null;
+        // The changed clusters are found by position in the name-ordered fleet: an input in another order is decided in full.
+        if (!PlacementEngine.InNameOrder(input.Clusters)) return null;
 
         var outcomes = Decision.Outcomes;
         var selected = Decision.Selected;

@@ -16,7 +16,7 @@ public sealed class ClusterRemoveCommandTests
         Assert.Equal("member-3", r.GetValue<string>("NAME"));
         Assert.False(r.GetValue<bool>("--orphan"));
         Assert.True(r.GetValue<bool>("--wait"));
-        Assert.Equal("5m", r.GetValue<string>("--timeout"));
+        Assert.Equal(TimeSpan.FromMinutes(5), r.GetValue<TimeSpan>("--timeout"));
     }
 
     [Theory]
@@ -31,9 +31,14 @@ public sealed class ClusterRemoveCommandTests
     }
 
     [Theory]
-    [InlineData("c --timeout 90s")]
-    [InlineData("c --timeout 1h30m")]
-    public void A_go_style_timeout_is_accepted(string args) => Assert.Empty(Parse(args).Errors);
+    [InlineData("c --timeout 90s", 90)]
+    [InlineData("c --timeout 1h30m", 5400)]
+    public void A_go_style_timeout_is_accepted(string args, int seconds)
+    {
+        var r = Parse(args);
+        Assert.Empty(r.Errors);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), r.GetValue<TimeSpan>("--timeout"));
+    }
 
     [Theory]
     [InlineData("c --timeout 5", "invalid duration")]

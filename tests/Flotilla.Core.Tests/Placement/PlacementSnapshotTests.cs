@@ -62,6 +62,28 @@ public sealed class PlacementSnapshotTests
     }
 
     [Fact]
+    public void An_input_out_of_name_order_is_decided_right_at_every_step()
+    {
+        // In name order but for one cluster listed in the middle: the clusters before it sit where the name-ordered fleet
+        // has them, those after it do not (the short path finds a changed cluster by its position in that order).
+        var spec = new PlacementSpec { Prioritizers = [new PrioritizerSpec("LeastBundles")] };
+        var random = new Random(11);
+        var clusters = Enumerable.Range(0, 30).Select(i => Cluster($"c{i:00}", Regions[i % 3])).ToList();
+        clusters.Insert(20, Cluster("zz", "eu"));
+        var input = Input([.. clusters]);
+        var snapshot = PlacementSnapshot.Take(spec, input);
+        for (var step = 0; step < 100; step++)
+        {
+            var i = random.Next(clusters.Count);
+            clusters = [.. clusters];
+            clusters[i] = Cluster(clusters[i].Name, Regions[random.Next(3)]);
+            input = input with { Clusters = [.. clusters], BundleCounts = new Dictionary<string, int> { [clusters[i].Name] = random.Next(3) } };
+            snapshot = snapshot.Redecide(input, [clusters[i].Name, .. input.BundleCounts.Keys]);
+            Assert.Equal(PlacementEngine.Decide(spec, input), snapshot.Decision);
+        }
+    }
+
+    [Fact]
     public void A_relabelled_cluster_is_decided_alone()
     {
         var spec = new PlacementSpec { MatchLabels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("region", "eu")]) };
