@@ -18,6 +18,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     RolloutCommands.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),
+    PlanCommand.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {

@@ -23,7 +23,7 @@ using Microsoft.Extensions.Logging;
 namespace Flotilla.Hub;
 
 /// <summary>
-/// The hub process: serves /healthz, /metrics and the Git webhook at once, and runs the controllers only while
+/// The hub process: serves /healthz, /readyz, /metrics and the Git webhook at once, and runs the controllers only while
 /// it holds the leader Lease, so a second hub waits instead of writing.
 /// </summary>
 public static partial class HubHost
@@ -31,7 +31,7 @@ public static partial class HubHost
     public static async Task RunAsync(HubOptions options, CancellationToken ct)
     {
         options.Validate();
-        using var hub = KubeClientFactory.FromUserKubeconfig(options.Kubeconfig, options.Context);
+        using var hub = options.InCluster ? KubeClientFactory.InCluster() : KubeClientFactory.FromUserKubeconfig(options.Kubeconfig, options.Context);
         // No appsettings.json: configuration comes from flags. Reloading it would put a recursive file watcher on
         // the working directory, and a hub started from a large tree (or /) would spend CPU and inotify watches on it.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -48,7 +48,14 @@ public static partial class HubHost
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var log = loggers.CreateLogger("Flotilla.Hub");
         var sourceQueue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
+        var leaderElection = new LeaderElectionOptions { Identity = options.Identity };
+        var readiness = new HubReadiness(hub, leaderElection, () => metrics.IsLeader, TimeProvider.System);
         app.MapGet("/healthz", () => "ok");
+        app.MapGet("/readyz", async (CancellationToken aborted) =>
+        {
+            var (ready, text) = await readiness.CheckAsync(aborted);
+            return Results.Text(text + "\n", statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
         app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
@@ -56,7 +63,7 @@ public static partial class HubHost
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
 
-        var election = new LeaderElection(hub, new LeaderElectionOptions { Identity = options.Identity }, TimeProvider.System,
+        var election = new LeaderElection(hub, leaderElection, TimeProvider.System,
             loggers.CreateLogger<LeaderElection>());
         // SIGTERM reaches the web host (it takes the signal over), not the caller's token: either one stops the hub.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
@@ -130,9 +137,11 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
         var renders = new RenderCache(renderer);
+        var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
-            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo());
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock);
+            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies);
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
+            dependencies, pairQueue.Add);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),

@@ -14,7 +14,13 @@ public sealed class HubOptions
     /// <summary>Context of the hub (null: current context).</summary>
     public string? Context { get; set; }
 
-    /// <summary>Address of /healthz, /metrics and the Git webhook. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
+    /// <summary>
+    /// Use the pod's service account (<see cref="Flotilla.Kube.Clients.ServiceAccountMount"/>) instead of a kubeconfig.
+    /// Default false; <c>flotilla hub run</c> sets it when no kubeconfig or context is given and it runs in a pod.
+    /// </summary>
+    public bool InCluster { get; set; }
+
+    /// <summary>Address of /healthz, /readyz, /metrics and the Git webhook. Default 127.0.0.1:9440; port 0 picks a free one.</summary>
     public string Listen { get; set; } = "127.0.0.1:9440";
 
     /// <summary>Leader-election identity. Default host name + pid.</summary>

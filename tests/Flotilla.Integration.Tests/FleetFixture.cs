@@ -11,11 +11,20 @@ namespace Flotilla.Integration.Tests;
 /// One real local fleet (hub + 3 members: etcd and kube-apiserver processes) for the whole test run, plus a
 /// hub process (<c>flotilla hub run</c>) with default health settings. Torn down at the end.
 /// </summary>
-public class FleetFixture(int members) : IAsyncLifetime
+public class FleetFixture : IAsyncLifetime
 {
+    private readonly int members;
+
     public FleetFixture() : this(3) { }
 
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"flotilla-it-{members}-{Environment.ProcessId}");
+    /// <summary>A fleet of <paramref name="members"/> members, for a test class that needs more than the shared three.</summary>
+    protected FleetFixture(int members)
+    {
+        this.members = members;
+        Directory = Path.Combine(Path.GetTempPath(), $"flotilla-it-{members}-{Environment.ProcessId}");
+    }
+
+    public string Directory { get; }
     public LocalFleetLauncher Launcher { get; private set; } = null!;
     public LocalFleetState State { get; private set; } = null!;
     public Kubernetes Hub { get; private set; } = null!;

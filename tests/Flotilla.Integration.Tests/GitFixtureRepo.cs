@@ -35,6 +35,14 @@ public sealed class GitFixtureRepo
         return Git("rev-parse", "HEAD").Trim();
     }
 
+    /// <summary>Commits <paramref name="files"/> as the whole tree on <paramref name="branch"/> (from the current main) and returns to main; returns the sha.</summary>
+    public string CommitOnBranch(string branch, IReadOnlyDictionary<string, string> files, string message = "change")
+    {
+        Git("checkout", "-q", "-B", branch);
+        try { return Commit(files, message); }
+        finally { Git("checkout", "-q", "-f", "main"); }
+    }
+
     private string Git(params string[] args)
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -42,15 +42,7 @@ public static class PlacementCommands
                 return 1;
             }
             var key = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
-            var counts = (await HubLists.BundlesAsync(hub, ct))
-                .Where(b => ObjectKey.Of(b.Metadata.NamespaceProperty, b.Metadata.Name) != key)
-                .SelectMany(b => b.Status?.Placement?.Selected ?? [])
-                .GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var decision = PlacementEngine.Decide(spec, new PlacementInput([.. clusters.Select(c => PlacementMapping.Facts(c, now))], now)
-            {
-                Current = (bundle.Status?.Placement?.Selected ?? bundle.Status?.Clusters?.Select(c => c.Name) ?? []).ToHashSet(StringComparer.Ordinal),
-                BundleCounts = counts,
-            });
+            var decision = HubPlacement.Decide(spec, bundle, clusters, await HubLists.BundlesAsync(hub, ct), now);
             Console.WriteLine($"Bundle {key}: {decision.Selected.Length} of {clusters.Count} clusters selected"
                 + (decision.RecheckAt is { } at ? $"; decided again at {at:u} (a toleration's seconds run out)" : ""));
             TableWriter.Write(Console.Out, PlacementExplainer.Headers, PlacementExplainer.Rows(decision, only).Select(row => row.Cells));

@@ -3,6 +3,7 @@ using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
+using Flotilla.Core.Dependencies;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
 using Flotilla.Core.Placement;
@@ -20,10 +21,12 @@ namespace Flotilla.Controllers.Bundles;
 /// member is cleaned (or removed from the registry). A render error or a failed source changes nothing anywhere.
 /// With <c>spec.rollout</c>, <see cref="BundleRollouts"/> plans which revision each placed cluster gets now; the bundle
 /// is reconciled again when one of its pairs reports (see <see cref="ClusterSyncReconciler"/>) and at the plan's recheck.
+/// Keeps <see cref="BundleDependencies"/> up to date; a bundle in a <c>dependsOn</c> cycle is Stalled (DependencyCycle) and
+/// nothing is applied for it, its clusters keeping what they have.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
-    BundleRollouts rollouts, PlacementMemo placements) : IReconciler<string>
+    BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
@@ -35,15 +38,18 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (ns, name) = ObjectKey.Split(key);
+        await dependencies.LoadAsync(hub, ct);
         var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
         if (bundle is null)
         {
+            dependencies.Remove(key);
             targets.Remove(key);
             results.Forget(key);
             _overrides.TryRemove(key, out _);
             placements.Forget(key);
             return ReconcileResult.Success;
         }
+        dependencies.Set(bundle);
         await directory.Ready.WaitAsync(ct);
         var previous = targets.Get(key);
         var known = Known(bundle, previous);
@@ -69,6 +75,12 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         {
             Publish(previous, Base(bundle, previous) with { Problem = invalid });
             return ReconcileResult.Stalled(invalid.Message);
+        }
+        if (dependencies.Graph.CycleThrough(key) is { IsEmpty: false } cycle)
+        {
+            var message = $"spec.dependsOn: dependency cycle {DependencyGraph.Describe(cycle)}; nothing is applied for it until the cycle is broken, clusters keep what they have";
+            Publish(previous, Base(bundle, previous) with { Problem = new("DependencyCycle", message, Stalled: true) });
+            return ReconcileResult.Stalled(message);
         }
         var target = Base(bundle, previous);
         var artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
@@ -177,6 +189,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     private void Publish(BundleTarget? previous, BundleTarget target)
     {
         targets.Set(target);
+        dependencies.Published(previous, target);
         foreach (var cluster in target.Clusters.Keys)
         {
             if (!target.ChangedFor(previous, cluster) || target.Problem is not null) continue;

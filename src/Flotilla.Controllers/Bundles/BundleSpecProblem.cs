@@ -1,10 +1,11 @@
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
+using Flotilla.Core.Dependencies;
 using Flotilla.Kube.Api;
 
 namespace Flotilla.Controllers.Bundles;
 
-/// <summary>Spec values the CRD schema cannot check (durations, placement rules, rollout): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
+/// <summary>Spec values the CRD schema cannot check (durations, placement rules, rollout, dependsOn names): an invalid one stalls the bundle, naming the field, until the spec changes.</summary>
 public static class BundleSpecProblem
 {
     public static BundleProblem? Of(BundleResource bundle)
@@ -22,6 +23,9 @@ public static class BundleSpecProblem
             return new("InvalidSpec", "spec.placement: " + string.Join("; ", placement), Stalled: true);
         if (bundle.Spec.Rollout is { } rollout && RolloutMapping.Spec(rollout, out var errors) is null)
             return new("InvalidSpec", "spec.rollout: " + string.Join("; ", errors), Stalled: true);
+        foreach (var dependency in bundle.Spec.DependsOn ?? [])
+            if (DependencyReference.Problem(dependency.Name, dependency.Namespace) is { } problem)
+                return new("InvalidSpec", $"spec.dependsOn: {problem}", Stalled: true);
         return null;
     }
 }

@@ -76,7 +76,7 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         var removal = removing > 0 ? $"; removing from {Clusters(removing)}" : "";
         var ready = notReady.Count == 0
             ? ("True", "Synced", $"{Clusters(placed.Count)} synced and healthy at {Short(revision)}{removal}")
-            : ("False", failed.Count > 0 ? "ClustersFailing" : "Progressing",
+            : ("False", failed.Count > 0 ? "ClustersFailing" : notReady.All(c => c.Phase == nameof(SyncPhase.DependencyNotReady)) ? "DependencyNotReady" : "Progressing",
                 Cap($"{notReady.Count} of {Clusters(placed.Count)} not ready: " + string.Join(", ", notReady.Take(5).Select(c => $"{c.Name} {c.Phase}/{c.Health}")) + removal, MaxError));
         var reconciling = notReady.Count == 0 && removing == 0 ? ("False", "Synced", "") : ("True", "Progressing", ready.Item3);
         return Assemble(revision, null, clusters, Placement(target), ready, reconciling, stalled: ("False", "None", ""), RolloutStatus(target.Rollout));

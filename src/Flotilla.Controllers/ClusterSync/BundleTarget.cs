@@ -66,6 +66,8 @@ public sealed record BundleTarget(
     /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
     public bool ChangedFor(BundleTarget? previous, string cluster) =>
         previous is null
+        // A problem that cleared (a dependency cycle broken by another bundle's edit) may leave the same revision and intents.
+        || previous.Problem is not null
         || previous.Generation != Generation
         || previous.Revision != Revision
         || previous.RevisionFor(cluster) != RevisionFor(cluster)

@@ -1,5 +1,6 @@
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.Runtime;
+using Flotilla.Core.Dependencies;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
@@ -16,9 +17,13 @@ namespace Flotilla.Controllers.ClusterSync;
 /// is asked for when the pair's lease is released (see the hub's wiring), so the status write never sees the pair
 /// still busy and waits for nothing. With a rollout each cluster syncs the revision its plan gives it (none: nothing is
 /// done, nothing pruned), and every new result of the pair queues the bundle's reconcile, which re-plans the rollout.
+/// With <c>dependsOn</c> (<see cref="DependencyGate"/>), nothing is written while a dependency is not Ready on the cluster
+/// (result <see cref="SyncPhase.DependencyNotReady"/>), nor removed while a dependent still has objects there; such a pair is
+/// queued again (<paramref name="pairChanged"/>) when what it waits for changes, and otherwise at its interval.
 /// </summary>
 public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirectory directory, MemberSyncs members, SyncResults results,
-    DriftReporter drift, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock) : IReconciler<string>
+    DriftReporter drift, Action<string> bundleChanged, Action<string> clusterCleanupChanged, HubMetrics metrics, TimeProvider clock,
+    BundleDependencies dependencies, Action<string> pairChanged) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -28,8 +33,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         if (directory.Get(clusterName) is not { } cluster || ClusterDirectory.IsOrphaned(cluster))
         {
             // Removed from the registry (or going without cleanup): there is nothing left to reach, so nothing is waited for.
-            results.MarkRemoved(bundleKey, clusterName);
-            bundleChanged(bundleKey);
+            Removed(bundleKey, clusterName);
             return ReconcileResult.Success;
         }
         // A Cluster being deleted gets no more writes; the bundle's reconcile turns this pair into a removal.
@@ -39,6 +43,14 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
         {
             var reason = cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available")?.Reason ?? "not probed yet";
             return Failed(bundleKey, clusterName, intent, SyncPhase.Unreachable, previous, $"cluster is {reason}: kept as applied, retried with backoff");
+        }
+        if (Gate(bundleKey, clusterName, intent) is { } wait)
+        {
+            // Nothing is written or removed: the pair it waits for queues this one when it reports.
+            var (phase, message) = intent == ClusterIntent.Remove ? (SyncPhase.Removing, $"removal pending: {wait.Message}") : (SyncPhase.DependencyNotReady, wait.Message);
+            results.Set(bundleKey, clusterName, SyncResult.Failure(phase, previous?.AppliedRevision, message), clock.GetUtcNow());
+            RolloutObserves(target);
+            return ReconcileResult.RequeueAfter(target.Interval);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -50,8 +62,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             if (intent == ClusterIntent.Remove)
             {
                 await member.Executor.RemoveAsync(OwnershipLabels.ValueFor(ns, name), deleteObjects: !target.OrphanOnRemove, deadline.Token);
-                results.MarkRemoved(bundleKey, clusterName);
-                bundleChanged(bundleKey);
+                Removed(bundleKey, clusterName);
                 if (ClusterDirectory.IsLeaving(cluster)) clusterCleanupChanged(clusterName);
                 return ReconcileResult.Success;
             }
@@ -70,6 +81,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             metrics.Synced(clock.GetElapsedTime(started));
             results.Set(bundleKey, clusterName, outcome.Result, clock.GetUtcNow());
             RolloutObserves(target);
+            foreach (var released in dependencies.ReleasedBySync(bundleKey, clusterName)) pairChanged(released);
             await drift.ReportAsync(bundleKey, target.Uid, clusterName, outcome.Result.Drift, ct);
             return outcome.Result.Phase is SyncPhase.Synced or SyncPhase.OutOfSync
                 ? ReconcileResult.RequeueAfter(target.Interval)
@@ -95,6 +107,23 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             // A defect must fail this pair visibly, not the process or another cluster.
             return Failed(bundleKey, clusterName, intent, SyncPhase.Failed, previous, $"internal error ({e.GetType().Name}): {e.Message}");
         }
+    }
+
+    /// <summary>What holds the pair back for <c>dependsOn</c>, if anything.</summary>
+    private DependencyWait? Gate(string bundleKey, string cluster, ClusterIntent intent) => intent switch
+    {
+        ClusterIntent.Sync => DependencyGate.ForSync(dependencies.Graph, bundleKey, cluster, d => dependencies.Observe(d, cluster)),
+        // Orphaning deletes nothing, so nothing of a dependent can go with it: there is no order to keep.
+        ClusterIntent.Remove => targets.Get(bundleKey)?.OrphanOnRemove == true ? null
+            : DependencyGate.ForRemoval(dependencies.Graph, bundleKey, cluster, d => dependencies.Observe(d, cluster)),
+    };
+
+    /// <summary>Records that the cluster holds nothing of the bundle any more, and queues what waited for that.</summary>
+    private void Removed(string bundleKey, string cluster)
+    {
+        results.MarkRemoved(bundleKey, cluster);
+        bundleChanged(bundleKey);
+        foreach (var released in dependencies.ReleasedByRemoval(bundleKey, cluster)) pairChanged(released);
     }
 
     /// <summary>A rollout advances on its clusters' results: each new one is an observation for the next plan.</summary>

@@ -36,6 +36,10 @@ public sealed class SyncResults
     public IReadOnlyDictionary<string, (SyncResult Result, DateTimeOffset At)> Of(string bundleKey) =>
         _results.TryGetValue(bundleKey, out var clusters) ? new Dictionary<string, (SyncResult, DateTimeOffset)>(clusters, StringComparer.Ordinal) : new Dictionary<string, (SyncResult, DateTimeOffset)>();
 
+    /// <summary>The latest result of one pair, if any.</summary>
+    public SyncResult? Get(string bundleKey, string cluster) =>
+        _results.TryGetValue(bundleKey, out var clusters) && clusters.TryGetValue(cluster, out var entry) ? entry.Result : null;
+
     public bool IsRemoved(string bundleKey, string cluster) => _removed.TryGetValue(bundleKey, out var set) && set.ContainsKey(cluster);
 
     /// <summary>Forgets a bundle that is gone.</summary>

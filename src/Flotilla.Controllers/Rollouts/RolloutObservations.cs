@@ -19,9 +19,9 @@ public static class RolloutObservations
     /// <param name="cluster">The Cluster object by name (null once it left the registry).</param>
     /// <param name="results">The pairs' latest results and their times.</param>
     /// <param name="histories">The pairs' histories.</param>
-    /// <param name="stored">The status's per-cluster entries: after a hub restart, before a cluster's first result, its
-    /// applied revision is taken from there (never its health, which may be older than anything since), so a cluster
-    /// the run has not reached keeps what it has instead of being left unknown.</param>
+    /// <param name="stored">The status's per-cluster entries: after a hub restart, until a result of the cluster reports an
+    /// applied revision, its applied revision is taken from there (never its health, which may be older than anything
+    /// since), so a cluster keeps what it has instead of being left unknown.</param>
     public static IReadOnlyList<ClusterObservation> Of(
         IEnumerable<string> placed,
         Func<string, ClusterResource?> cluster,
@@ -32,11 +32,14 @@ public static class RolloutObservations
         var resource = cluster(name);
         var labels = resource?.Metadata.Labels is { } l ? new Dictionary<string, string>(l, StringComparer.Ordinal) : NoLabels;
         var reachable = resource is not null && ClusterDirectory.IsAvailable(resource);
+        var storedRevision = stored?.FirstOrDefault(c => c.Name == name)?.AppliedRevision;
         if (!results.TryGetValue(name, out var latest) || histories.GetValueOrDefault(name) is not { } history)
-        {
-            var applied = stored?.FirstOrDefault(c => c.Name == name)?.AppliedRevision;
-            return new ClusterObservation(name, labels, reachable, applied, null, false, null, null);
-        }
+            return new ClusterObservation(name, labels, reachable, storedRevision, null, false, null, null);
+        // A result that knows of no applied revision — a failure before this hub saw the pair apply anything, such as
+        // the first sync after a restart timing out — does not erase what the status recorded: the cluster would be
+        // taken for one the run never reached and sent back to the last healthy revision.
+        if (history.AppliedRevision is null)
+            return new ClusterObservation(name, labels, reachable, storedRevision, null, false, null, latest.At);
         return new ClusterObservation(name, labels, reachable, history.AppliedRevision, history.AppliedAt,
             PairHistory.IsHealthy(latest.Result), history.HealthySince, latest.At);
     })];

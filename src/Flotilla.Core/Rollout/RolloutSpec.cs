@@ -76,7 +76,7 @@ public sealed record RolloutSpec
     public override int GetHashCode() => HashCode.Combine(Strategy, MaxConcurrency, MaxFailures, ProgressDeadline, OnFailure, Stages.Length);
 
     /// <summary>The stages a run goes through, implicit ones included, in order.</summary>
-    internal ImmutableArray<RolloutStage> EffectiveStages()
+    public ImmutableArray<RolloutStage> EffectiveStages()
     {
         if (Strategy != RolloutStrategy.Staged)
             return [new RolloutStage(FleetStageName, LabelSelector.Everything, Strategy == RolloutStrategy.All ? null : MaxConcurrency)];

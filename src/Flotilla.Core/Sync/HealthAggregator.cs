@@ -6,7 +6,7 @@ namespace Flotilla.Core.Sync;
 /// <summary>
 /// Health of many objects and of a cluster as a whole: the worst object wins (Degraded, Missing, Unknown,
 /// Progressing, Healthy), named in the message. A cluster that did not sync (Failed, Unreachable, Pending,
-/// Removing) is never Healthy, whatever its objects last said.
+/// Removing, DependencyNotReady) is never Healthy, whatever its objects last said.
 /// </summary>
 public static class HealthAggregator
 {
@@ -26,7 +26,7 @@ public static class HealthAggregator
     public static HealthStatus OfCluster(SyncPhase phase, HealthStatus objects) => phase switch
     {
         SyncPhase.Synced or SyncPhase.OutOfSync => objects,
-        SyncPhase.Failed or SyncPhase.Unreachable or SyncPhase.Pending or SyncPhase.Removing => HealthStatus.Unknown,
+        SyncPhase.Failed or SyncPhase.Unreachable or SyncPhase.Pending or SyncPhase.Removing or SyncPhase.DependencyNotReady => HealthStatus.Unknown,
     };
 
     /// <summary>Worse first: Degraded, Missing, Unknown, Progressing, Healthy.</summary>

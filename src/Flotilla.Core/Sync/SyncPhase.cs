@@ -11,4 +11,7 @@ public enum SyncPhase
 
     /// <summary>The cluster left the placement or the bundle is being deleted: its objects are being removed.</summary>
     Removing,
+
+    /// <summary>Held back: a bundle it depends on is not Ready on the cluster (or the bundle is in a dependency cycle). Nothing was written.</summary>
+    DependencyNotReady,
 }

@@ -31,8 +31,21 @@ public sealed class BundleSpec
     [JsonPropertyName("rollout")] public BundleRollout? Rollout { get; set; }
     [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
 
+    /// <summary>
+    /// Bundles that must be Ready on a cluster before this one is applied there, and that are removed from a cluster only
+    /// after this one (docs/engine.md, Dependencies).
+    /// </summary>
+    [JsonPropertyName("dependsOn")] public List<BundleDependency>? DependsOn { get; set; }
+
     /// <summary><c>Delete</c> (default): a removed bundle, or a cluster leaving its placement, has its objects deleted. <c>Orphan</c>: they stay.</summary>
     [JsonPropertyName("deletionPolicy")] public string? DeletionPolicy { get; set; }
+}
+
+/// <summary>One entry of <c>spec.dependsOn</c>: a Bundle by name, in <see cref="Namespace"/> (default: the dependent's own).</summary>
+public sealed class BundleDependency
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("namespace")] public string? Namespace { get; set; }
 }
 
 /// <summary><c>spec.placement</c> (docs/placement.md); mapped without interpretation to the Core <c>PlacementSpec</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 
@@ -33,6 +34,28 @@ public static class KubeClientFactory
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig));
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, context);
         config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
+        return new Kubernetes(config);
+    }
+
+    /// <summary>
+    /// A client of the pod's own API server (<see cref="ServiceAccountMount"/>): its service account token, read from
+    /// its file for every request, and its CA.
+    /// </summary>
+    public static Kubernetes InCluster(TimeSpan? requestTimeout = null)
+    {
+        var server = ServiceAccountMount.Server
+            ?? throw new InvalidOperationException("not in a pod: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set");
+        var tokens = new ServiceAccountTokenFile(ServiceAccountMount.TokenPath);
+        tokens.Token(); // a missing or empty token fails here, at start-up, not on the first request
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(ServiceAccountMount.CaPath);
+        var config = new KubernetesClientConfiguration
+        {
+            Host = server.ToString(),
+            TokenProvider = tokens,
+            SslCaCerts = authorities,
+            HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout,
+        };
         return new Kubernetes(config);
     }
 

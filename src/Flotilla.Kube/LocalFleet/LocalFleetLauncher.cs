@@ -18,6 +18,22 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
     /// <summary>The fleet directory (state, certificates, data, logs, kubeconfig).</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
 
+    /// <summary>
+    /// The hub API server's audit log: every request a ServiceAccount makes (Metadata level), so a test can check that
+    /// the hub run under its ServiceAccount was never refused. Nothing else is logged (other users: level None).
+    /// </summary>
+    public string HubAuditLogPath => Path.Combine(Directory, "logs", "flotilla-hub-audit.log");
+
+    private const string AuditPolicy = """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: ["RequestReceived"]
+        rules:
+        - level: Metadata
+          userGroups: ["system:serviceaccounts"]
+        - level: None
+        """;
+
     /// <summary>The saved state, or null when no fleet was started here.</summary>
     public LocalFleetState? State => LocalFleetState.Load(Directory);
 
@@ -172,8 +188,10 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
             $"{admin},flotilla-admin,uid-admin,\"system:masters\"\n" +
             $"{viewer},flotilla-viewer,uid-viewer,\"flotilla:viewers\"\n" +
             $"{controllerManager},system:kube-controller-manager,uid-kcm,\"system:masters\"\n");
+        var audit = hub ? HubAuditArguments(dir) : [];
         var apiserver = new LocalProcess($"{name}-apiserver", DetachedProcess.ResolveExecutable(Path.Combine(bin, "kube-apiserver")),
         [
+            .. audit,
             "--etcd-servers", etcdUrl, "--etcd-prefix", $"/flotilla/{name}",
             "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", port.ToString(),
             "--tls-cert-file", cert, "--tls-private-key-file", key,
@@ -193,6 +211,13 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
             "--service-account-private-key-file", saKey, "--root-ca-file", caPath,
         ], Path.Combine(logs, $"{name}-controller-manager.log"), 0);
         return new LocalCluster(name, hub, port, admin, viewer, labels, apiserver, manager);
+    }
+
+    private string[] HubAuditArguments(string clusterDirectory)
+    {
+        var policy = Path.Combine(clusterDirectory, "audit-policy.yaml");
+        File.WriteAllText(policy, AuditPolicy + "\n");
+        return ["--audit-policy-file", policy, "--audit-log-path", HubAuditLogPath, "--audit-log-maxsize", "100"];
     }
 
     private LocalFleetState StartIfStopped(LocalFleetState state, LocalProcess process)

@@ -88,12 +88,10 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     /// </summary>
     public async Task<int> RemoveAsync(string owner, bool deleteObjects, CancellationToken ct)
     {
-        var stored = await cluster.ReadInventoryAsync(owner, ct);
         var deleted = 0;
-        if (deleteObjects && stored.Inventory.Count > 0)
+        var (prunes, kinds) = await PlanRemovalAsync(owner, deleteObjects, ct);
+        if (prunes.Count > 0)
         {
-            var kinds = new Dictionary<ObjectRef, ApiResource>();
-            var prunes = await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct);
             var (count, undeleted) = await DeleteAsync(prunes, kinds, ct);
             // The inventory stays until every delete went through: the removal is retried.
             if (undeleted.Count > 0) ExceptionDispatchInfo.Throw(undeleted[0].Exception);
@@ -101,6 +99,25 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         }
         await cluster.DeleteInventoryAsync(owner, ct);
         return deleted;
+    }
+
+    /// <summary>
+    /// What <see cref="RemoveAsync"/> would delete, as a preview (<c>flotilla plan</c> for a cluster the bundle leaves):
+    /// the same plan, no writes.
+    /// </summary>
+    public async Task<SyncOutcome> PreviewRemovalAsync(string owner, bool deleteObjects, CancellationToken ct)
+    {
+        var (prunes, _) = await PlanRemovalAsync(owner, deleteObjects, ct);
+        return new SyncOutcome(new ChangeSet([], prunes), new Dictionary<ObjectRef, JsonObject>(), new Dictionary<ObjectRef, string>(),
+            SyncResult.Failure(SyncPhase.Pending, null, "preview only"));
+    }
+
+    private async Task<(IReadOnlyList<PlannedChange> Prunes, Dictionary<ObjectRef, ApiResource> Kinds)> PlanRemovalAsync(string owner, bool deleteObjects, CancellationToken ct)
+    {
+        var stored = await cluster.ReadInventoryAsync(owner, ct);
+        var kinds = new Dictionary<ObjectRef, ApiResource>();
+        if (!deleteObjects || stored.Inventory.Count == 0) return ([], kinds);
+        return (await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct), kinds);
     }
 
     /// <summary>One planned stage with the resources and live objects it was planned from.</summary>

@@ -33,4 +33,18 @@ public sealed class BundleSpecProblemTests
         Assert.Contains("spec.targetNamespace", BundleSpecProblem.Of(Bundle(createNamespace: true))!.Message);
         Assert.Null(BundleSpecProblem.Of(Bundle(createNamespace: true, target: "apps")));
     }
+
+    [Theory]
+    [InlineData("crds", null, null)]
+    [InlineData("crds", "platform", null)]
+    [InlineData("Crds", null, "spec.dependsOn: \"Crds\" is not a Bundle name")]
+    [InlineData("a/b", null, "spec.dependsOn: \"a/b\" is not a Bundle name")]
+    [InlineData("crds", "team/x", "spec.dependsOn: \"team/x\" is not a namespace")]
+    public void A_dependsOn_entry_must_name_a_bundle(string name, string? ns, string? problem)
+    {
+        var bundle = Bundle();
+        bundle.Spec.DependsOn = [new BundleDependency { Name = "db" }, new BundleDependency { Name = name, Namespace = ns }];
+
+        Assert.Equal(problem, BundleSpecProblem.Of(bundle)?.Message);
+    }
 }

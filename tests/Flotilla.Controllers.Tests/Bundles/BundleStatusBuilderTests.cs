@@ -100,6 +100,7 @@ public sealed class BundleStatusBuilderTests
         Assert.Equal(1, status.Summary!.Placed);
         Assert.Contains(status.Conditions!, c => c.Type == "Reconciling" && c.Status == "True" && c.Message!.Contains("removing from 1 cluster"));
     }
+
     [Fact]
     public void A_bundle_placed_on_no_cluster_is_not_ready_and_says_why()
     {
@@ -115,5 +116,22 @@ public sealed class BundleStatusBuilderTests
         var removing = new BundleStatusBuilder(Bundle(), Now).Build(leaving, Results([]));
         Assert.Contains(removing.Conditions!, c => c.Type == "Ready" && c.Reason == "NoClustersSelected" && c.Message!.EndsWith("; removing from 1 cluster"));
         Assert.Contains(removing.Conditions!, c => c.Type == "Reconciling" && c.Status == "True");
+    }
+
+    [Fact]
+    public void Clusters_held_back_by_a_dependency_say_why_and_the_bundle_is_not_ready_for_that_reason()
+    {
+        const string why = "waiting for dependency default/crds on cluster a: Progressing";
+        var held = SyncResult.Failure(SyncPhase.DependencyNotReady, null, why);
+        var healthy = new SyncResult(SyncPhase.Synced, Revision, 3, 0, 0, HealthStatus.Healthy, null, []);
+
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a", "b"]), Results([("a", held), ("b", healthy)]));
+
+        var a = status.Clusters!.Single(c => c.Name == "a");
+        Assert.Equal((nameof(SyncPhase.DependencyNotReady), why, nameof(HealthStatus.Unknown)), (a.Phase, a.Error, a.Health));
+        Assert.Contains(status.Conditions!, c => c.Type == "Ready" && c.Status == "False" && c.Reason == "DependencyNotReady" && c.Message!.Contains("a DependencyNotReady/Unknown"));
+
+        var cycle = new BundleStatusBuilder(Bundle(), Now).Build(Target(["a"], new BundleProblem("DependencyCycle", "spec.dependsOn: dependency cycle default/shop -> default/shop", Stalled: true)), Results([]));
+        Assert.Contains(cycle.Conditions!, c => c.Type == "Stalled" && c.Status == "True" && c.Reason == "DependencyCycle");
     }
 }

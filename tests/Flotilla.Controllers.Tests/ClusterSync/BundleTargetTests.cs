@@ -29,4 +29,11 @@ public sealed class BundleTargetTests
         Assert.False((Target() with { ReconcileRequestedAt = "2026-12-02T06:00:00Z" }).ChangedFor(before, "a"));
         Assert.True((Target() with { ReconcileRequestedAt = "2026-12-02T06:05:00Z" }).ChangedFor(before, "a"));
     }
+
+    [Fact]
+    public void A_problem_that_cleared_queues_every_cluster_again()
+    {
+        var stalled = Target() with { Problem = new BundleProblem("DependencyCycle", "dependency cycle default/shop -> default/db -> default/shop", Stalled: true) };
+        Assert.True(Target().ChangedFor(stalled, "a"));
+    }
 }

@@ -51,4 +51,27 @@ public sealed class RolloutObservationsTests
         Assert.False(observed[3].Reachable);
         Assert.Null(observed[3].AppliedRevision);
     }
+
+    [Fact]
+    public void A_failure_that_knows_no_applied_revision_keeps_the_stored_one_so_a_finished_stage_is_not_sent_back()
+    {
+        // The first sync after a restart timed out: its result has no applied revision (the hub never saw one).
+        var clusters = new Dictionary<string, ClusterResource> { ["dev"] = Cluster("dev", true) };
+        var failed = SyncResult.Failure(SyncPhase.Failed, null, "timed out");
+        var results = new Dictionary<string, (SyncResult, DateTimeOffset)> { ["dev"] = (failed, T0.AddSeconds(5)) };
+        var histories = new Dictionary<string, PairHistory> { ["dev"] = PairHistory.Next(null, failed, T0.AddSeconds(5)) };
+        var stored = new[] { new BundleClusterStatus { Name = "dev", AppliedRevision = "r2", Health = "Healthy" } };
+
+        var dev = RolloutObservations.Of(["dev"], n => clusters.GetValueOrDefault(n), results, histories, stored).Single();
+
+        Assert.Equal("r2", dev.AppliedRevision);
+        Assert.False(dev.Healthy);
+        Assert.Equal(T0.AddSeconds(5), dev.HealthObservedAt);
+
+        // And the planner keeps that cluster, in a stage the run has passed, on the run's revision.
+        var spec = new RolloutSpec { Strategy = RolloutStrategy.Staged, Stages = [new RolloutStage("dev", Flotilla.Core.Clusters.LabelSelector.Parse("env=dev")), new RolloutStage("prod", Flotilla.Core.Clusters.LabelSelector.Parse("env=prod"))] };
+        var state = new RolloutState { Revision = "r2", LastHealthyRevision = "r1", Stage = 1, Step = RolloutStep.Rolling, StepSince = T0, Stages = [new StageSummary("dev", 1, 1, 0), new StageSummary("prod", 0, 0, 0)] };
+        var plan = RolloutPlanner.Plan(spec, state, [dev], "r2", T0.AddSeconds(6));
+        Assert.Equal("r2", plan.Clusters.Single().Revision);
+    }
 }

@@ -6,7 +6,7 @@ namespace Flotilla.Core.Tests.Sync;
 
 public sealed class HealthAggregatorTests
 {
-    private static readonly SyncPhase[] DidNotSync = [SyncPhase.Failed, SyncPhase.Unreachable, SyncPhase.Pending, SyncPhase.Removing];
+    private static readonly SyncPhase[] DidNotSync = [SyncPhase.Failed, SyncPhase.Unreachable, SyncPhase.Pending, SyncPhase.Removing, SyncPhase.DependencyNotReady];
 
     public static TheoryData<SyncPhase, HealthStatus> EveryPhaseAndStatus()
     {

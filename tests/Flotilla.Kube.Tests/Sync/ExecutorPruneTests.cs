@@ -77,6 +77,26 @@ public sealed class ExecutorPruneTests
     }
 
     [Fact]
+    public async Task A_removal_preview_lists_what_the_removal_deletes_and_writes_nothing()
+    {
+        var outcome = await new ClusterSyncExecutor(_member).PreviewRemovalAsync(Owner, deleteObjects: true, CancellationToken.None);
+
+        Assert.Equal([(Ref(ConfigMap("gone")), ChangeAction.Prune)], outcome.Plan.Prunes.Where(p => p.Action == ChangeAction.Prune).Select(p => (p.Ref, p.Action)));
+        Assert.DoesNotContain(_member.Calls, c => c.IsWrite);
+        Assert.Equal(3, _member.Inventory(Owner).Inventory.Count);
+        Assert.NotNull(_member.Live(Ref(ConfigMap("gone"))));
+    }
+
+    [Fact]
+    public async Task A_removal_preview_of_an_orphaning_bundle_deletes_nothing()
+    {
+        var outcome = await new ClusterSyncExecutor(_member).PreviewRemovalAsync(Owner, deleteObjects: false, CancellationToken.None);
+
+        Assert.Empty(outcome.Plan.All);
+        Assert.Equal(["ReadInventory "], _member.Calls.Select(c => c.ToString()));
+    }
+
+    [Fact]
     public async Task Prune_skips_an_object_replaced_since_it_was_planned()
     {
         // The uid precondition: the object named "gone" was deleted and created anew by someone after the plan read it.

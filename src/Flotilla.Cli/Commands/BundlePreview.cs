@@ -1,0 +1,61 @@
+using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.Sources;
+using Flotilla.Core.Manifests;
+using Flotilla.Core.Overrides;
+using Flotilla.Git.Render;
+using Flotilla.Git.Sources;
+using Flotilla.Kube.Api;
+using k8s;
+
+namespace Flotilla.Cli.Commands;
+
+/// <summary>
+/// The steps <c>flotilla diff</c> and <c>flotilla plan</c> share, each done as the hub does it: fetch the bundle's source,
+/// render its path and apply a cluster's overrides; <see cref="MemberPreviews"/> runs the sync executor on the member.
+/// </summary>
+public static class BundlePreview
+{
+    private static string GitWorkDirectory => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".flotilla", "cli-git");
+
+    /// <summary>Fetches the bundle's GitRepository at <paramref name="at"/>, or at the ref the source follows when null.</summary>
+    public static async Task<GitFetchResult> FetchAsync(IKubernetes hub, BundleResource bundle, GitRef? at, CancellationToken ct)
+    {
+        var repository = await FlotillaObjects.GetAsync<GitRepositoryResource>(hub, bundle.Metadata.NamespaceProperty, GitRepositoryResource.Plural, bundle.Spec.SourceRef.Name, ct);
+        var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
+        return await new GitFetcher(new GitFetcherOptions { WorkDirectory = GitWorkDirectory, AllowLocal = true }, TimeProvider.System)
+            .FetchAsync(at is null ? spec : spec with { Ref = at }, ct);
+    }
+
+    /// <summary>Renders the bundle's <c>spec.path</c> inside <paramref name="root"/> (a snapshot or a local directory).</summary>
+    public static Task<RenderResult> RenderAsync(string root, BundleResource bundle, CancellationToken ct) =>
+        new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()))
+            .RenderAsync(root, string.IsNullOrEmpty(bundle.Spec.Path) ? "." : bundle.Spec.Path, ct);
+
+    /// <summary>
+    /// The bundle's override rules prepared for <paramref name="manifests"/>: null (and no errors) without rules; null
+    /// with every problem when a rule cannot be read or a variable is misused (the hub stalls such a bundle).
+    /// </summary>
+    public static PreparedOverrides? PrepareOverrides(BundleResource bundle, ManifestSet manifests, out IReadOnlyList<string> errors)
+    {
+        errors = [];
+        if (bundle.Spec.Overrides is not { Count: > 0 } rules) return null;
+        try
+        {
+            if (BundleOverrides.TryPrepare(OverrideRuleReader.Read(rules), manifests, out var prepared, out var invalid)) return prepared;
+            errors = [.. invalid.Select(e => $"spec.overrides: {e}")];
+        }
+        catch (FormatException e)
+        {
+            errors = [$"spec.overrides: {e.Message}"];
+        }
+        return null;
+    }
+
+    /// <summary>The cluster's own objects: <paramref name="prepared"/> applied exactly as the hub applies them (none: the objects as rendered).</summary>
+    public static OverrideOutcome ForCluster(PreparedOverrides? prepared, ManifestSet manifests, ClusterResource cluster)
+    {
+        if (prepared is null) return new(manifests, [], []);
+        var result = prepared.Apply(PlacementMapping.OverrideCluster(cluster));
+        return new(result.Manifests, [.. result.AppliedOverrides], [.. result.Errors.Select(e => e.ToString())]);
+    }
+}
