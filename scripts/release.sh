@@ -5,6 +5,7 @@
 #   scripts/release.sh [RID…]       default: linux-x64 linux-arm64 osx-arm64 win-x64
 #
 #   FLOTILLA_RELEASE_DIR   where the artifacts go (default: artifacts/release/VERSION in the repository)
+#   FLOTILLA_IMAGE         the hub image install.yaml runs (default: flotilla:VERSION; see the Dockerfile)
 #
 # Artifacts: flotilla-RID (flotilla-win-x64.exe), install.yaml, SHA256SUMS. Install a binary as `flotilla` (or
 # `kubectl-flotilla` for `kubectl flotilla`); no dots in the names, since the CLI names itself after its file.
@@ -51,7 +52,7 @@ host_bin="$out/flotilla-linux-x64"
 if [ -x "$host_bin" ] && [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then render=("$host_bin"); else render=(dotnet run --project src/Flotilla.Cli -c Release --); fi
 if "${render[@]}" hub --help 2>/dev/null | grep -qE '^ +manifests\b'; then
   log "rendering the install manifests"
-  "${render[@]}" hub manifests > "$out/install.yaml"
+  "${render[@]}" hub manifests --image "${FLOTILLA_IMAGE:-flotilla:$version}" > "$out/install.yaml"
 else
   log "this CLI has no 'hub manifests' command yet: no install manifests rendered"
 fi

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Flotilla.Integration.Tests;
 
 /// <summary>
-/// <c>scripts/release.sh linux-x64</c> builds a CLI that runs where no .NET is installed: the test hides the SDK (a PATH
+/// <c>scripts/release.sh linux-x64</c> renders the install manifests and builds a CLI that runs where no .NET is installed: the test hides the SDK (a PATH
 /// with no dotnet, no DOTNET_ROOT, nothing else from this environment) and runs <c>version</c>, <c>--help</c> and
 /// <c>local status</c> of the real local fleet with it.
 /// </summary>
@@ -24,6 +24,9 @@ public sealed class ReleaseBinaryTests(FleetFixture fleet)
             var binary = Path.Combine(output, "flotilla-linux-x64");
             var sums = await File.ReadAllLinesAsync(Path.Combine(output, "SHA256SUMS"));
             Assert.Contains($"{Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(binary)))}  flotilla-linux-x64", sums);
+            var install = Path.Combine(output, "install.yaml");
+            Assert.Contains($"{Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(install)))}  install.yaml", sums);
+            Assert.Contains("kind: Deployment", await File.ReadAllTextAsync(install));
 
             var empty = Directory.CreateDirectory(Path.Combine(work.FullName, "empty-path")).FullName;
             var noDotnet = new Dictionary<string, string?>
