@@ -16,6 +16,8 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     SourceCommands.Create(),
     PlacementCommands.Create(),
     RolloutCommands.Create(),
+    VersionCommand.Create(),
+    CompletionCommand.Create(),
     PlanCommand.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>

@@ -37,13 +37,7 @@ public sealed class RealWorldSyncTests(FleetFixture fleet)
         ("flagger-tester", "flagger/kustomize/tester", "test"),
     ];
 
-    private static string Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Flotilla.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "realworld", "manifests"));
-        throw new DirectoryNotFoundException("Flotilla.sln not found above the test directory");
-    }
+    private static string Corpus() => Path.GetFullPath(Path.Combine(ToolRunner.RepositoryRoot, "..", "shared", "realworld", "manifests"));
 
     [Fact]
     public async Task Every_real_world_set_syncs_to_two_members_stays_in_sync_and_leaves_nothing_when_deleted()

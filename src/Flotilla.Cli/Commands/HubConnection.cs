@@ -12,13 +12,15 @@ public static class HubConnection
 {
     public const string DefaultContext = "flotilla-hub";
 
-    public static readonly Option<string?> KubeconfigOption = new("--hub-kubeconfig")
+    // --kubeconfig and --context as kubectl spells them, so `kubectl flotilla …` (the CLI as kubectl-flotilla on PATH)
+    // takes kubectl's flags; a command with a --kubeconfig/--context of its own (cluster join: the member's) keeps it.
+    public static readonly Option<string?> KubeconfigOption = new("--hub-kubeconfig", "--kubeconfig")
     {
         Description = "Kubeconfig of the hub (default: $FLOTILLA_HUB_KUBECONFIG, $KUBECONFIG, then the local fleet's)",
         Recursive = true,
     };
 
-    public static readonly Option<string?> ContextOption = new("--hub-context")
+    public static readonly Option<string?> ContextOption = new("--hub-context", "--context")
     {
         Description = "Context of the hub (default: $FLOTILLA_HUB_CONTEXT or flotilla-hub)",
         Recursive = true,

@@ -80,9 +80,11 @@ public static class LocalCommands
 
     private static LocalProcess HubProcess(LocalFleetState state)
     {
-        var dll = typeof(LocalCommands).Assembly.Location;
-        return new LocalProcess("flotilla-hub-controller", DetachedProcess.ResolveExecutable(Environment.ProcessPath ?? "/usr/bin/dotnet"),
-            [dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0",
+        // Under `dotnet flotilla.dll` the hub runs as the same dll; as an apphost or a single-file release binary, as itself.
+        var self = Environment.ProcessPath ?? "/usr/bin/dotnet";
+        string[] dll = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [Path.Combine(AppContext.BaseDirectory, "flotilla.dll")] : [];
+        return new LocalProcess("flotilla-hub-controller", DetachedProcess.ResolveExecutable(self),
+            [.. dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0",
              "--data-dir", Path.Combine(state.Directory, "hub-data"), "--allow-local-sources", "--simulate-workloads"],
             Path.Combine(state.Directory, "logs", "hub.log"), 0);
     }

@@ -10,7 +10,8 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Builds a Bundle's status in one piece (one patch per write) from its target and the latest per-cluster results:
-/// compact per-cluster entries, a summary, and the conditions Ready / Reconciling / Stalled. Text (errors, drift,
+/// compact per-cluster entries, a summary, and the conditions Ready / Reconciling / Stalled (Ready=False,
+/// <c>NoClustersSelected</c> when placement chose no cluster). Text (errors, drift,
 /// warnings) is kept for <see cref="MaxDetailedClusters"/> clusters and capped, object counts for
 /// <see cref="MaxCountedClusters"/>, and times have second precision, so
 /// the status of 1,000 clusters with 63-character names stays under 256 KiB.
@@ -62,6 +63,13 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             return Assemble(revision, null, clusters, Placement(target), ("False", $"Rollout{phase}", message),
                 stopped ? ("False", $"Rollout{phase}", "") : ("True", $"Rollout{phase}", message),
                 stopped ? ("True", $"Rollout{phase}", message) : ("False", "None", ""), RolloutStatus(running));
+        }
+        if (placed.Count == 0)
+        {
+            // Nothing deployed anywhere is not "ready": say so, with the first reason a cluster was left out.
+            var none = ("False", "NoClustersSelected", NoClustersMessage(target, removing));
+            return Assemble(revision, null, clusters, Placement(target), none,
+                removing > 0 ? ("True", "Progressing", none.Item3) : ("False", "NoClustersSelected", ""), stalled: ("False", "None", ""), RolloutStatus(target.Rollout));
         }
         var notReady = placed.Where(c => c.Phase != nameof(SyncPhase.Synced) || c.Health != nameof(HealthStatus.Healthy) || c.AppliedRevision != revision).ToList();
         var failed = placed.Where(c => c.Phase is nameof(SyncPhase.Failed) or nameof(SyncPhase.Unreachable)).ToList();
@@ -138,6 +146,14 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             PartialRevision = detail ? r.PartialRevision : null,
             LastSyncTime = Seconds(at),
         };
+    }
+
+    private static string NoClustersMessage(BundleTarget target, int removing)
+    {
+        var left = target.Placement?.NotSelected.ToList() ?? [];
+        var why = left.FirstOrDefault() is { } first ? $"; {first.Cluster}: {first.Reason}" : "";
+        var removal = removing > 0 ? $"; removing from {Clusters(removing)}" : "";
+        return Cap($"placement selected none of {Clusters(left.Count)}{why}{removal}", MaxError);
     }
 
     private static BundleClusterStatus Pending(string name) =>

@@ -158,7 +158,7 @@ public sealed class BundlePlacementStatus
     [JsonPropertyName("selected")] public List<string> Selected { get; set; } = [];
     [JsonPropertyName("notSelected")] public int NotSelected { get; set; }
     [JsonPropertyName("reasons")] public List<PlacementReason>? Reasons { get; set; }
-    [JsonPropertyName("recheckAt")] public DateTimeOffset? RecheckAt { get; set; }
+    [JsonPropertyName("recheckAt"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? RecheckAt { get; set; }
 }
 
 public sealed class PlacementReason
@@ -181,7 +181,7 @@ public sealed class BundleRolloutStatus
     [JsonPropertyName("targetRevision")] public string? TargetRevision { get; set; }
     [JsonPropertyName("lastHealthyRevision")] public string? LastHealthyRevision { get; set; }
     [JsonPropertyName("lastCommandId")] public string? LastCommandId { get; set; }
-    [JsonPropertyName("recheckAt")] public DateTimeOffset? RecheckAt { get; set; }
+    [JsonPropertyName("recheckAt"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? RecheckAt { get; set; }
 }
 
 /// <summary>One placed cluster's compact entry; strings are capped so status stays small at 1,000 clusters.</summary>
@@ -207,7 +207,7 @@ public sealed class BundleClusterStatus
     [JsonPropertyName("stage")] public string? Stage { get; set; }
     [JsonPropertyName("partialRevision")] public string? PartialRevision { get; set; }
     [JsonPropertyName("appliedOverrides")] public List<string>? AppliedOverrides { get; set; }
-    [JsonPropertyName("lastSyncTime")] public DateTimeOffset? LastSyncTime { get; set; }
+    [JsonPropertyName("lastSyncTime"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? LastSyncTime { get; set; }
 }
 
 public sealed class BundleResourceList

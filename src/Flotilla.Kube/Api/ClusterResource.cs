@@ -45,7 +45,7 @@ public sealed class ClusterTaint
     [JsonPropertyName("effect")] public string Effect { get; set; } = "";
 
     /// <summary>When the taint was added (set by <c>flotilla cluster taint</c>); a toleration's seconds count from here.</summary>
-    [JsonPropertyName("timeAdded")] public DateTimeOffset? TimeAdded { get; set; }
+    [JsonPropertyName("timeAdded"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? TimeAdded { get; set; }
 
     public override string ToString() => string.IsNullOrEmpty(Value) ? $"{Key}:{Effect}" : $"{Key}={Value}:{Effect}";
 }
@@ -61,7 +61,7 @@ public sealed class ClusterStatus
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
     [JsonPropertyName("kubernetesVersion")] public string? KubernetesVersion { get; set; }
     [JsonPropertyName("nodeCount")] public int? NodeCount { get; set; }
-    [JsonPropertyName("lastHeartbeatTime")] public DateTimeOffset? LastHeartbeatTime { get; set; }
+    [JsonPropertyName("lastHeartbeatTime"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? LastHeartbeatTime { get; set; }
     [JsonPropertyName("lastProbeError")] public string? LastProbeError { get; set; }
     [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
 }
@@ -72,7 +72,7 @@ public sealed class StatusCondition
     [JsonPropertyName("status")] public string Status { get; set; } = "Unknown";
     [JsonPropertyName("reason")] public string? Reason { get; set; }
     [JsonPropertyName("message")] public string? Message { get; set; }
-    [JsonPropertyName("lastTransitionTime")] public DateTimeOffset? LastTransitionTime { get; set; }
+    [JsonPropertyName("lastTransitionTime"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? LastTransitionTime { get; set; }
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
 }
 

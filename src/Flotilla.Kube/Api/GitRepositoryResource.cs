@@ -40,8 +40,8 @@ public sealed class GitRepositoryStatus
 {
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; set; }
     [JsonPropertyName("revision")] public string? Revision { get; set; }
-    [JsonPropertyName("fetchedAt")] public DateTimeOffset? FetchedAt { get; set; }
-    [JsonPropertyName("lastAttemptAt")] public DateTimeOffset? LastAttemptAt { get; set; }
+    [JsonPropertyName("fetchedAt"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? FetchedAt { get; set; }
+    [JsonPropertyName("lastAttemptAt"), JsonConverter(typeof(KubernetesTimeConverter))] public DateTimeOffset? LastAttemptAt { get; set; }
     [JsonPropertyName("lastError")] public string? LastError { get; set; }
     [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
 }

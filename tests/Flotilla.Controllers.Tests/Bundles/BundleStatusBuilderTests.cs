@@ -2,6 +2,7 @@ using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
+using Flotilla.Core.Placement;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Sync;
@@ -98,6 +99,23 @@ public sealed class BundleStatusBuilderTests
         Assert.Equal(nameof(SyncPhase.Removing), status.Clusters!.Single(c => c.Name == "b").Phase);
         Assert.Equal(1, status.Summary!.Placed);
         Assert.Contains(status.Conditions!, c => c.Type == "Reconciling" && c.Status == "True" && c.Message!.Contains("removing from 1 cluster"));
+    }
+
+    [Fact]
+    public void A_bundle_placed_on_no_cluster_is_not_ready_and_says_why()
+    {
+        var decision = new PlacementDecision([], [new ClusterOutcome("m1", false, null, null, "label env=dev does not match")], null);
+        var status = new BundleStatusBuilder(Bundle(), Now).Build(Target([]) with { Placement = decision }, Results([]));
+        var ready = Assert.Single(status.Conditions!, c => c.Type == "Ready");
+        Assert.Equal(("False", "NoClustersSelected"), (ready.Status, ready.Reason));
+        Assert.Equal("placement selected none of 1 cluster; m1: label env=dev does not match", ready.Message);
+        Assert.Contains(status.Conditions!, c => c.Type == "Reconciling" && c.Status == "False");
+        Assert.Equal(0, status.Summary!.Placed);
+
+        var leaving = Target(["m1"]) with { Placement = decision, Clusters = new Dictionary<string, ClusterIntent> { ["m1"] = ClusterIntent.Remove } };
+        var removing = new BundleStatusBuilder(Bundle(), Now).Build(leaving, Results([]));
+        Assert.Contains(removing.Conditions!, c => c.Type == "Ready" && c.Reason == "NoClustersSelected" && c.Message!.EndsWith("; removing from 1 cluster"));
+        Assert.Contains(removing.Conditions!, c => c.Type == "Reconciling" && c.Status == "True");
     }
 
     [Fact]
