@@ -168,7 +168,8 @@ public sealed class DependencyTests(FleetFixture fleet)
                 var crdTouched = c.Events.First(e => e.Object["metadata"]?["name"]?.GetValue<string>() == $"widgets.{group}"
                     && (e.Type == "DELETED" || e.Object["metadata"]?["deletionTimestamp"] is not null)).At + offset;
                 Assert.True(widgetGone < crdTouched, $"{member}: Widget deleted at {widgetGone}, CRD deletion started at {crdTouched}");
-                Assert.Null(await FindAsync(member, Crds, null, $"widgets.{group}"));
+                // The API server finishes a CRD's deletion on its own (its cleanup finalizer): wait for it to go.
+                await Eventually.WaitAsync(async () => await FindAsync(member, Crds, null, $"widgets.{group}") is null, Converge, $"CRD gone from {member}");
             }
         }
         finally

@@ -70,9 +70,7 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
         });
         if (!seen) QueueHeldBy(key);
         // A dependency it no longer names may have a removal that waited for it.
-        foreach (var dependency in dropped)
-            foreach (var (cluster, latest) in results.Of(dependency))
-                if (latest.Result.Phase == SyncPhase.Removing) queuePair(ClusterSyncKey.Of(dependency, cluster));
+        QueueWaitingRemovals(dropped);
     }
 
     /// <summary>
@@ -97,8 +95,20 @@ public sealed class BundleDependencies(BundleTargets targets, SyncResults result
     /// <summary>Forgets a Bundle that is gone from the hub.</summary>
     public void Remove(string key)
     {
+        var dependencies = Graph.DependenciesOf(key);
         Change(key, () => _nodes.TryRemove(key, out _));
         QueueHeldBy(key);
+        // Its dependencies' removals may have waited for it: between its finalizer's release and its deletion it looked
+        // as if it still held the clusters its status listed.
+        QueueWaitingRemovals(dependencies);
+    }
+
+    /// <summary>Queues the pairs of <paramref name="bundles"/> whose removal is pending.</summary>
+    private void QueueWaitingRemovals(IEnumerable<string> bundles)
+    {
+        foreach (var bundle in bundles)
+            foreach (var (cluster, latest) in results.Of(bundle))
+                if (latest.Result.Phase == SyncPhase.Removing) queuePair(ClusterSyncKey.Of(bundle, cluster));
     }
 
     /// <summary>Queues every pair of <paramref name="key"/>'s dependents that is held back by a dependency.</summary>

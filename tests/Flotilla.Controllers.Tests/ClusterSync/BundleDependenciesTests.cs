@@ -95,6 +95,23 @@ public sealed class BundleDependenciesTests
     }
 
     [Fact]
+    public void A_dependent_gone_from_the_hub_releases_the_removal_that_waited_for_it_in_the_window_before()
+    {
+        _dependencies.Set(Bundle("b", deleting: true));
+        _dependencies.Set(Bundle("a", ["b"], deleting: true, statusClusters: ["c1"]));
+        Target("b", ("c1", ClusterIntent.Remove));
+        // a's finalizer is released: its target and results are forgotten, but the hub has not seen it gone yet, so by its
+        // status it may still hold c1 and b's removal waits there.
+        _results.Set("apps/b", "c1", SyncResult.Failure(SyncPhase.Removing, "r1", "removal pending"), DateTimeOffset.UnixEpoch);
+        Assert.Equal("apps/a", DependencyGate.ForRemoval(_dependencies.Graph, "apps/b", "c1", d => _dependencies.Observe(d, "c1"))?.WaitsFor);
+
+        _queued.Clear();
+        _dependencies.Remove("apps/a");
+        Assert.Equal(["apps/b/c1"], _queued);
+        Assert.Null(DependencyGate.ForRemoval(_dependencies.Graph, "apps/b", "c1", d => _dependencies.Observe(d, "c1")));
+    }
+
+    [Fact]
     public void After_a_restart_a_dependent_without_a_target_is_on_the_clusters_its_status_lists()
     {
         _dependencies.Set(Bundle("crds", deleting: true));
