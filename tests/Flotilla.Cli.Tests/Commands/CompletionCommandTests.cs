@@ -23,6 +23,31 @@ public sealed class CompletionCommandTests
     }
 
     [Theory]
+    [InlineData("flotilla clu", "cluster")]
+    [InlineData("flotilla rollout a", "approve")]
+    [InlineData("kubectl-flotilla cluster remove web --ti", "--timeout")]
+    public async Task Fish_completion_asks_the_CLI_what_may_come_next(string typed, string expected)
+    {
+        // fish completes a command line without a terminal: `complete -C`.
+        var completions = await ShellAsync("fish", CompletionCommand.Shell.Fish, "source \"$argv[1]\"; complete -C \"$argv[2]\"", typed);
+        Assert.Contains(expected, completions);
+        Assert.All(completions, c => Assert.StartsWith(typed.Split(' ')[^1], c));
+    }
+
+    [Theory]
+    [InlineData("flotilla clu", "cluster")]
+    [InlineData("flotilla rollout a", "approve")]
+    [InlineData("kubectl-flotilla cluster remove web --ti", "--timeout")]
+    public async Task Zsh_completion_hands_the_CLIs_suggestions_to_compadd(string typed, string expected)
+    {
+        // Outside the line editor there is no completion system: compdef is a no-op, compadd prints what it is given
+        // (the real one then keeps those matching the word typed), BUFFER and CURSOR are set as the editor sets them.
+        var completions = await ShellAsync("zsh", CompletionCommand.Shell.Zsh,
+            "compdef() { :; }; compadd() { shift; printf '%s\\n' \"$@\"; }; source \"$1\"; BUFFER=$2; CURSOR=${#BUFFER}; words=(${=BUFFER}); _flotilla", typed);
+        Assert.Contains(expected, completions);
+    }
+
+    [Theory]
     [InlineData(CompletionCommand.Shell.Bash, "complete -o default -F _flotilla flotilla kubectl-flotilla")]
     [InlineData(CompletionCommand.Shell.Zsh, "compdef _flotilla flotilla kubectl-flotilla")]
     [InlineData(CompletionCommand.Shell.Fish, "complete -c kubectl-flotilla -f -a '(__flotilla_complete)'")]
@@ -67,6 +92,32 @@ public sealed class CompletionCommandTests
         finally
         {
             File.Delete(script);
+        }
+    }
+
+    /// <summary>Runs <paramref name="code"/> in a real <paramref name="shell"/> with the script's path and the typed line as arguments, the CLI on PATH under both names.</summary>
+    private static async Task<List<string>> ShellAsync(string shell, CompletionCommand.Shell kind, string code, string typed)
+    {
+        var dir = Directory.CreateTempSubdirectory("flotilla-completion-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "completion");
+            await File.WriteAllTextAsync(script, CompletionCommand.Script(kind));
+            File.CreateSymbolicLink(Path.Combine(dir, "flotilla"), Flotilla);
+            File.CreateSymbolicLink(Path.Combine(dir, "kubectl-flotilla"), Flotilla);
+            var info = new ProcessStartInfo(shell) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.Environment["PATH"] = $"{dir}:{Environment.GetEnvironmentVariable("PATH")}";
+            foreach (var a in new[] { "-c", code, shell == "zsh" ? "zsh" : "", script, typed }.Where(a => a.Length > 0)) info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"{shell}: {error}");
+            return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')[0])];
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }
