@@ -133,7 +133,9 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
         {
             Name = name,
             Phase = r.Phase.ToString(),
-            AppliedRevision = r.AppliedRevision,
+            // A result that knows no applied revision (a failure before this hub saw the pair apply anything, e.g. just
+            // after a restart) keeps the one the status recorded: the objects are still there, and a rollout reads it.
+            AppliedRevision = r.AppliedRevision ?? Previous(name)?.AppliedRevision,
             Health = HealthAggregator.OfCluster(r.Phase, r.Health).ToString(),
             Objects = !count || r.Objects == 0 ? null : r.Objects,
             Written = !count || r.Written == 0 ? null : r.Written,

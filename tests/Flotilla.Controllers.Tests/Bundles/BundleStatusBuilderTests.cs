@@ -70,6 +70,19 @@ public sealed class BundleStatusBuilderTests
     }
 
     [Fact]
+    public void A_failure_that_knows_no_applied_revision_keeps_the_one_the_status_recorded()
+    {
+        // A hub that just restarted has no earlier result: its first failure carries no applied revision.
+        var bundle = Bundle();
+        bundle.Status = new BundleStatus { Clusters = [new BundleClusterStatus { Name = "a", Phase = "Synced", AppliedRevision = "r1", Health = "Healthy" }] };
+        var failed = SyncResult.Failure(SyncPhase.Unreachable, null, "cluster is not probed yet");
+        var status = new BundleStatusBuilder(bundle, Now).Build(Target(["a"]), Results([("a", failed)]));
+        var entry = Assert.Single(status.Clusters!);
+        Assert.Equal("Unreachable", entry.Phase);
+        Assert.Equal("r1", entry.AppliedRevision);
+    }
+
+    [Fact]
     public void An_unreachable_cluster_is_never_counted_healthy_whatever_its_objects_said_last()
     {
         var unreachable = new SyncResult(SyncPhase.Unreachable, Revision, 3, 0, 0, HealthStatus.Healthy, "cluster is Unreachable", []);
