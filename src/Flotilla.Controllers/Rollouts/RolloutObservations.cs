@@ -32,14 +32,15 @@ public static class RolloutObservations
         var resource = cluster(name);
         var labels = resource?.Metadata.Labels is { } l ? new Dictionary<string, string>(l, StringComparer.Ordinal) : NoLabels;
         var reachable = resource is not null && ClusterDirectory.IsAvailable(resource);
-        var storedRevision = stored?.FirstOrDefault(c => c.Name == name)?.AppliedRevision;
+        // Looked up only for a cluster without an applied revision of its own: the stored list is as long as the fleet.
+        string? StoredRevision() => stored?.FirstOrDefault(c => c.Name == name)?.AppliedRevision;
         if (!results.TryGetValue(name, out var latest) || histories.GetValueOrDefault(name) is not { } history)
-            return new ClusterObservation(name, labels, reachable, storedRevision, null, false, null, null);
+            return new ClusterObservation(name, labels, reachable, StoredRevision(), null, false, null, null);
         // A result that knows of no applied revision — a failure before this hub saw the pair apply anything, such as
         // the first sync after a restart timing out — does not erase what the status recorded: the cluster would be
         // taken for one the run never reached and sent back to the last healthy revision.
         if (history.AppliedRevision is null)
-            return new ClusterObservation(name, labels, reachable, storedRevision, null, false, null, latest.At);
+            return new ClusterObservation(name, labels, reachable, StoredRevision(), null, false, null, latest.At);
         return new ClusterObservation(name, labels, reachable, history.AppliedRevision, history.AppliedAt,
             PairHistory.IsHealthy(latest.Result), history.HealthySince, latest.At);
     })];
