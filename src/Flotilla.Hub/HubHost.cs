@@ -3,6 +3,7 @@ using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterHealth;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
+using Flotilla.Controllers.Services;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Placement;
@@ -133,6 +134,13 @@ public static partial class HubHost
             Restart(pairQueue, targets.KeysFor(cluster));
         };
 
+        // Multi-cluster services: ClusterSets on the hub, their services' imports and endpoint copies in the members.
+        using var setQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var serviceQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var clusterSets = new ClusterSetRegistry();
+        clusterSets.ServiceChanged += serviceQueue.Add;
+        directory.PlacementChanged += () => { foreach (var set in clusterSets.SetNames) setQueue.Add(set); };
+
         var artifacts = new SourceArtifacts();
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
@@ -151,6 +159,8 @@ public static partial class HubHost
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
             Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
             Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers),
+            Controller("clusterset", setQueue, new ClusterSetReconciler(hub, directory, clients, clusterSets, clock), 2, TimeSpan.FromMinutes(1), loggers),
+            Controller("service-import", serviceQueue, new ServiceReconciler(clusterSets, clock), 4, TimeSpan.FromSeconds(30), loggers),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
@@ -160,6 +170,7 @@ public static partial class HubHost
             Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
+            Watch(ClusterSetResource.Plural, ClusterSetResource.KindName, false, setQueue),
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));

@@ -127,12 +127,16 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     }
 
     /// <summary>JSON merge patch of a cluster-scoped object's <c>status</c> subresource.</summary>
-    public async Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string name, JsonObject patch, CancellationToken ct)
+    public Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string name, JsonObject patch, CancellationToken ct) =>
+        MergePatchStatusAsync(resource, null, name, patch, ct);
+
+    /// <summary>JSON merge patch of an object's <c>status</c> subresource (<paramref name="ns"/> null: cluster-scoped).</summary>
+    public async Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string? ns, string name, JsonObject patch, CancellationToken ct)
     {
         var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
-        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(null, name) + $"/status?fieldManager={Api.FlotillaApi.FieldManager}", content, null, write: true, ct);
-        return await ReadObjectAsync(response, $"{resource.Kind}/{name} status merge patch", ct);
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + $"/status?fieldManager={Api.FlotillaApi.FieldManager}", content, null, write: true, ct);
+        return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} status merge patch", ct);
     }
 
     /// <summary>
