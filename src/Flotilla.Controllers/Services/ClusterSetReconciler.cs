@@ -119,7 +119,7 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
             Excluded = [.. membership.Excluded.Select(e => new ExcludedClusterStatus { Name = e.Name, Reason = e.Reason })],
             Conditions = [ready],
         };
-        if (KubernetesJson.Serialize(status) == KubernetesJson.Serialize(set.Status)) return;
+        if (set.Status is not null && KubernetesJson.Serialize(status) == KubernetesJson.Serialize(set.Status)) return;
         await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status),
             FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, set.Metadata.Name, cancellationToken: ct);
     }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Flotilla.Core.Services;
+using Flotilla.Kube.Services;
+using Xunit.Abstractions;
+
+namespace Flotilla.Integration.Tests;
+
+/// <summary>
+/// Multi-cluster services on the real local fleet: exports in two members become a ServiceImport and both clusters'
+/// EndpointSlices in all three; a port conflict marks the newer export; an endpoint change reaches the copies; unexport
+/// removes everything Flotilla wrote and nothing else.
+/// </summary>
+[Collection(FleetCollection.Name)]
+public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly MemberServices mcs = new(fleet);
+
+    [Fact]
+    public async Task Exports_in_two_members_are_imported_in_all_three_within_2s_and_unexport_removes_them_everywhere()
+    {
+        const string ns = "mcs-basic";
+        await mcs.EnsureSetAsync();
+        foreach (var m in mcs.Members) await mcs.NamespaceAsync(m, ns);
+        // Something Flotilla did not write, shaped like what it writes: it must survive everything below.
+        var member3 = mcs.Client("member-3");
+        var slices = await McsResources.EndpointSliceAsync(member3, CancellationToken.None);
+        await member3.ApplyAsync(slices, JsonNode.Parse($$"""
+            {"apiVersion": "{{slices.GroupVersion}}", "kind": "EndpointSlice",
+             "metadata": {"name": "cart-by-hand", "namespace": "{{ns}}", "labels": {"{{McsNames.ServiceNameLabel}}": "cart", "{{McsNames.SourceClusterLabel}}": "elsewhere"} },
+             "addressType": "IPv4", "endpoints": [{"addresses": ["10.9.9.9"]}], "ports": []}
+            """)!.AsObject(), dryRun: false, force: true, CancellationToken.None);
+
+        await mcs.ExportAsync("member-1", ns, "cart", 80, "10.1.0.1");
+        await mcs.ExportAsync("member-2", ns, "cart", 80, "10.2.0.1", "10.2.0.2");
+        var clock = Stopwatch.StartNew();
+        const string both = "member-1=10.1.0.1 member-2=10.2.0.1,10.2.0.2";
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var m in mcs.Members)
+                if (await mcs.ImportAsync(m, ns, "cart") is null || await mcs.SourcesAsync(m, ns, "cart") != both) return false;
+            return true;
+        }, Deadline, "the import and both clusters' slices on every member", () => mcs.DescribeAsync(ns, "cart"), TimeSpan.FromMilliseconds(20));
+        var converged = clock.Elapsed;
+        output.WriteLine($"second export → ServiceImport and both clusters' slices on all 3 members: {converged.TotalMilliseconds:0} ms");
+        Assert.True(converged < TimeSpan.FromSeconds(2), $"took {converged.TotalMilliseconds:0} ms");
+
+        var import = (await mcs.ImportAsync("member-3", ns, "cart"))!;
+        Assert.Equal("ClusterSetIP", import["spec"]!["type"]!.GetValue<string>());
+        Assert.Equal(80, import["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
+        var copy = (await mcs.CopiesAsync("member-3", ns, "cart")).First(c => c["metadata"]!["name"]!.GetValue<string>() != "cart-by-hand");
+        Assert.Equal("discovery.k8s.io/v1beta1", slices.GroupVersion); // what a 1.20 member serves, as discovered
+        Assert.Equal(McsNames.SliceManager, copy["metadata"]!["labels"]![McsNames.ManagedByLabel]!.GetValue<string>());
+        Assert.Null(copy["metadata"]!["labels"]![McsNames.LocalServiceNameLabel]); // never mixed into a local Service's endpoints
+        await Eventually.WaitAsync(async () => MemberServices.Condition(await mcs.ExportStatusAsync("member-2", ns, "cart"), "Ready") == "True",
+            Deadline, "member-2's export Ready");
+        var exported = await mcs.ExportStatusAsync("member-2", ns, "cart");
+        Assert.Equal("True", MemberServices.Condition(exported, "Valid"));
+        Assert.Equal("False", MemberServices.Condition(exported, "Conflict"));
+
+        // An endpoint change in member-1 reaches the copies in the others.
+        clock.Restart();
+        await mcs.SliceAsync("member-1", ns, "cart", "10.1.0.1", "10.1.0.7");
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var m in new[] { "member-2", "member-3" })
+                if (!(await mcs.SourcesAsync(m, ns, "cart")).Contains("member-1=10.1.0.1,10.1.0.7")) return false;
+            return true;
+        }, Deadline, "the changed slice copied", () => mcs.DescribeAsync(ns, "cart"), TimeSpan.FromMilliseconds(10));
+        output.WriteLine($"EndpointSlice change in member-1 → copies in member-2 and member-3: {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        // A newer export whose port "http" is another number: Conflict on it, the oldest's port in the import.
+        await mcs.ExportAsync("member-3", ns, "cart", 8080, "10.3.0.1");
+        await Eventually.WaitAsync(async () => MemberServices.Condition(await mcs.ExportStatusAsync("member-3", ns, "cart"), "Conflict") == "True",
+            Deadline, "Conflict on member-3's export", async () => (await mcs.ExportStatusAsync("member-3", ns, "cart"))?["status"]?.ToJsonString() ?? "none");
+        var conflicted = await mcs.ExportStatusAsync("member-3", ns, "cart");
+        Assert.Equal("PortConflict", MemberServices.Condition(conflicted, "Conflict", "reason"));
+        Assert.Contains("8080/TCP here but 80/TCP", MemberServices.Condition(conflicted, "Conflict", "message"));
+        Assert.Equal("False", MemberServices.Condition(await mcs.ExportStatusAsync("member-1", ns, "cart"), "Conflict"));
+        Assert.Equal(80, (await mcs.ImportAsync("member-1", ns, "cart"))!["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
+
+        foreach (var m in mcs.Members) await mcs.UnexportAsync(m, ns, "cart");
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var m in mcs.Members)
+                if (await mcs.ImportAsync(m, ns, "cart") is not null || (await mcs.CopiesAsync(m, ns, "cart")).Any(c => c["metadata"]!["name"]!.GetValue<string>() != "cart-by-hand"))
+                    return false;
+            return true;
+        }, Deadline, "import and copies removed everywhere", () => mcs.DescribeAsync(ns, "cart"));
+        Assert.Single(await mcs.CopiesAsync("member-3", ns, "cart")); // the hand-made slice is still there
+    }
+}
