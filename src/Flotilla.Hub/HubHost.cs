@@ -139,7 +139,14 @@ public static partial class HubHost
         using var serviceQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var clusterSets = new ClusterSetRegistry();
         clusterSets.ServiceChanged += serviceQueue.Add;
-        directory.PlacementChanged += () => { foreach (var set in clusterSets.SetNames) setQueue.Add(set); };
+        using var globalQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        var globalEndpoints = new GlobalEndpointIndex();
+        clusterSets.ServiceChanged += service => { foreach (var endpoint in globalEndpoints.Following(service)) globalQueue.Add(endpoint); };
+        directory.PlacementChanged += () =>
+        {
+            foreach (var set in clusterSets.SetNames) setQueue.Add(set);
+            foreach (var endpoint in globalEndpoints.All) globalQueue.Add(endpoint);
+        };
 
         var artifacts = new SourceArtifacts();
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
@@ -161,6 +168,7 @@ public static partial class HubHost
             Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers),
             Controller("clusterset", setQueue, new ClusterSetReconciler(hub, directory, clients, clusterSets, clock), 2, TimeSpan.FromMinutes(1), loggers),
             Controller("service-import", serviceQueue, new ServiceReconciler(clusterSets, clock), 4, TimeSpan.FromSeconds(30), loggers),
+            Controller("global-endpoint", globalQueue, new GlobalEndpointReconciler(hub, hubApi, directory, clusterSets, globalEndpoints, clock), 2, TimeSpan.FromSeconds(30), loggers),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
@@ -171,6 +179,7 @@ public static partial class HubHost
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
             Watch(ClusterSetResource.Plural, ClusterSetResource.KindName, false, setQueue),
+            Watch(GlobalEndpointResource.Plural, GlobalEndpointResource.KindName, true, globalQueue),
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));

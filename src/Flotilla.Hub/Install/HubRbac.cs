@@ -14,8 +14,9 @@ public static class HubRbac
     [
         Rule(FlotillaApi.Group, [FlotillaApi.ClusterPlural, BundleResource.Plural, GitRepositoryResource.Plural], "get", "list", "watch", "patch"),
         Rule(FlotillaApi.Group, [$"{FlotillaApi.ClusterPlural}/status", $"{BundleResource.Plural}/status", $"{GitRepositoryResource.Plural}/status"], "patch"),
-        Rule(FlotillaApi.Group, [ClusterSetResource.Plural], "get", "list", "watch"),
-        Rule(FlotillaApi.Group, [$"{ClusterSetResource.Plural}/status"], "patch"),
+        Rule(FlotillaApi.Group, [ClusterSetResource.Plural, GlobalEndpointResource.Plural], "get", "list", "watch"),
+        Rule(FlotillaApi.Group, [$"{ClusterSetResource.Plural}/status", $"{GlobalEndpointResource.Plural}/status"], "patch"),
+        Rule("externaldns.k8s.io", ["dnsendpoints"], "get", "patch"),
         Rule("", ["events"], "create"),
         Rule("authentication.k8s.io", ["tokenreviews"], "create"),
         Rule("authorization.k8s.io", ["subjectaccessreviews"], "create"),
