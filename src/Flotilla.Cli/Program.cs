@@ -19,6 +19,7 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
     VersionCommand.Create(),
     CompletionCommand.Create(),
     PlanCommand.Create(),
+    ServicesCommand.Create(),
     ContextCommands.CreateCtx(),
     ContextCommands.CreateNs(async (context, ct) =>
     {

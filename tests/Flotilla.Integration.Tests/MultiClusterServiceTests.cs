@@ -80,6 +80,22 @@ public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelp
         Assert.Equal("False", MemberServices.Condition(await mcs.ExportStatusAsync("member-1", ns, "cart"), "Conflict"));
         Assert.Equal(80, (await mcs.ImportAsync("member-1", ns, "cart"))!["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
 
+        // The CLI: fleet-wide get of both kinds, and per service who exports and imports it and why not.
+        var exports = await CliRunner.RunAsync(fleet.Env, "get", "serviceexports", "-A");
+        Assert.True(exports.ExitCode == 0, exports.Stderr);
+        foreach (var m in mcs.Members) Assert.Matches($"(?m)^{m}\\s+{ns}\\s+cart\\s", exports.Stdout);
+        var imports = await CliRunner.RunAsync(fleet.Env, "get", "serviceimports", "-A");
+        Assert.Matches($"(?m)^member-3\\s+{ns}\\s+cart\\s+ClusterSetIP", imports.Stdout);
+        await mcs.NamespaceAsync("member-1", "mcs-only-here");
+        await mcs.ExportAsync("member-1", "mcs-only-here", "solo", 80, "10.1.0.5");
+        await Eventually.WaitAsync(async () => await mcs.ImportAsync("member-1", "mcs-only-here", "solo") is not null, Deadline, "solo imported in member-1");
+        var services = await CliRunner.RunAsync(fleet.Env, "services", "-A");
+        output.WriteLine(services.Stdout);
+        Assert.True(services.ExitCode == 0, services.Stderr);
+        Assert.Matches($"(?m)^{ns}/cart\\s+fleet\\s+member-3\\s+yes\\s+yes\\s+imported; conflict \\(PortConflict\\)", services.Stdout);
+        Assert.Matches("(?m)^mcs-only-here/solo\\s+fleet\\s+member-2\\s+no\\s+no\\s+namespace mcs-only-here does not exist here", services.Stdout);
+        await mcs.UnexportAsync("member-1", "mcs-only-here", "solo");
+
         foreach (var m in mcs.Members) await mcs.UnexportAsync(m, ns, "cart");
         await Eventually.WaitAsync(async () =>
         {

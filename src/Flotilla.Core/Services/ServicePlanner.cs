@@ -31,7 +31,7 @@ public static class ServicePlanner
             var exportsHere = exports.Any(e => e.Cluster == target.Cluster);
             if (!target.Observed)
             {
-                roles.Add(new(target.Cluster, exportsHere, target.Import is not null, "not observed yet (unreachable since the hub started)"));
+                roles.Add(new(target.Cluster, exportsHere, target.Import is not null, "not observed (unreachable, or its watches have not listed yet)"));
                 continue;
             }
             if (!target.NamespaceExists)
