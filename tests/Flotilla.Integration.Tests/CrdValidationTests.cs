@@ -30,6 +30,10 @@ public sealed class CrdValidationTests(FleetFixture fleet)
         { GitRepositoryResource.Plural, """{"url": "https://example.com/fleet.git", "interval": "1 minute"}""", "spec.interval" },
         { GitRepositoryResource.Plural, """{"url": "https://example.com/fleet.git", "ref": {"commit": "abc123"}}""", "spec.ref.commit" },
         { FlotillaApi.ClusterPlural, """{"taints": [{"key": "pci", "effect": "NoExecute"}]}""", "spec.taints[0].effect" },
+        { ClusterSetResource.Plural, """{"staleEndpoints": {"policy": "Forever"}}""", "spec.staleEndpoints.policy" },
+        { ClusterSetResource.Plural, """{"staleEndpoints": {"after": "1 minute"}}""", "spec.staleEndpoints.after" },
+        { ClusterSetResource.Plural, """{"clusterSelector": {"matchExpressions": [{"key": "env", "operator": "Like"}]}}""", "spec.clusterSelector.matchExpressions[0].operator" },
+        { GlobalEndpointResource.Plural, """{"clusterSet": "s", "service": {"namespace": "a", "name": "b"}}""", "spec.dnsName" },
     };
 
     [Theory]
@@ -68,6 +72,11 @@ public sealed class CrdValidationTests(FleetFixture fleet)
         Assert.Equal("Set", spec["overrides"]![0]!["env"]![0]!["mode"]!.GetValue<string>());
         Assert.True(spec["overrides"]![0]!["labels"]!.AsObject().ContainsKey("legacy"), "a null label (remove it) must survive");
         Assert.Equal("Delete", spec["deletionPolicy"]!.GetValue<string>());
+
+        var set = await DryRunCreateAsync(ClusterSetResource.Plural, JsonNode.Parse("""{"staleEndpoints": {}}""")!.AsObject());
+        Assert.Equal("WithdrawAfter", set["spec"]!["staleEndpoints"]!["policy"]!.GetValue<string>());
+        Assert.Equal("60s", set["spec"]!["staleEndpoints"]!["after"]!.GetValue<string>());
+        Assert.Equal("10s", set["spec"]!["staleEndpoints"]!["returnAfter"]!.GetValue<string>());
 
         var source = await DryRunCreateAsync(GitRepositoryResource.Plural, JsonNode.Parse("""
             {"url": "https://example.com/fleet.git", "ref": {"commit": "0123456789abcdef0123456789abcdef01234567"}}
@@ -112,10 +121,14 @@ public sealed class CrdValidationTests(FleetFixture fleet)
     /// <summary>A server-side dry-run create: validated and defaulted exactly as a create, stored nowhere.</summary>
     private async Task<JsonObject> DryRunCreateAsync(string plural, JsonObject spec)
     {
-        var kind = plural switch { BundleResource.Plural => "Bundle", GitRepositoryResource.Plural => "GitRepository", _ => FlotillaApi.ClusterKind };
+        var kind = plural switch
+        {
+            BundleResource.Plural => "Bundle", GitRepositoryResource.Plural => "GitRepository", ClusterSetResource.Plural => ClusterSetResource.KindName,
+            GlobalEndpointResource.Plural => GlobalEndpointResource.KindName, _ => FlotillaApi.ClusterKind,
+        };
         var metadata = new JsonObject { ["name"] = $"dry-run-{Guid.NewGuid():N}"[..20] };
         var body = new JsonObject { ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec };
-        var created = plural == FlotillaApi.ClusterPlural
+        var created = plural is FlotillaApi.ClusterPlural or ClusterSetResource.Plural
             ? await fleet.Hub.CustomObjects.CreateClusterCustomObjectAsync(body, FlotillaApi.Group, FlotillaApi.Version, plural, dryRun: "All")
             : await fleet.Hub.CustomObjects.CreateNamespacedCustomObjectAsync(body, FlotillaApi.Group, FlotillaApi.Version, Ns, plural, dryRun: "All");
         return JsonNode.Parse(KubernetesJson.Serialize(created))!.AsObject();
