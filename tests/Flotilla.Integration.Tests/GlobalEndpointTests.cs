@@ -4,6 +4,7 @@ using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
 using Flotilla.Kube.Services;
+using Flotilla.Kube.Simulation;
 using Xunit.Abstractions;
 
 namespace Flotilla.Integration.Tests;
@@ -21,20 +22,19 @@ public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper ou
     private static readonly ApiResource DnsEndpoints = new("externaldns.k8s.io", "v1alpha1", "DNSEndpoint", "dnsendpoints", true);
     private readonly MemberServices mcs = new(fleet);
 
-    /// <summary>The Service of type LoadBalancer, its address written into its status as a cloud's service controller would.</summary>
-    private async Task LoadBalancerAsync(string cluster, string address)
+    /// <summary>The Service made a LoadBalancer; the local fleet's simulator gives it its address, as a cloud would.</summary>
+    private async Task LoadBalancerAsync(string cluster)
     {
-        var client = mcs.Client(cluster);
         await mcs.ExportAsync(cluster, Ns, "shop", 443, $"10.{cluster[^1]}.0.1");
-        await client.MergePatchAsync(McsResources.Service, new JsonObject
+        await mcs.Client(cluster).MergePatchAsync(McsResources.Service, new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "shop", ["namespace"] = Ns }, ["spec"] = new JsonObject { ["type"] = "LoadBalancer" },
         }, dryRun: false, CancellationToken.None);
-        await client.MergePatchStatusAsync(McsResources.Service, Ns, "shop", new JsonObject
-        {
-            ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = address }) } },
-        }, CancellationToken.None);
     }
+
+    private static string Address(string cluster) => LoadBalancerStatusRules.AddressOf(cluster, Ns, "shop");
+
+    private static string Both => string.Join(",", new[] { Address("member-1"), Address("member-2") }.Order(StringComparer.Ordinal));
 
     private async Task<string> TargetsAsync()
     {
@@ -56,14 +56,14 @@ public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper ou
         await mcs.EnsureSetAsync();
         await new HubObjects(fleet.Hub, Ns).EnsureNamespaceAsync();
         foreach (var m in mcs.Members) await mcs.NamespaceAsync(m, Ns);
-        await LoadBalancerAsync("member-1", "203.0.113.1");
-        await LoadBalancerAsync("member-2", "203.0.113.2");
+        await LoadBalancerAsync("member-1");
+        await LoadBalancerAsync("member-2");
         await new HubObjects(fleet.Hub, Ns).ApplyAsync(GlobalEndpointResource.Plural, JsonNode.Parse($$"""
             {"apiVersion": "{{FlotillaApi.ApiVersion}}", "kind": "GlobalEndpoint", "metadata": {"name": "shop", "namespace": "{{Ns}}"},
              "spec": {"clusterSet": "{{MemberServices.Set}}", "service": {"namespace": "{{Ns}}", "name": "shop"}, "dnsName": "shop.example.com",
                       "regionWeights": {"eu-west": 3} } }
             """)!.AsObject());
-        await WaitTargetsAsync("203.0.113.1,203.0.113.2", "both regions in the DNSEndpoint");
+        await WaitTargetsAsync(Both, "both regions in the DNSEndpoint");
         // The status is written right after the record.
         await Eventually.WaitAsync(async () => (await EndpointAsync()).Status?.HealthyClusters == 2, Deadline, "the status lists two healthy clusters");
         var status = (await EndpointAsync()).Status!;
@@ -76,11 +76,11 @@ public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper ou
 
         // member-2's Service loses its ready endpoints: the name drops it; they return: it is back.
         await mcs.SliceAsync("member-2", Ns, "shop");
-        await WaitTargetsAsync("203.0.113.1", "member-2 without ready endpoints dropped");
+        await WaitTargetsAsync(Address("member-1"), "member-2 without ready endpoints dropped");
         await Eventually.WaitAsync(async () => (await EndpointAsync()).Status!.Targets!.Single(t => t.Cluster == "member-2").Reason == "no ready endpoints",
             Deadline, "member-2's reason in the status");
         await mcs.SliceAsync("member-2", Ns, "shop", "10.2.0.1");
-        await WaitTargetsAsync("203.0.113.1,203.0.113.2", "member-2 back with a ready endpoint");
+        await WaitTargetsAsync(Both, "member-2 back with a ready endpoint");
 
         // member-2's API server stops: once the hub sees it Unavailable, the name fails over to member-1 alone.
         await fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch("""{"spec": {"healthCheck": {"intervalSeconds": 1, "unreachableGraceSeconds": 1}}}""",
@@ -90,7 +90,7 @@ public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper ou
             var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == "member-2-apiserver");
             using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
             var clock = Stopwatch.StartNew();
-            await WaitTargetsAsync("203.0.113.1", "the failed region dropped");
+            await WaitTargetsAsync(Address("member-1"), "the failed region dropped");
             output.WriteLine($"member-2 stopped → DNSEndpoint without it in {clock.Elapsed.TotalSeconds:0.0}s");
             await Eventually.WaitAsync(async () => (await EndpointAsync()).Status!.Targets!.Single(t => t.Cluster == "member-2").Reason == "cluster Unavailable",
                 Deadline, "member-2's reason in the status");
@@ -99,7 +99,7 @@ public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper ou
         {
             await fleet.RestoreAsync();
         }
-        await WaitTargetsAsync("203.0.113.1,203.0.113.2", "member-2 back in the name once Available");
+        await WaitTargetsAsync(Both, "member-2 back in the name once Available");
         await fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch("""{"spec": {"healthCheck": null}}""", V1Patch.PatchType.MergePatch),
             FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "member-2");
         foreach (var m in new[] { "member-1", "member-2" }) await mcs.UnexportAsync(m, Ns, "shop");

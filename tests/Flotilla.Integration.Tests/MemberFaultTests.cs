@@ -43,12 +43,13 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
     /// <summary>
     /// Client requests (no probe, no watch streams, no /metrics) matching <paramref name="which"/>, leaving out two that
     /// are not the sync's: the local fleet's workload simulator (inside the hub process, standing in for kubelets) lists
-    /// Deployments, StatefulSets and DaemonSets every 500 ms, and a restarted API server's RBAC bootstrap reads every
+    /// Deployments, StatefulSets, DaemonSets and Services every 500 ms, and a restarted API server's RBAC bootstrap reads every
     /// default role and binding once.
     /// </summary>
     private static long Sum(RequestCounts counts, Func<RequestKey, bool> which) => counts.ByKey
         .Where(c => RequestCounts.IsClient(c.Key) && !RequestCounts.IsProbe(c.Key) && which(c.Key)
             && c.Key is not { Verb: "LIST", Group: "apps", Resource: "deployments" or "statefulsets" or "daemonsets" }
+            && c.Key is not { Verb: "LIST", Group: "", Resource: "services" }
             && c.Key is not { Verb: "GET", Group: "rbac.authorization.k8s.io" })
         .Sum(c => c.Value);
 

@@ -1,9 +1,10 @@
 namespace Flotilla.Kube.Simulation;
 
-/// <summary>The workload kinds (all <c>apps/v1</c>) whose status the simulator writes.</summary>
+/// <summary>The kinds whose status the simulator writes: the <c>apps/v1</c> workloads, and Services of type LoadBalancer.</summary>
 public enum WorkloadKind
 {
     Deployment,
     StatefulSet,
     DaemonSet,
+    LoadBalancerService,
 }

@@ -120,6 +120,8 @@ public sealed class WorkloadStatusSimulator
             .Select(WorkloadStatusRules.Plan).ToList(),
         WorkloadKind.DaemonSet => ((await _client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
             .Select(WorkloadStatusRules.Plan).ToList(),
+        WorkloadKind.LoadBalancerService => ((await _client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
+            .Where(s => s.Spec?.Type == "LoadBalancer").Select(s => LoadBalancerStatusRules.Plan(s, ClusterName)).ToList(),
     };
 
     private void ForgetMissing(WorkloadKind kind, IReadOnlyList<WorkloadStatusPlan> plans)
@@ -168,6 +170,9 @@ public sealed class WorkloadStatusSimulator
                 break;
             case WorkloadKind.DaemonSet:
                 await _client.AppsV1.PatchNamespacedDaemonSetStatusAsync(patch, plan.Name, plan.Namespace, cancellationToken: ct);
+                break;
+            case WorkloadKind.LoadBalancerService:
+                await _client.CoreV1.PatchNamespacedServiceStatusAsync(patch, plan.Name, plan.Namespace, cancellationToken: ct);
                 break;
         }
     }
