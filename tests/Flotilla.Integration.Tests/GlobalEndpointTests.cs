@@ -15,12 +15,16 @@ namespace Flotilla.Integration.Tests;
 /// endpoint, or whose cluster is Unavailable, and takes it back when it recovers.
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper output)
+public sealed class GlobalEndpointTests(FleetFixture fleet, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Ns = "mcs-global";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private static readonly ApiResource DnsEndpoints = new("externaldns.k8s.io", "v1alpha1", "DNSEndpoint", "dnsendpoints", true);
     private readonly MemberServices mcs = new(fleet);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => mcs.DeleteSetAsync();
 
     /// <summary>The Service made a LoadBalancer; the local fleet's simulator gives it its address, as a cloud would.</summary>
     private async Task LoadBalancerAsync(string cluster)

@@ -41,6 +41,19 @@ public sealed class MemberServices(FleetFixture fleet)
             TimeSpan.FromSeconds(90), "the ClusterSet is Ready with every member", async () => (await SetAsync()).Status is { } s ? KubernetesJson.Serialize(s) : "no status");
     }
 
+    /// <summary>
+    /// Deletes the ClusterSet (after each test): the hub removes what it wrote for it and stops watching the members, so
+    /// no later test of the shared fleet counts this test's watches or their re-lists.
+    /// </summary>
+    public async Task DeleteSetAsync()
+    {
+        try
+        {
+            await fleet.Hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, Set);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
+    }
+
     public async Task<ClusterSetResource> SetAsync() =>
         KubeJson.As<ClusterSetResource>(await fleet.Hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, Set));
 

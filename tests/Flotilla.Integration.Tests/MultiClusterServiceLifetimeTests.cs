@@ -13,10 +13,14 @@ namespace Flotilla.Integration.Tests;
 /// converges without deleting or recreating anything it wrote.
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOutputHelper output)
+public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private readonly MemberServices mcs = new(fleet);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => mcs.DeleteSetAsync();
 
     private async Task ExportInTwoAsync(string ns, string name)
     {

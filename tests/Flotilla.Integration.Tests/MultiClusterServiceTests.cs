@@ -12,10 +12,14 @@ namespace Flotilla.Integration.Tests;
 /// removes everything Flotilla wrote and nothing else.
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelper output)
+public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly MemberServices mcs = new(fleet);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => mcs.DeleteSetAsync();
 
     [Fact]
     public async Task Exports_in_two_members_are_imported_in_all_three_within_2s_and_unexport_removes_them_everywhere()
