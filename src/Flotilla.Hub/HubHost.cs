@@ -125,6 +125,9 @@ public static partial class HubHost
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
         directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
+        // Its pairs turn Unreachable in the status now (without a request: the sync checks availability first), not at
+        // their next interval, which for a synced pair may be minutes away.
+        directory.BecameUnavailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
         directory.Leaving += cleanupQueue.Add;
         directory.Removed += cluster =>
         {
