@@ -8,6 +8,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 scripts/install-deps.sh
+scripts/install-tools.sh >/dev/null
 bin="$(scripts/install-kube-binaries.sh | tail -n1)"
 dir="${FLOTILLA_LOCAL_DIR:-$HOME/.flotilla/local}"
 ./flotilla local up --members 4 --with-hub
