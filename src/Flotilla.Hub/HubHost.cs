@@ -1,5 +1,6 @@
 using Flotilla.Controllers;
 using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.Charts;
 using Flotilla.Controllers.ClusterHealth;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
@@ -8,6 +9,7 @@ using Flotilla.Controllers.Sources;
 using Flotilla.Core.Placement;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
+using Flotilla.Git.Tools;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Credentials;
@@ -100,6 +102,8 @@ public static partial class HubHost
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
             new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout);
+        // What each member serves, for charts' .Capabilities (asked once per cluster and version, kept 10 minutes).
+        var capabilities = new CapabilityCache(async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token), clock);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });
@@ -130,17 +134,20 @@ public static partial class HubHost
         {
             members.Forget(cluster);
             clients.Forget(cluster);
+            capabilities.Forget(cluster);
             Restart(pairQueue, targets.KeysFor(cluster));
         };
 
         var artifacts = new SourceArtifacts();
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
-        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions { ExecutablePath = PinnedTool.Kubectl.Locate(options.KubectlPath) }));
         var renders = new RenderCache(renderer);
+        var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
-            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies);
+            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
+            new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
             dependencies, pairQueue.Add);
         var controllers = new[]

@@ -23,6 +23,9 @@ public sealed class BundleSpec
     [JsonPropertyName("targetNamespace")] public string? TargetNamespace { get; set; }
     [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
 
+    /// <summary>How the chart at <see cref="Path"/> is rendered (docs/helm.md); the path is a chart when it holds <c>Chart.yaml</c>.</summary>
+    [JsonPropertyName("helm")] public BundleHelm? Helm { get; set; }
+
     /// <summary>Per-cluster override rules as written (docs/overrides.md); mapped by <c>OverrideRuleReader</c>.</summary>
     [JsonPropertyName("overrides")] public List<JsonObject>? Overrides { get; set; }
     [JsonPropertyName("sync")] public BundleSync? Sync { get; set; }
@@ -39,6 +42,24 @@ public sealed class BundleSpec
 
     /// <summary><c>Delete</c> (default): a removed bundle, or a cluster leaving its placement, has its objects deleted. <c>Orphan</c>: they stay.</summary>
     [JsonPropertyName("deletionPolicy")] public string? DeletionPolicy { get; set; }
+}
+
+/// <summary><c>spec.helm</c>; mapped to the Core <c>ChartValuesPlan</c> by the bundle controller.</summary>
+public sealed class BundleHelm
+{
+    [JsonPropertyName("releaseName")] public string? ReleaseName { get; set; }
+    [JsonPropertyName("values")] public JsonObject? Values { get; set; }
+    [JsonPropertyName("valuesFiles")] public List<string>? ValuesFiles { get; set; }
+    [JsonPropertyName("clusterValues")] public List<BundleClusterValues>? ClusterValues { get; set; }
+    [JsonPropertyName("skipCRDs")] public bool? SkipCrds { get; set; }
+    [JsonPropertyName("includeTests")] public bool? IncludeTests { get; set; }
+}
+
+/// <summary>One entry of <c>spec.helm.clusterValues</c>.</summary>
+public sealed class BundleClusterValues
+{
+    [JsonPropertyName("clusterSelector")] public JsonObject ClusterSelector { get; set; } = [];
+    [JsonPropertyName("values")] public JsonObject Values { get; set; } = [];
 }
 
 /// <summary>One entry of <c>spec.dependsOn</c>: a Bundle by name, in <see cref="Namespace"/> (default: the dependent's own).</summary>
