@@ -118,11 +118,18 @@ public sealed class ChartSyncTests(FleetFixture fleet)
             Assert.Equal(2, eu.Spec.Replicas);
             Assert.Equal(1, us.Spec.Replicas);
 
-            // grafana: its objects are there, its test hooks (a Pod and its RBAC) are not.
+            // grafana: its objects are there (the test's ConfigMap too: it is no hook), its test hook Pod is not.
             await member1.AppsV1.ReadNamespacedDeploymentAsync("grafana", "chart-grafana");
-            var pods = await member1.CoreV1.ListNamespacedPodAsync("chart-grafana");
-            Assert.DoesNotContain(pods.Items, p => p.Metadata.Name.Contains("test", StringComparison.Ordinal));
-            await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => member1.CoreV1.ReadNamespacedConfigMapAsync("grafana-test", "chart-grafana"));
+            await member1.CoreV1.ReadNamespacedConfigMapAsync("grafana-test", "chart-grafana");
+            await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => member1.CoreV1.ReadNamespacedPodAsync("grafana-test", "chart-grafana"));
+
+            // diff and plan render the chart for each cluster as the hub does: nothing would change.
+            var diff = await CliRunner.RunAsync(fleet.Env, "diff", "bundle", "nginx", "-n", Ns, "--cluster", "member-1");
+            Assert.True(diff.ExitCode == 0, diff.Stdout + diff.Stderr);
+            var plan = await CliRunner.RunAsync(fleet.Env, "plan", "-n", Ns, "--bundle", "nginx", "-o", "json");
+            Assert.True(plan.ExitCode == 0, plan.Stdout + plan.Stderr);
+            var planned = JsonNode.Parse(plan.Stdout)!;
+            Assert.Equal(revision, planned["bundles"]![0]!["revision"]!.GetValue<string>());
 
             // probe: the API only member-1 serves was discovered there, and only there.
             var seen1 = await member1.CoreV1.ReadNamespacedConfigMapAsync("capabilities", "chart-probe");
@@ -138,6 +145,10 @@ public sealed class ChartSyncTests(FleetFixture fleet)
                 && await hub.SyncedAsync("picky", revision, ["member-2"]),
                 TimeSpan.FromSeconds(120), "picky failed on member-1 only", async () => KubernetesJson.Serialize((await hub.BundleStatusAsync("picky")).Status));
             await member2.CoreV1.ReadNamespacedConfigMapAsync("picky", "chart-picky");
+            var pickyPlan = await CliRunner.RunAsync(fleet.Env, "plan", "-n", Ns, "--bundle", "picky", "-o", "json");
+            var pickyClusters = JsonNode.Parse(pickyPlan.Stdout)!["bundles"]![0]!["clusters"]!.AsArray();
+            Assert.Contains("this region has no registry mirror", pickyClusters.Single(c => c!["name"]!.GetValue<string>() == "member-1")!["error"]!.GetValue<string>());
+            Assert.Null(pickyClusters.Single(c => c!["name"]!.GetValue<string>() == "member-2")!["error"]);
             await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => member1.CoreV1.ReadNamespacedConfigMapAsync("picky", "chart-picky"));
         }
         finally
