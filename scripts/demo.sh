@@ -37,7 +37,7 @@ echo
 ./flotilla cluster list
 echo
 ./flotilla get bundles -A
-for b in platform shop payments; do echo; ./flotilla bundle status "$b" || true; done
+for b in platform shop payments hello; do echo; ./flotilla bundle status "$b" || true; done
 echo
 echo "why shop is not on member-4 (the PCI cluster):"
 ./flotilla placement explain shop --cluster member-4 || true

@@ -225,4 +225,20 @@ public sealed class ChartRendererTests
         Assert.Equal(["""{"replicaCount":2,"image":{"registry":"eu.example"}}""", "{}"], values.Select(v => v.ToJsonString()));
         Assert.Equal([ManifestErrorCode.PathEscape, ManifestErrorCode.ReadFailed], errors.Select(e => e.Code));
     }
+
+    [Fact]
+    public async Task The_example_fleets_chart_renders_with_its_values_file()
+    {
+        var fleet = Path.GetFullPath(Path.Combine(TestCharts.Root, "..", "..", "..", "examples", "fleet"));
+        var renderer = Renderer();
+
+        var (files, errors) = await renderer.ReadValuesFilesAsync(fleet, ["values/hello-world.yaml"], CancellationToken.None);
+        var values = Core.Charts.ChartValues.Merge(Assert.Single(files), System.Text.Json.Nodes.JsonNode.Parse("""{"image":{"repository":"mirror.eu-west.example/library/nginx","tag":"1.27"}}""")!.AsObject());
+        var result = await renderer.RenderAsync(fleet, Request("charts/hello-world", Core.Charts.ChartValues.Canonical(values)), CancellationToken.None);
+
+        Assert.Empty(errors);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var deployment = result.Manifests.Single(m => m.Ref.Kind == "Deployment").Object;
+        Assert.Equal("mirror.eu-west.example/library/nginx:1.27", deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+    }
 }
