@@ -44,7 +44,7 @@ for (var run = 0; run < runs; run++)
     var renders = new ChartRenders(renderer);
     var bundleCharts = new BundleCharts(renderer, renders, new CapabilityCache((_, _) => Task.FromResult(capabilities), TimeProvider.System), Parallelism);
     var clock = Stopwatch.StartNew();
-    var (outcomes, problem) = await bundleCharts.RenderAsync(bundle, new SourceArtifact($"rev-{run}", charts, DateTimeOffset.UtcNow), fleet, CancellationToken.None);
+    var (outcomes, problem) = await bundleCharts.RenderAsync(bundle, new SourceArtifact($"rev-{run}", charts, DateTimeOffset.UtcNow), bundle.Spec.Path, fleet, CancellationToken.None);
     clock.Stop();
     if (problem is not null || outcomes!.Values.Any(o => o.Manifests is null)) throw new InvalidOperationException(problem?.Message ?? outcomes!.Values.First(o => o.Manifests is null).Error);
     shared.Add((clock.Elapsed, renders.Renders));

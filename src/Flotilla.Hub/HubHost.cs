@@ -7,6 +7,7 @@ using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Placement;
+using Flotilla.Git.Charts;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Git.Tools;
@@ -109,6 +110,7 @@ public static partial class HubHost
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });
         using var statusQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var cleanupQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var helmQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
@@ -143,17 +145,21 @@ public static partial class HubHost
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions { ExecutablePath = PinnedTool.Kubectl.Locate(options.KubectlPath) }));
         var renders = new RenderCache(renderer);
+        var helmClient = new HelmRepositoryClient(new HelmRepositoryOptions { CacheDirectory = Path.Combine(options.DataDirectory, "charts") });
+        var helmIndexes = new HelmIndexes();
+        helmIndexes.IndexChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
             new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
-            new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities));
+            new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities), new HelmChartSources(helmIndexes, helmClient));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
+            Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
             Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
@@ -166,6 +172,7 @@ public static partial class HubHost
         {
             Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
+            Watch(HelmRepositoryResource.Plural, HelmRepositoryResource.KindName, true, helmQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));

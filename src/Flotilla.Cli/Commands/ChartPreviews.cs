@@ -23,7 +23,7 @@ public sealed class ChartPreviews(MemberClients clients)
     public async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, string? Problem)> RenderAsync(
         string root, string revision, BundleResource bundle, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
     {
-        var (outcomes, problem) = await _charts.RenderAsync(bundle, new SourceArtifact(revision, root, DateTimeOffset.UtcNow), clusters, ct);
+        var (outcomes, problem) = await _charts.RenderAsync(bundle, new SourceArtifact(revision, root, DateTimeOffset.UtcNow), bundle.Spec.Path, clusters, ct);
         return (outcomes, problem?.Message);
     }
 

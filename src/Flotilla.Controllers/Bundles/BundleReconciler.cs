@@ -29,7 +29,7 @@ namespace Flotilla.Controllers.Bundles;
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
-    BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts) : IReconciler<string>
+    BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
@@ -86,13 +86,24 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             return ReconcileResult.Stalled(message);
         }
         var target = Base(bundle, previous);
-        var artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
+        var path = bundle.Spec.Path;
+        SourceArtifact? artifact;
+        if (bundle.Spec.SourceRef.IsHelmRepository)
+        {
+            (artifact, path, var sourceProblem) = await helmCharts.ResolveAsync(bundle, ct);
+            if (sourceProblem is not null)
+            {
+                Publish(previous, target with { Problem = sourceProblem });
+                return sourceProblem.Stalled ? ReconcileResult.Stalled(sourceProblem.Message) : ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
+            }
+        }
+        else artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
         if (artifact is null)
         {
             Publish(previous, target with { Problem = new("SourceNotReady", $"waiting for GitRepository {bundle.Spec.SourceRef.Name} to be fetched", Stalled: false) });
             return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
         }
-        var isChart = ChartRenderer.IsChart(artifact.SnapshotDirectory, bundle.Spec.Path);
+        var isChart = bundle.Spec.SourceRef.IsHelmRepository || ChartRenderer.IsChart(artifact.SnapshotDirectory, path);
         if (isChart && bundle.Spec.Rollout is not null)
         {
             const string message = "spec.rollout: a Helm chart bundle rolls out everywhere at once for now (staged rollouts of charts are not supported yet)";
@@ -136,7 +147,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         DateTimeOffset? recheck = decision.RecheckAt;
         if (isChart)
         {
-            var (outcomes, overrides, problem) = await ChartsAsync(key, bundle, artifact, decision.Selected, ct);
+            var (outcomes, overrides, problem) = await ChartsAsync(key, bundle, artifact, path, decision.Selected, ct);
             if (problem is not null)
             {
                 Publish(previous, target with { Problem = problem });
@@ -167,9 +178,9 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     /// not prepare on its render gets that as its chart error.
     /// </summary>
     private async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, IReadOnlyDictionary<string, OverrideResult>? Overrides, BundleProblem? Problem)> ChartsAsync(
-        string key, BundleResource bundle, Sources.SourceArtifact artifact, IReadOnlyList<string> placed, CancellationToken ct)
+        string key, BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<string> placed, CancellationToken ct)
     {
-        var (outcomes, problem) = await charts.RenderAsync(bundle, artifact, [.. placed.Select(c => directory.Get(c)).OfType<ClusterResource>()], ct);
+        var (outcomes, problem) = await charts.RenderAsync(bundle, artifact, chartPath, [.. placed.Select(c => directory.Get(c)).OfType<ClusterResource>()], ct);
         if (outcomes is null) return (null, null, problem);
         if (bundle.Spec.Overrides is not { Count: > 0 })
         {

@@ -22,13 +22,13 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
     private static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, BundleProblem? Problem)> RenderAsync(
-        BundleResource bundle, SourceArtifact artifact, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
+        BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
     {
         var helm = bundle.Spec.Helm ?? new BundleHelm();
         var (plan, problem) = await PlanAsync(helm, artifact, ct);
         if (problem is not null) return (null, problem);
 
-        var chartPath = string.IsNullOrEmpty(bundle.Spec.Path) ? "." : bundle.Spec.Path;
+        chartPath = string.IsNullOrEmpty(chartPath) ? "." : chartPath;
         var release = helm.ReleaseName ?? bundle.Metadata.Name;
         var ns = bundle.Spec.TargetNamespace ?? "default";
         var outcomes = new ConcurrentDictionary<string, ChartOutcome>(StringComparer.Ordinal);

@@ -18,7 +18,7 @@ public sealed class BundleResource : IKubernetesObject<V1ObjectMeta>
 
 public sealed class BundleSpec
 {
-    [JsonPropertyName("sourceRef")] public LocalObjectReference SourceRef { get; set; } = new();
+    [JsonPropertyName("sourceRef")] public SourceReference SourceRef { get; set; } = new();
     [JsonPropertyName("path")] public string? Path { get; set; }
     [JsonPropertyName("targetNamespace")] public string? TargetNamespace { get; set; }
     [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
@@ -51,8 +51,26 @@ public sealed class BundleHelm
     [JsonPropertyName("values")] public JsonObject? Values { get; set; }
     [JsonPropertyName("valuesFiles")] public List<string>? ValuesFiles { get; set; }
     [JsonPropertyName("clusterValues")] public List<BundleClusterValues>? ClusterValues { get; set; }
+    [JsonPropertyName("chart")] public BundleChart? Chart { get; set; }
     [JsonPropertyName("skipCRDs")] public bool? SkipCrds { get; set; }
     [JsonPropertyName("includeTests")] public bool? IncludeTests { get; set; }
+}
+
+/// <summary><c>spec.sourceRef</c>: a GitRepository (the default) or a HelmRepository.</summary>
+public sealed class SourceReference
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+
+    /// <summary>True for a HelmRepository source.</summary>
+    [JsonIgnore] public bool IsHelmRepository => Kind == HelmRepositoryResource.KindName;
+}
+
+/// <summary><c>spec.helm.chart</c>: a chart of a HelmRepository source.</summary>
+public sealed class BundleChart
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("version")] public string? Version { get; set; }
 }
 
 /// <summary>One entry of <c>spec.helm.clusterValues</c>.</summary>

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Flotilla.Core.Charts;
 using Flotilla.Git.Charts;
 using Flotilla.Git.Render;
 using Flotilla.Git.Tests.Render;
-using Flotilla.Git.Tools;
 using Flotilla.Kube.LocalFleet;
 
 namespace Flotilla.Git.Tests.Charts;
@@ -132,27 +130,9 @@ public sealed class HelmRepositoryClientTests : IAsyncLifetime
         Assert.Equal(HelmRepositoryFailure.Refused, refused.Kind);
     }
 
-    private static string WebChart(string version, string extra = "") => Path.Combine(TestCharts.Write(new Dictionary<string, string>
-    {
-        ["web/Chart.yaml"] = $"apiVersion: v2\nname: web\nversion: {version}\n",
-        ["web/templates/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: web}}\ndata: {{version: \"{version}\"}}\n---\n{extra}",
-    }), "web");
+    private static string WebChart(string version, string extra = "") => TestChartRepository.WebChart(version, extra);
 
-    private Task PackageAsync(string chart) => HelmAsync("package", chart, "--destination", _served);
+    private Task PackageAsync(string chart) => TestChartRepository.PackageAsync(chart, _served);
 
-    private Task IndexAsync() => HelmAsync("repo", "index", _served);
-
-    private static async Task HelmAsync(params string[] arguments)
-    {
-        var home = Directory.CreateTempSubdirectory("flotilla-helm-home-").FullName;
-        var info = new ProcessStartInfo(PinnedTool.Helm.Locate()) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        foreach (var variable in new[] { "HOME", "HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME" }) info.Environment[variable] = home;
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Directory.Delete(home, recursive: true);
-        Assert.True(process.ExitCode == 0, $"helm {string.Join(' ', arguments)}: {await error}");
-    }
+    private Task IndexAsync() => TestChartRepository.IndexAsync(_served);
 }
