@@ -42,7 +42,7 @@ for (var run = 0; run < runs; run++)
 {
     // A fresh cache per run: every run starts with nothing rendered, as a new revision does.
     var renders = new ChartRenders(renderer);
-    var bundleCharts = new BundleCharts(renderer, renders, new CapabilityCache((_, _) => Task.FromResult(capabilities), TimeProvider.System), Parallelism);
+    var bundleCharts = new BundleCharts(renderer, renders, new CapabilityCache((_, _) => Task.FromResult(capabilities), (_, _) => Task.FromResult(""), TimeProvider.System), Parallelism);
     var clock = Stopwatch.StartNew();
     var (outcomes, problem) = await bundleCharts.RenderAsync(bundle, new SourceArtifact($"rev-{run}", charts, DateTimeOffset.UtcNow), bundle.Spec.Path, fleet, CancellationToken.None);
     clock.Stop();

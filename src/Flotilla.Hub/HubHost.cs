@@ -104,7 +104,9 @@ public static partial class HubHost
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
             new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout);
         // What each member serves, for charts' .Capabilities (asked once per cluster and version, kept 10 minutes).
-        var capabilities = new CapabilityCache(async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token), clock);
+        var capabilities = new CapabilityCache(
+            async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token),
+            async (cluster, token) => await ClusterCapabilities.FingerprintAsync(await clients.GetAsync(cluster, token), token), clock);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });

@@ -132,9 +132,10 @@ public sealed class ChartSyncTests(FleetFixture fleet)
             Assert.Equal(revision, planned["bundles"]![0]!["revision"]!.GetValue<string>());
 
             // probe: the API only member-1 serves was discovered there, and only there.
-            var seen1 = await member1.CoreV1.ReadNamespacedConfigMapAsync("capabilities", "chart-probe");
+            // (Discovery is re-checked every 30 s: a hub that saw member-1 before the CRD existed picks it up then.)
+            await Eventually.WaitAsync(async () => (await member1.CoreV1.ReadNamespacedConfigMapAsync("capabilities", "chart-probe")).Data["widgets"] == "true",
+                TimeSpan.FromSeconds(120), "member-1's chart saw the Widget API");
             var seen2 = await member2.CoreV1.ReadNamespacedConfigMapAsync("capabilities", "chart-probe");
-            Assert.Equal("true", seen1.Data["widgets"]);
             Assert.Equal("false", seen2.Data["widgets"]);
             Assert.StartsWith("v1.20", seen2.Data["kube"]);
 

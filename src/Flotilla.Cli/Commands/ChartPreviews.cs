@@ -30,7 +30,9 @@ public sealed class ChartPreviews(MemberClients clients)
     private static BundleCharts Create(MemberClients clients)
     {
         var renderer = new ChartRenderer(RenderLimits.Default, HelmRunnerOptions.Default);
-        var capabilities = new CapabilityCache(async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token), TimeProvider.System);
+        var capabilities = new CapabilityCache(
+            async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token),
+            async (cluster, token) => await ClusterCapabilities.FingerprintAsync(await clients.GetAsync(cluster, token), token), TimeProvider.System);
         return new BundleCharts(renderer, new ChartRenders(renderer), capabilities);
     }
 }

@@ -33,6 +33,9 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
 
+    /// <summary>How often a chart bundle is rendered again for its clusters' current capabilities.</summary>
+    private static readonly TimeSpan ChartRecheck = TimeSpan.FromSeconds(30);
+
     // The prepared overrides of each bundle for its generation, by revision (a rollout may give clusters several):
     // their per-cluster results are cached inside, so clusters with the same inputs share one result and a resync
     // finds the same instance.
@@ -154,6 +157,9 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
                 return ReconcileResult.Stalled(problem.Message);
             }
             Publish(previous, placed with { Charts = outcomes, Overrides = overrides, Rollout = null });
+            // A chart's output depends on what its clusters serve, which changes without any event here (a CRD another
+            // bundle installs): look again. Unchanged inputs hit the render cache and queue no cluster.
+            if (recheck is null || recheck > now + ChartRecheck) recheck = now + ChartRecheck;
         }
         else if (bundle.Spec.Rollout is null)
         {

@@ -13,6 +13,27 @@ namespace Flotilla.Kube.Discovery;
 /// </summary>
 public sealed record ClusterCapabilities(string KubeVersion, IReadOnlyList<string> ApiVersions)
 {
+    /// <summary>What <see cref="FingerprintAsync"/> answered when these were discovered (empty when unknown).</summary>
+    public string Fingerprint { get; init; } = "";
+
+    /// <summary>
+    /// The served group versions and the server version only (three small requests): what changes when a CRD or an
+    /// aggregated API comes or goes, or the cluster is upgraded, so a cache knows when to discover again.
+    /// </summary>
+    public static async Task<string> FingerprintAsync(Kubernetes client, CancellationToken ct)
+    {
+        var parts = new List<string>();
+        using (var version = await GetJsonAsync(client, "/version", ct)) parts.Add(version.RootElement.GetProperty("gitVersion").GetString() ?? "");
+        using (var core = await GetJsonAsync(client, "/api", ct)) parts.AddRange(core.RootElement.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!));
+        using (var groups = await GetJsonAsync(client, "/apis", ct))
+        {
+            foreach (var group in groups.RootElement.GetProperty("groups").EnumerateArray())
+                parts.AddRange(group.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("groupVersion").GetString()!));
+        }
+
+        return string.Join(",", parts.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Asks <paramref name="client"/>'s server.</summary>
     /// <exception cref="KubeApiException">The server refused /version, /api or /apis.</exception>
     public static async Task<ClusterCapabilities> DiscoverAsync(Kubernetes client, CancellationToken ct)
@@ -46,7 +67,10 @@ public sealed record ClusterCapabilities(string KubeVersion, IReadOnlyList<strin
             }
         }
 
-        return new ClusterCapabilities(version, apiVersions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+        return new ClusterCapabilities(version, apiVersions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray())
+        {
+            Fingerprint = string.Join(",", groupVersions.Append(version).Order(StringComparer.Ordinal)),
+        };
     }
 
     private static async Task<JsonDocument> GetJsonAsync(Kubernetes client, string path, CancellationToken ct)
