@@ -9,7 +9,6 @@ namespace Flotilla.Core.Charts;
 public static class ChartHook
 {
     public const string HookAnnotation = "helm.sh/hook";
-    public const string DeletePolicyAnnotation = "helm.sh/hook-delete-policy";
 
     /// <summary>The phase of <paramref name="manifest"/>.</summary>
     public static HookPhase PhaseOf(Manifest manifest)
@@ -20,26 +19,6 @@ public static class ChartHook
         if (names.Any(h => h is "post-install" or "post-upgrade")) return HookPhase.PostSync;
         if (names.Any(h => h is "test" or "test-success" or "test-failure")) return HookPhase.Test;
         return HookPhase.Ignored;
-    }
-
-    /// <summary>The delete policy of a hook (Helm's default, <c>before-hook-creation</c>, when it names none).</summary>
-    public static HookDeletePolicy DeletePolicyOf(Manifest manifest)
-    {
-        if (PhaseOf(manifest) is HookPhase.None) return HookDeletePolicy.None;
-        if (Annotation(manifest, DeletePolicyAnnotation) is not { } text) return HookDeletePolicy.BeforeHookCreation;
-        var policy = HookDeletePolicy.None;
-        foreach (var name in Split(text))
-        {
-            policy |= name switch
-            {
-                "before-hook-creation" => HookDeletePolicy.BeforeHookCreation,
-                "hook-succeeded" => HookDeletePolicy.HookSucceeded,
-                "hook-failed" => HookDeletePolicy.HookFailed,
-                _ => HookDeletePolicy.None,
-            };
-        }
-
-        return policy;
     }
 
     /// <summary>

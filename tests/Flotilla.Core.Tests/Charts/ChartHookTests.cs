@@ -35,23 +35,6 @@ public sealed class ChartHookTests
         Assert.Equal(expected, ChartHook.PhaseOf(manifest));
     }
 
-    [Theory]
-    [InlineData(null, HookDeletePolicy.BeforeHookCreation)]
-    [InlineData("hook-succeeded", HookDeletePolicy.HookSucceeded)]
-    [InlineData("before-hook-creation,hook-succeeded", HookDeletePolicy.BeforeHookCreation | HookDeletePolicy.HookSucceeded)]
-    [InlineData("hook-failed", HookDeletePolicy.HookFailed)]
-    public void Delete_policy_defaults_to_before_hook_creation(string? policy, HookDeletePolicy expected)
-    {
-        var annotations = new List<(string, string)> { (ChartHook.HookAnnotation, "pre-install") };
-        if (policy is not null) annotations.Add((ChartHook.DeletePolicyAnnotation, policy));
-
-        Assert.Equal(expected, ChartHook.DeletePolicyOf(WithAnnotations("j", [.. annotations])));
-    }
-
-    [Fact]
-    public void A_plain_object_has_no_delete_policy() =>
-        Assert.Equal(HookDeletePolicy.None, ChartHook.DeletePolicyOf(WithAnnotations("j", (ChartHook.DeletePolicyAnnotation, "hook-succeeded"))));
-
     [Fact]
     public void Tests_and_hooks_that_never_run_here_are_left_out()
     {
