@@ -8,6 +8,8 @@ using Flotilla.Controllers.Sources;
 using Flotilla.Core.Placement;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
+using Flotilla.Hub.Api;
+using Flotilla.Hub.Dashboard;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Credentials;
@@ -24,7 +26,7 @@ using Microsoft.Extensions.Logging;
 namespace Flotilla.Hub;
 
 /// <summary>
-/// The hub process: serves /healthz, /readyz, /metrics and the Git webhook at once, and runs the controllers only while
+/// The hub process: serves /healthz, /readyz, /metrics, the Git webhook, the read API and the dashboard at once, and runs the controllers only while
 /// it holds the leader Lease, so a second hub waits instead of writing.
 /// </summary>
 public static partial class HubHost
@@ -61,6 +63,8 @@ public static partial class HubHost
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
         app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
             GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
+        var fleet = new FleetView();
+        DashboardHost.Map(app, hub, fleet, TimeProvider.System);
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
 
@@ -68,6 +72,8 @@ public static partial class HubHost
             loggers.CreateLogger<LeaderElection>());
         // SIGTERM reaches the web host (it takes the signal over), not the caller's token: either one stops the hub.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        // Every hub, leader or not, keeps the dashboard's view current: a standby serves pages too.
+        var watching = fleet.RunAsync(hub, stopping.Token);
         var run = election.RunAsync(async leading =>
         {
             metrics.IsLeader = true;
@@ -88,6 +94,8 @@ public static partial class HubHost
             catch (OperationCanceledException) { }
         }
         using (var stopDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(1))) await app.StopAsync(stopDeadline.Token);
+        try { await watching.WaitAsync(TimeSpan.FromSeconds(1)); }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
         sourceQueue.Dispose();
     }
 
