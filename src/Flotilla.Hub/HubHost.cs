@@ -64,6 +64,7 @@ public static partial class HubHost
         app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
             GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
         var fleet = new FleetView();
+        metrics.RenderMore = text => FleetMetrics.Render(fleet, text);
         DashboardHost.Map(app, hub, fleet, TimeProvider.System);
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
@@ -153,12 +154,12 @@ public static partial class HubHost
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
-            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
-            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
-            Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
-            Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
-            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
-            Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers),
+            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
+            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
+            Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers, metrics),
+            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers, metrics),
+            Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers, metrics),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
@@ -189,8 +190,13 @@ public static partial class HubHost
         }
     }
 
-    private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout, ILoggerFactory loggers) =>
-        new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System, loggers.CreateLogger<Controller<string>>());
+    private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout,
+        ILoggerFactory loggers, HubMetrics metrics)
+    {
+        metrics.WatchQueue(name, () => queue.Count, () => queue.Adds);
+        return new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System,
+            loggers.CreateLogger<Controller<string>>(), metrics.Reconciles);
+    }
 
     /// <summary>Queues every bundle (of <paramref name="ns"/>, when given).</summary>
     private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string? ns, CancellationToken ct)

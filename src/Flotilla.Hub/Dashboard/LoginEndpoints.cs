@@ -17,6 +17,7 @@ public static class LoginEndpoints
         app.MapGet("/login", (HttpContext http) => DashboardHost.HtmlPage(Form(Next(http.Request.Query["next"]), null), StatusCodes.Status200OK));
         app.MapPost("/login", async (HttpContext http) =>
         {
+            if (!http.Request.HasFormContentType) return DashboardHost.HtmlPage(Form("/", "post the login form"), StatusCodes.Status400BadRequest);
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var next = Next(form["next"]);
             if (!RequestAuth.SameOrigin(http)) return DashboardHost.HtmlPage(Form(next, "login refused: posted from another site"), StatusCodes.Status403Forbidden);
@@ -29,11 +30,11 @@ public static class LoginEndpoints
         });
         app.MapPost("/logout", async (HttpContext http) =>
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
             var session = auth.Sessions.Find(http.Request.Cookies[SessionStore.CookieName]);
             if (session is not null)
             {
-                if (!RequestAuth.PassesCsrf(http, session, form["_csrf"])) return Results.Text("missing or wrong CSRF token", statusCode: StatusCodes.Status403Forbidden);
+                if (!RequestAuth.PassesCsrf(http, session, form?["_csrf"])) return Results.Text("missing or wrong CSRF token", statusCode: StatusCodes.Status403Forbidden);
                 auth.Sessions.End(session.Id);
             }
             http.Response.Cookies.Delete(SessionStore.CookieName);
