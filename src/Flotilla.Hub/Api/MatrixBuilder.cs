@@ -30,11 +30,11 @@ public static class MatrixBuilder
             for (var i = 0; i < columns.Length; i++)
             {
                 if (!columns[i].ByCluster.TryGetValue(name, out var entry)) continue;
-                var cell = MatrixCell.From(entry, desired[i]);
-                if (cell.Sync == "Synced") synced[i]++;
-                else if (cell.Matches(MatrixStatusFilter.Failed)) failed[i]++;
+                var sync = MatrixCell.SyncOf(entry, desired[i]);
+                if (sync == "Synced") synced[i]++;
+                else if (MatrixCell.Matches(MatrixStatusFilter.Failed, sync, null, false)) failed[i]++;
                 else outOfSync[i]++;
-                if (!matches && cell.Matches(query.Status!.Value)) matches = true;
+                if (!matches && MatrixCell.Matches(query.Status!.Value, sync, entry.Health, !string.IsNullOrEmpty(entry.Drift))) matches = true;
             }
             if (matches) kept.Add(row);
         }

@@ -14,20 +14,25 @@ public sealed record MatrixCell(
     [property: JsonPropertyName("drift")] bool Drift,
     [property: JsonPropertyName("error")] string? Error)
 {
-    public static MatrixCell From(BundleClusterStatus entry, string? desiredRevision)
+    public static MatrixCell From(BundleClusterStatus entry, string? desiredRevision) =>
+        new(SyncOf(entry, desiredRevision), entry.Health, Short(entry.AppliedRevision), !string.IsNullOrEmpty(entry.Drift), entry.Error);
+
+    /// <summary>The cell's <see cref="Sync"/> without building the cell (the matrix counts every cell, but builds only a page of them).</summary>
+    public static string SyncOf(BundleClusterStatus entry, string? desiredRevision)
     {
         var sync = entry.Phase ?? "Pending";
-        if (sync == "Synced" && desiredRevision is not null && entry.AppliedRevision != desiredRevision) sync = "OutOfSync";
-        return new(sync, entry.Health, Short(entry.AppliedRevision), !string.IsNullOrEmpty(entry.Drift), entry.Error);
+        return sync == "Synced" && desiredRevision is not null && entry.AppliedRevision != desiredRevision ? "OutOfSync" : sync;
     }
 
-    public bool Matches(MatrixStatusFilter filter) => filter switch
+    public bool Matches(MatrixStatusFilter filter) => Matches(filter, Sync, Health, Drift);
+
+    public static bool Matches(MatrixStatusFilter filter, string sync, string? health, bool drift) => filter switch
     {
-        MatrixStatusFilter.Synced => Sync == "Synced",
-        MatrixStatusFilter.OutOfSync => Sync is "OutOfSync" or "Pending",
-        MatrixStatusFilter.Failed => Sync is "Failed" or "Unreachable",
-        MatrixStatusFilter.Degraded => Health == "Degraded",
-        MatrixStatusFilter.Drifted => Drift,
+        MatrixStatusFilter.Synced => sync == "Synced",
+        MatrixStatusFilter.OutOfSync => sync is "OutOfSync" or "Pending",
+        MatrixStatusFilter.Failed => sync is "Failed" or "Unreachable",
+        MatrixStatusFilter.Degraded => health == "Degraded",
+        MatrixStatusFilter.Drifted => drift,
     };
 
     internal static string? Short(string? revision) => revision is { Length: > 12 } ? revision[..12] : revision;
