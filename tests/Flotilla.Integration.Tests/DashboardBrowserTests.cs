@@ -94,7 +94,8 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         using (var api = new DashboardClient(fleet.HubPort, bearer: fleet.State.Hub.AdminToken))
             Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/namespaces/{Ns}/bundles/web/rollout/approve")).StatusCode);
         await Assertions.Expect(prodCell).ToHaveAttributeAsync("data-sync", "Synced", new() { Timeout = 60_000 });
-        Assert.Contains(second[..12], await prodCell.GetAttributeAsync("title"));
+        Assert.Null(await prodCell.GetAttributeAsync("data-rev")); // at the column's revision
+        Assert.Equal(second[..12], await admin.GetAttributeAsync("#matrix thead th.col", "data-rev"));
         Assert.True(await admin.EvaluateAsync<bool>("window.notReloaded === true"));
     }
 }

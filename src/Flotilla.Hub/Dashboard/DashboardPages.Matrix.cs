@@ -28,7 +28,7 @@ public sealed partial class DashboardPages
         main.Append(Pager(query, m));
         main.Append("<table class=\"matrix\" id=\"matrix\"><thead><tr><th>Cluster</th>");
         foreach (var b in m.Bundles)
-            main.Append($"<th class=\"col\" title=\"{E(b.Namespace)}/{E(b.Name)} at {E(b.Revision)}: {b.Synced} synced, {b.OutOfSync} out of sync, {b.Failed} failed\"><a href=\"/bundles/{U(b.Namespace)}/{U(b.Name)}\">{E(b.Name)}</a></th>");
+            main.Append($"<th class=\"col\" data-bundle=\"{E(b.Namespace)}/{E(b.Name)}\" data-rev=\"{E(b.Revision)}\" title=\"{E(b.Namespace)}/{E(b.Name)} at {E(b.Revision)}: {b.Synced} synced, {b.OutOfSync} out of sync, {b.Failed} failed\"><a href=\"/bundles/{U(b.Namespace)}/{U(b.Name)}\">{E(b.Name)}</a></th>");
         main.Append("</tr></thead><tbody>");
         string? group = null;
         foreach (var row in m.Rows)
@@ -42,10 +42,13 @@ public sealed partial class DashboardPages
             for (var i = 0; i < row.Cells.Count; i++)
             {
                 if (row.Cells[i] is not { } c) { main.Append("<td class=\"c\"></td>"); continue; }
-                var b = m.Bundles[i];
+                // Kept small (5,000 cells on a page): the revision only where it is not the column's, no per-cell link or
+                // tooltip (the script opens the bundle's row for this cluster on a click).
                 var mark = c.Sync switch { "Synced" => c.Drift ? "~" : "✓", "Failed" or "Unreachable" => "✗", _ => "…" };
-                main.Append($"<td class=\"c c-{E(c.Sync)}\" data-bundle=\"{E(b.Namespace)}/{E(b.Name)}\" data-sync=\"{E(c.Sync)}\" title=\"{E(b.Name)} on {E(row.Cluster)}: {E(c.Sync)}, {E(c.Health)}, {E(c.Revision)}{(c.Drift ? ", drifted" : "")}{(c.Error is null ? "" : ": " + E(c.Error))}\">")
-                    .Append($"<a href=\"/bundles/{U(b.Namespace)}/{U(b.Name)}?cluster={U(row.Cluster)}\">{mark}</a></td>");
+                main.Append($"<td class=\"c c-{E(c.Sync)}\" data-sync=\"{E(c.Sync)}\"");
+                if (c.Revision != m.Bundles[i].Revision) main.Append($" data-rev=\"{E(c.Revision)}\"");
+                if (c.Drift) main.Append(" data-drift");
+                main.Append('>').Append(mark).Append("</td>");
             }
             main.Append("</tr>");
         }

@@ -32,3 +32,12 @@
   const stream = new EventSource('/api/v1/stream');
   stream.addEventListener('change', () => { if (!pending) pending = setTimeout(refresh, 200); });
 })();
+
+// Matrix: a click on a cell opens that bundle's page at this cluster's row (cells carry no links, to stay light).
+document.addEventListener('click', (e) => {
+  const cell = e.target.closest('#matrix td.c[data-sync]');
+  if (!cell) return;
+  const bundle = cell.closest('table').querySelectorAll('thead th.col')[cell.cellIndex - 1]?.dataset.bundle;
+  const cluster = cell.parentElement.dataset.cluster;
+  if (bundle && cluster) location.href = `/bundles/${bundle.split('/').map(encodeURIComponent).join('/')}?cluster=${encodeURIComponent(cluster)}#focus`;
+});
