@@ -10,6 +10,7 @@ using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Hub.Api;
 using Flotilla.Hub.Dashboard;
+using Flotilla.Hub.Notifications;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Credentials;
@@ -79,7 +80,7 @@ public static partial class HubHost
         {
             metrics.IsLeader = true;
             Leading(log, options.Identity);
-            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, leading); }
+            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, leading); }
             finally { metrics.IsLeader = false; }
         }, stopping.Token);
         try
@@ -104,7 +105,7 @@ public static partial class HubHost
     private static readonly TimeSpan WindDown = TimeSpan.FromSeconds(7);
 
     private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
-        WorkQueue<string> sourceQueue, CancellationToken ct)
+        WorkQueue<string> sourceQueue, FleetView fleet, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
@@ -172,6 +173,9 @@ public static partial class HubHost
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
+        using var webhooks = new HttpClient();
+        loops = loops.Append(new FleetNotifier(hub, fleet, new BundleEvents(hub, clock), new WebhookSender(webhooks, clock), clock,
+            loggers.CreateLogger<FleetNotifier>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Flotilla.Controllers;
+using Flotilla.Hub.Notifications;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
@@ -11,7 +12,7 @@ using k8s.Models;
 namespace Flotilla.Hub.Api;
 
 /// <summary>
-/// The dashboard's and the read API's copy of the hub: Clusters, Bundles, GitRepositories and the Events about them,
+/// The dashboard's and the read API's copy of the hub: Clusters, Bundles, GitRepositories, Notifications and the Events about them,
 /// kept current by watches (list once, then changes), so a page view never asks the hub API server anything.
 /// <see cref="Changed"/> fires after each change (the live updates of the pages ride on it).
 /// Every hub process runs one, leader or not: a standby hub serves pages too.
@@ -25,6 +26,7 @@ public sealed class FleetView
     private readonly ConcurrentDictionary<string, BundleView> _bundles = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, GitRepositoryResource> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Corev1Event> _events = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NotificationResource> _notifications = new(StringComparer.Ordinal);
     private long _version;
 
     /// <summary>A change of one object: its kind (<c>cluster</c>, <c>bundle</c>, <c>source</c>, <c>event</c>) and key.</summary>
@@ -38,6 +40,9 @@ public sealed class FleetView
     public IReadOnlyCollection<BundleView> Bundles => [.. _bundles.Values];
 
     public IReadOnlyCollection<GitRepositoryResource> Sources => [.. _sources.Values];
+
+    /// <summary>The webhooks to send notices to (<see cref="FleetNotifier"/>).</summary>
+    public IReadOnlyCollection<NotificationResource> Notifications => [.. _notifications.Values];
 
     public ClusterResource? Cluster(string name) => _clusters.GetValueOrDefault(name);
 
@@ -57,6 +62,9 @@ public sealed class FleetView
     public void Apply(string type, GitRepositoryResource source) =>
         Put(_sources, "source", ObjectKey.Of(source.Metadata.NamespaceProperty, source.Metadata.Name), type == "DELETED" ? null : source);
 
+    public void Apply(string type, NotificationResource notification) =>
+        Put(_notifications, "notification", ObjectKey.Of(notification.Metadata.NamespaceProperty, notification.Metadata.Name), type == "DELETED" ? null : notification);
+
     public void Apply(string type, Corev1Event evt)
     {
         if (evt.InvolvedObject?.ApiVersion?.StartsWith(FlotillaApi.Group + "/", StringComparison.Ordinal) != true) return;
@@ -66,7 +74,7 @@ public sealed class FleetView
             _events.TryRemove(ObjectKey.Of(old.Metadata.NamespaceProperty, old.Metadata.Name), out _);
     }
 
-    /// <summary>Watches the four kinds on <paramref name="hub"/> until <paramref name="ct"/> ends.</summary>
+    /// <summary>Watches the five kinds on <paramref name="hub"/> until <paramref name="ct"/> ends.</summary>
     public Task RunAsync(Kubernetes hub, CancellationToken ct)
     {
         var api = new DynamicClient(hub);
@@ -78,6 +86,7 @@ public sealed class FleetView
             Watch<ClusterResource>(new(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false), Apply),
             Watch<BundleResource>(new(FlotillaApi.Group, FlotillaApi.Version, "Bundle", BundleResource.Plural, true), Apply),
             Watch<GitRepositoryResource>(new(FlotillaApi.Group, FlotillaApi.Version, "GitRepository", GitRepositoryResource.Plural, true), Apply),
+            Watch<NotificationResource>(new(FlotillaApi.Group, FlotillaApi.Version, "Notification", FlotillaApi.NotificationPlural, true), Apply),
             Watch<Corev1Event>(new("", "v1", "Event", "events", true), Apply));
     }
 

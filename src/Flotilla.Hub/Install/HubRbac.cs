@@ -14,7 +14,8 @@ public static class HubRbac
     [
         Rule(FlotillaApi.Group, [FlotillaApi.ClusterPlural, BundleResource.Plural, GitRepositoryResource.Plural], "get", "list", "watch", "patch"),
         Rule(FlotillaApi.Group, [$"{FlotillaApi.ClusterPlural}/status", $"{BundleResource.Plural}/status", $"{GitRepositoryResource.Plural}/status"], "patch"),
-        Rule("", ["events"], "create"),
+        Rule(FlotillaApi.Group, [FlotillaApi.NotificationPlural], "get", "list", "watch"),
+        Rule("", ["events"], "create", "list", "watch"),
         Rule("authentication.k8s.io", ["tokenreviews"], "create"),
         Rule("authorization.k8s.io", ["subjectaccessreviews"], "create"),
     ];
