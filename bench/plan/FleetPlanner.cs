@@ -9,14 +9,19 @@ internal sealed record BundlePlan(PlacementSnapshot Placement, PreparedOverrides
 
 /// <summary>
 /// The planning the hub does for a fleet, without any I/O: placement, then overrides for every selected cluster, then the
-/// rollout plan. <see cref="Current"/> and <see cref="Counts"/> are the previous plan's (the hub's steady state).
+/// rollout plan. <see cref="Current"/> and the bundle counts are the previous plan's (the hub's steady state).
 /// </summary>
 internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now)
 {
     public const string Revision = "rev-2";
 
     public IReadOnlySet<string>[] Current { get; private set; } = [.. bundles.Select(_ => new HashSet<string>())];
-    public IReadOnlyDictionary<string, int> Counts { get; private set; } = new Dictionary<string, int>();
+
+    /// <summary>How many other bundles each cluster holds, per bundle, as plain dictionaries (LeastBundles reads them).</summary>
+    public IReadOnlyDictionary<string, int>[] OtherCounts { get; private set; } = [.. bundles.Select(_ => new Dictionary<string, int>())];
+
+    // The same counts as the hub keeps them: one versioned table, each bundle's input a view less its own clusters.
+    private BundleCountTable _table = BundleCountTable.Create();
 
     /// <summary>Plans every bundle in full: a new commit of every bundle, or a hub starting.</summary>
     public BundlePlan[] PlanAll(SimulatedFleet fleet)
@@ -50,8 +55,11 @@ internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now
 
     /// <summary>
     /// Plans again the way the hub's bundle reconciles do: each bundle through <see cref="PlacementMemo"/>, with the
-    /// inputs built as <c>BundleReconciler</c> builds them — the directory's facts list, a new set of the bundle's current
-    /// clusters and a new copy of the other bundles' counts — so the memo finds the changed clusters itself.
+    /// inputs built as <c>BundleReconciler</c> builds them — the directory's facts list, the targets' set of the bundle's
+    /// current clusters (one instance while it stays the same) and a view of the versioned count table less the bundle's
+    /// own clusters — so the memo finds the changed clusters itself. (The hub publishes a bundle whose clusters moved
+    /// before the next one decides; here every bundle decides from the steady counts, as the full re-plan does, so the
+    /// decisions can be compared.)
     /// </summary>
     public BundlePlan[] ReplanLikeTheHub(BundlePlan[] previous, SimulatedFleet fleet, string changed, PlacementMemo memo) =>
         Replan(previous, fleet, changed, b => memo.Decide(bundles[b].Name, 1, () => bundles[b].Placement, HubInput(fleet, b)));
@@ -86,19 +94,15 @@ internal sealed class FleetPlanner(SimulatedBundle[] bundles, DateTimeOffset now
     public void Settle(BundlePlan[] plans)
     {
         Current = [.. plans.Select(p => p.Placement.Decision.Selected.ToHashSet(StringComparer.Ordinal))];
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var plan in plans)
-            foreach (var cluster in plan.Placement.Decision.Selected)
-                counts[cluster] = counts.GetValueOrDefault(cluster) + 1;
-        Counts = counts;
+        _table = Current.Aggregate(BundleCountTable.Create(), (table, own) => table.Add([.. own], +1));
+        OtherCounts = [.. Current.Select(own => new OtherBundleCounts(_table, own).ToDictionary(StringComparer.Ordinal))];
     }
 
-    // LeastBundles reads every bundle's count, this one's included: the hub excludes the bundle itself, which costs the same.
     private PlacementInput Input(SimulatedFleet fleet, int bundle) =>
-        new(fleet.Facts, now) { Current = Current[bundle], BundleCounts = Counts };
+        new(fleet.Facts, now) { Current = Current[bundle], BundleCounts = OtherCounts[bundle] };
 
     private PlacementInput HubInput(SimulatedFleet fleet, int bundle) =>
-        new(fleet.Facts, now) { Current = new HashSet<string>(Current[bundle], StringComparer.Ordinal), BundleCounts = new Dictionary<string, int>(Counts, StringComparer.Ordinal) };
+        new(fleet.Facts, now) { Current = Current[bundle], BundleCounts = new OtherBundleCounts(_table, Current[bundle]) };
 
     private RolloutPlan Rollout(SimulatedFleet fleet, int bundle, PlacementDecision decision, RolloutState? state)
     {

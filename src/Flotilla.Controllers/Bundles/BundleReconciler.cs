@@ -180,9 +180,10 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     /// The clusters the bundle is on now, for Steady placement and toleration grace: the last decision this hub made,
     /// or after a restart the one in status (or, before placement was recorded, the clusters status lists).
     /// </summary>
-    private static HashSet<string> Current(BundleResource bundle, BundleTarget? previous) =>
+    // The targets' own set instance while the clusters stay the same, so the placement memo sees no change without comparing.
+    private IReadOnlySet<string> Current(BundleResource bundle, BundleTarget? previous) =>
         previous is not null
-            ? previous.Clusters.Where(c => c.Value == ClusterIntent.Sync).Select(c => c.Key).ToHashSet(StringComparer.Ordinal)
+            ? targets.Synced(previous.BundleKey)
             : (bundle.Status?.Placement?.Selected ?? bundle.Status?.Clusters?.Select(c => c.Name) ?? []).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Stores the target, queues the pairs it changes (their backoff starts over) and asks for a status write.</summary>

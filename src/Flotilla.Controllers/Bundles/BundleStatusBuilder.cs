@@ -46,6 +46,10 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
             return entry;
         }).ToList();
         var revision = target.Revision;
+        // A hub that has not placed the bundle yet (just started: its source not fetched, its clusters not probed) knows
+        // none of its clusters: the status keeps the entries it recorded. The objects are still there, and a rollout and
+        // the placement's current clusters are read from them.
+        if (revision is null && target.Problem is not null) clusters = [.. bundle.Status?.Clusters ?? []];
         if (target.Problem is { } problem)
         {
             var stalled = problem.Stalled ? ("True", problem.Reason, Cap(problem.Message, 2048)) : ("False", "None", "");

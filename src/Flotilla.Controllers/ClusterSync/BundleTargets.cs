@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Flotilla.Core.Placement;
 
 namespace Flotilla.Controllers.ClusterSync;
 
@@ -8,9 +9,12 @@ namespace Flotilla.Controllers.ClusterSync;
 /// </summary>
 public sealed class BundleTargets
 {
+    private static readonly IReadOnlySet<string> NoClusters = new HashSet<string>();
+
     private readonly ConcurrentDictionary<string, BundleTarget> _targets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlySet<string>> _synced = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private BundleCountTable _counts = BundleCountTable.Create();
 
     public BundleTarget? Get(string bundleKey) => _targets.GetValueOrDefault(bundleKey);
 
@@ -21,8 +25,12 @@ public sealed class BundleTargets
         {
             var previous = _targets.GetValueOrDefault(target.BundleKey);
             _targets[target.BundleKey] = target;
-            Count(previous, -1);
-            Count(target, +1);
+            var was = _synced.GetValueOrDefault(target.BundleKey) ?? NoClusters;
+            var now = target.Clusters.Where(c => c.Value == ClusterIntent.Sync).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            // The same clusters keep the same set instance: a placement memo compares it by reference.
+            if (now.SetEquals(was)) return previous;
+            _counts = _counts.Add([.. was.Except(now)], -1).Add([.. now.Except(was)], +1);
+            _synced[target.BundleKey] = now;
             return previous;
         }
     }
@@ -31,34 +39,22 @@ public sealed class BundleTargets
     {
         lock (_lock)
         {
-            if (_targets.TryRemove(bundleKey, out var removed)) Count(removed, -1);
+            _targets.TryRemove(bundleKey, out _);
+            if (_synced.Remove(bundleKey, out var was)) _counts = _counts.Add([.. was], -1);
         }
     }
 
-    /// <summary>How many bundles other than <paramref name="bundleKey"/> each cluster holds (for the LeastBundles prioritizer); a copy.</summary>
-    public IReadOnlyDictionary<string, int> CountsExcept(string bundleKey)
+    /// <summary>The clusters the bundle's target syncs: one instance for as long as they stay the same.</summary>
+    public IReadOnlySet<string> Synced(string bundleKey)
     {
-        lock (_lock)
-        {
-            var counts = new Dictionary<string, int>(_counts, StringComparer.Ordinal);
-            foreach (var cluster in SyncedClusters(_targets.GetValueOrDefault(bundleKey)))
-                if (--counts[cluster] == 0) counts.Remove(cluster);
-            return counts;
-        }
+        lock (_lock) return _synced.GetValueOrDefault(bundleKey) ?? NoClusters;
     }
 
-    private void Count(BundleTarget? target, int delta)
+    /// <summary>How many bundles other than <paramref name="bundleKey"/> each cluster holds (for the LeastBundles prioritizer), without a copy.</summary>
+    public OtherBundleCounts CountsExcept(string bundleKey)
     {
-        foreach (var cluster in SyncedClusters(target))
-        {
-            var count = _counts.GetValueOrDefault(cluster) + delta;
-            if (count == 0) _counts.Remove(cluster);
-            else _counts[cluster] = count;
-        }
+        lock (_lock) return new(_counts, _synced.GetValueOrDefault(bundleKey) ?? NoClusters);
     }
-
-    private static IEnumerable<string> SyncedClusters(BundleTarget? target) =>
-        target?.Clusters.Where(c => c.Value == ClusterIntent.Sync).Select(c => c.Key) ?? [];
 
     /// <summary>The (bundle, cluster) keys that involve <paramref name="cluster"/>.</summary>
     public IEnumerable<string> KeysFor(string cluster) =>

@@ -27,8 +27,9 @@ public sealed class PlacementMemo
     /// <summary>
     /// The clusters whose input differs between two placements, as <see cref="PlacementSnapshot.Redecide"/> needs them named:
     /// facts that are not the same instance (the hub's directory of clusters replaces a cluster's instance only when it
-    /// changes), a flip of whether the bundle is on a cluster, and a changed count of
-    /// other bundles. A fleet that gained or lost clusters is decided in full by the snapshot whatever is named.
+    /// changes), a flip of whether the bundle is on a cluster (the same set instance: none), and a changed count of other
+    /// bundles (views of one <see cref="BundleCountTable"/> over the same own set: the clusters the table moved). A fleet
+    /// that gained or lost clusters is decided in full by the snapshot whatever is named.
     /// </summary>
     public static IReadOnlyCollection<string> Changed(PlacementInput before, PlacementInput after)
     {
@@ -45,7 +46,11 @@ public sealed class PlacementMemo
             foreach (var name in before.Current) if (!after.Current.Contains(name)) changed.Add(name);
             foreach (var name in after.Current) if (!before.Current.Contains(name)) changed.Add(name);
         }
-        if (!ReferenceEquals(before.BundleCounts, after.BundleCounts))
+        if (ReferenceEquals(before.BundleCounts, after.BundleCounts)) return changed;
+        if (before.BundleCounts is OtherBundleCounts older && after.BundleCounts is OtherBundleCounts newer
+            && ReferenceEquals(older.Own, newer.Own) && newer.All.MovedSince(older.All) is { } moved)
+            changed.UnionWith(moved);
+        else
         {
             foreach (var (name, count) in before.BundleCounts) if (after.BundleCounts.GetValueOrDefault(name) != count) changed.Add(name);
             foreach (var (name, count) in after.BundleCounts) if (before.BundleCounts.GetValueOrDefault(name) != count) changed.Add(name);

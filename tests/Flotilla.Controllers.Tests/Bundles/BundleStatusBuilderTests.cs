@@ -83,6 +83,20 @@ public sealed class BundleStatusBuilderTests
     }
 
     [Fact]
+    public void A_hub_that_has_not_placed_the_bundle_yet_keeps_the_clusters_the_status_recorded()
+    {
+        // Just restarted: the first reconcile waits for the source (or the first probes) and knows no cluster yet.
+        var bundle = Bundle();
+        bundle.Status = new BundleStatus { Clusters = [new BundleClusterStatus { Name = "a", Phase = "Synced", AppliedRevision = "r1", Health = "Healthy" }] };
+        var unplaced = new BundleTarget("default/shop", 3, null, ManifestSet.Empty, new SyncPolicy(), new Dictionary<string, ClusterIntent>(),
+            OrphanOnRemove: false, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1)) { Problem = new("SourceNotReady", "waiting for GitRepository repo to be fetched", Stalled: false) };
+        var status = new BundleStatusBuilder(bundle, Now).Build(unplaced, Results([]));
+        var entry = Assert.Single(status.Clusters!);
+        Assert.Equal(("a", "r1", "Synced"), (entry.Name, entry.AppliedRevision, entry.Phase));
+        Assert.Contains(status.Conditions!, c => c.Type == "Ready" && c.Status == "False" && c.Reason == "SourceNotReady");
+    }
+
+    [Fact]
     public void An_unreachable_cluster_is_never_counted_healthy_whatever_its_objects_said_last()
     {
         var unreachable = new SyncResult(SyncPhase.Unreachable, Revision, 3, 0, 0, HealthStatus.Healthy, "cluster is Unreachable", []);

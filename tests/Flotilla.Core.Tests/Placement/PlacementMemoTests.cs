@@ -63,6 +63,50 @@ public sealed class PlacementMemoTests
     }
 
     [Fact]
+    public void With_the_hubs_shared_set_and_count_table_the_memo_names_what_changed_without_comparing_every_count()
+    {
+        var spec = new PlacementSpec { Prioritizers = [new PrioritizerSpec("LeastBundles", 1, null, null)], NumberOfClusters = 10 };
+        var random = new Random(11);
+        var facts = Enumerable.Range(0, 40).Select(i => Cluster($"c{i:00}", Regions[i % 3])).ToArray();
+        // Other bundles' clusters as the hub counts them: the table holds this bundle's clusters too, the view leaves them out.
+        var table = BundleCountTable.Create().Add([.. facts.Select(f => f.Name).Where((_, i) => i % 2 == 0)], +1);
+        IReadOnlySet<string> own = new HashSet<string>(StringComparer.Ordinal);
+        var memo = new PlacementMemo();
+        var (last, now) = ((PlacementInput?)null, Start);
+        for (var step = 0; step < 300; step++)
+        {
+            var touched = facts[random.Next(facts.Length)].Name;
+            if (random.Next(3) == 0) table = table.Add([touched], table.CountOf(touched) > (own.Contains(touched) ? 1 : 0) && random.Next(2) == 0 ? -1 : +1);
+            now = now.AddSeconds(1);
+            var input = new PlacementInput(facts, now) { Current = own, BundleCounts = new OtherBundleCounts(table, own) };
+            if (last is not null)
+            {
+                // What the table names must cover what comparing copies finds, and name nothing else but the touched cluster.
+                var named = PlacementMemo.Changed(last, input);
+                var compared = PlacementMemo.Changed(Copied(last), Copied(input));
+                Assert.Superset(compared.ToHashSet(), named.ToHashSet());
+                Assert.Subset(compared.Append(touched).ToHashSet(), named.ToHashSet());
+            }
+            var snapshot = memo.Decide("ns/app", 1, () => spec, input);
+            Assert.Equal(PlacementEngine.Decide(spec, input), snapshot.Decision);
+            last = input;
+            // Published: the count table and the own set change only when the clusters do (the targets keep the instance).
+            if (!own.SetEquals(snapshot.Decision.Selected))
+            {
+                var selected = snapshot.Decision.Selected.ToHashSet(StringComparer.Ordinal);
+                table = table.Add([.. own.Except(selected)], -1).Add([.. selected.Except(own)], +1);
+                own = selected;
+            }
+        }
+
+        static PlacementInput Copied(PlacementInput input) => input with
+        {
+            Current = new HashSet<string>(input.Current, StringComparer.Ordinal),
+            BundleCounts = input.BundleCounts.ToDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    [Fact]
     public void A_new_generation_decides_in_full_with_the_new_spec()
     {
         var facts = new[] { Cluster("a", "eu"), Cluster("b", "ap") };
