@@ -27,6 +27,9 @@ public sealed class HubMetrics
     /// <summary>Reports a controller's queue as <c>workqueue_depth{name}</c> and <c>workqueue_adds_total{name}</c> (a fresh queue of the same name replaces it).</summary>
     public void WatchQueue(string name, Func<int> depth, Func<long> adds) => _queues[name] = (depth, adds);
 
+    /// <summary>The hub's requests to members by cluster, verb and code (the host hands it to its member clients).</summary>
+    public Flotilla.Kube.Clients.MemberRequestCounter MemberRequests { get; } = new();
+
     /// <summary>More series appended by the host (the fleet's gauges), each block with its HELP and TYPE lines.</summary>
     public Action<StringBuilder>? RenderMore { get; set; }
 
@@ -85,6 +88,7 @@ public sealed class HubMetrics
         text.Append("# HELP workqueue_adds_total Total number of adds handled by workqueue.\n# TYPE workqueue_adds_total counter\n");
         foreach (var (name, q) in queues) text.Append($"workqueue_adds_total{{name=\"{name}\"}} {q.Adds()}\n");
         Reconciles.Render(text);
+        MemberRequests.Render(text);
         RenderMore?.Invoke(text);
         return text.ToString();
     }

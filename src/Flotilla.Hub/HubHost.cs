@@ -109,7 +109,7 @@ public static partial class HubHost
     {
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
-            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout);
+            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });

@@ -62,6 +62,7 @@ public sealed class PrometheusScrapeTests(FleetFixture fleet)
             Assert.NotEmpty(results);
             Assert.All(results, r => Assert.Contains(r, new[] { "success", "error", "requeue_after" }));
             Assert.NotEmpty(await QueryAsync("workqueue_depth{name=\"bundle\"}"));
+            Assert.NotEmpty(await QueryAsync("flotilla_member_requests_total{cluster=\"member-1\",verb=\"get\",code=\"200\"} > 0"));
             Assert.NotEmpty(await QueryAsync("workqueue_adds_total{name=\"cluster-health\"} > 0"));
             Assert.NotEmpty(await QueryAsync("histogram_quantile(0.95, sum by (le) (rate(controller_runtime_reconcile_time_seconds_bucket{controller=\"cluster-health\"}[1m])))"));
         }
