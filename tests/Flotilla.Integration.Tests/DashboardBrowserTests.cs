@@ -57,6 +57,8 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
             Assert.Equal(200, response!.Status);
             await DashboardBrowser.ShotAsync(admin, name);
         }
+        await admin.GotoAsync($"/bundles/{Ns}/web");
+        Assert.Equal(["member-1", "member-2", "member-3"], await admin.Locator("#placement-explain tr td:first-child").AllInnerTextsAsync());
         await admin.GotoAsync("/clusters?selector=env%3Dprod");
         Assert.Equal(["member-3"], await admin.Locator("#clusters tr td:first-child").AllInnerTextsAsync());
 

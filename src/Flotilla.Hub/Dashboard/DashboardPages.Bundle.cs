@@ -1,4 +1,6 @@
 using System.Text;
+using Flotilla.Controllers.Bundles;
+using Flotilla.Core.Placement;
 using Flotilla.Hub.Api;
 using Flotilla.Hub.Api.Auth;
 using static Flotilla.Hub.Dashboard.Html;
@@ -53,7 +55,26 @@ public sealed partial class DashboardPages
             }
         }
         else main.Append("<p class=\"muted\">not placed yet</p>");
+        main.Append(Explain(bundle));
         main.Append("<h2>Events</h2>").Append(EventTable(view.Events.Where(e => e.InvolvedObject.Kind == "Bundle" && e.InvolvedObject.NamespaceProperty == ns && e.InvolvedObject.Name == name).Take(50)));
         return (title, main.ToString());
+    }
+
+    /// <summary>
+    /// The placement explain table (as <c>flotilla placement explain</c> prints it): every registered cluster, selected
+    /// or not, with its score or the first reason, decided now from the view by the hub's own engine.
+    /// </summary>
+    private string Explain(BundleView bundle)
+    {
+        var spec = PlacementMapping.Spec(bundle.Resource.Spec.Placement);
+        if (spec.Validate() is { Length: > 0 } invalid) return $"<p class=\"error\">spec.placement: {E(string.Join("; ", invalid))}</p>";
+        var clusters = view.Clusters.Where(c => c.Metadata.DeletionTimestamp is null).ToList();
+        var decision = HubPlacement.Decide(spec, bundle.Resource, clusters, view.Bundles.Select(b => b.Resource), clock.GetUtcNow());
+        var html = new StringBuilder("<h3>Explain</h3><table id=\"placement-explain\"><tr>");
+        foreach (var header in PlacementExplainer.Headers) html.Append($"<th>{E(header)}</th>");
+        html.Append("</tr>");
+        foreach (var row in PlacementExplainer.Rows(decision))
+            html.Append("<tr>").Append(string.Concat(row.Cells.Select(c => $"<td>{E(c)}</td>"))).Append("</tr>");
+        return html.Append("</table>").ToString();
     }
 }
