@@ -8,6 +8,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 scripts/install-deps.sh
+scripts/install-tools.sh >/dev/null
 bin="$(scripts/install-kube-binaries.sh | tail -n1)"
 dir="${FLOTILLA_LOCAL_DIR:-$HOME/.flotilla/local}"
 ./flotilla local up --members 4 --with-hub
@@ -36,7 +37,7 @@ echo
 ./flotilla cluster list
 echo
 ./flotilla get bundles -A
-for b in platform shop payments; do echo; ./flotilla bundle status "$b" || true; done
+for b in platform shop payments hello; do echo; ./flotilla bundle status "$b" || true; done
 echo
 echo "why shop is not on member-4 (the PCI cluster):"
 ./flotilla placement explain shop --cluster member-4 || true

@@ -1,13 +1,16 @@
 using Flotilla.Controllers;
 using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.Charts;
 using Flotilla.Controllers.ClusterHealth;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Controllers.Sources;
 using Flotilla.Core.Placement;
+using Flotilla.Git.Charts;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
+using Flotilla.Git.Tools;
 using Flotilla.Hub.Api;
 using Flotilla.Hub.Dashboard;
 using Flotilla.Hub.Notifications;
@@ -110,11 +113,16 @@ public static partial class HubHost
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
             new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests);
+        // What each member serves, for charts' .Capabilities (asked once per cluster and version, kept 10 minutes).
+        var capabilities = new CapabilityCache(
+            async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token),
+            async (cluster, token) => await ClusterCapabilities.FingerprintAsync(await clients.GetAsync(cluster, token), token), clock);
         using var healthQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var bundleQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         using var pairQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = options.Sync.FirstRetry });
         using var statusQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var cleanupQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
+        using var helmQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
@@ -135,28 +143,38 @@ public static partial class HubHost
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
         directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
+        // Its pairs turn Unreachable in the status now (without a request: the sync checks availability first), not at
+        // their next interval, which for a synced pair may be minutes away.
+        directory.BecameUnavailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
         directory.Leaving += cleanupQueue.Add;
         directory.Removed += cluster =>
         {
             members.Forget(cluster);
             clients.Forget(cluster);
+            capabilities.Forget(cluster);
             Restart(pairQueue, targets.KeysFor(cluster));
         };
 
         var artifacts = new SourceArtifacts();
         artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
-        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions()));
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions { ExecutablePath = PinnedTool.Kubectl.Locate(options.KubectlPath) }));
         var renders = new RenderCache(renderer);
+        var helmClient = new HelmRepositoryClient(new HelmRepositoryOptions { CacheDirectory = Path.Combine(options.DataDirectory, "charts") });
+        var helmIndexes = new HelmIndexes();
+        helmIndexes.IndexChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
+        var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
-            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies);
+            new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
+            new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities), new HelmChartSources(helmIndexes, helmClient));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers, metrics),
             Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers, metrics),
@@ -169,6 +187,7 @@ public static partial class HubHost
         {
             Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
             Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
+            Watch(HelmRepositoryResource.Plural, HelmRepositoryResource.KindName, true, helmQueue),
             Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));

@@ -33,6 +33,12 @@ public sealed class HubOptions
     /// <summary>Accept file:// and local-path GitRepositories (the local fleet demo). Default false.</summary>
     public bool AllowLocalSources { get; set; }
 
+    /// <summary>The helm executable (<c>--helm</c>); null: <c>FLOTILLA_HELM</c>, the pinned tools cache, then PATH.</summary>
+    public string? HelmPath { get; set; }
+
+    /// <summary>The kubectl executable for kustomize (<c>--kubectl</c>); null: <c>FLOTILLA_KUBECTL</c>, the pinned tools cache, then PATH.</summary>
+    public string? KubectlPath { get; set; }
+
     /// <summary>Run the workload status simulator on every member (local fleet only: no nodes there). Default false.</summary>
     public bool SimulateWorkloads { get; set; }
 

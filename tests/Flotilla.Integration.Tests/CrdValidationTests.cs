@@ -26,6 +26,8 @@ public sealed class CrdValidationTests(FleetFixture fleet)
         { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "rollout": {"strategy": "Staged", "stages": [{"name": "prod", "after": [{"type": "TimedWait", "duration": "1d"}]}]}}""", "spec.rollout.stages[0].after[0].duration" },
         { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "placement": {"tolerations": [{"key": "pci", "effect": "NoSchedule"}]}}""", "spec.placement.tolerations[0].effect" },
         { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "deletionPolicy": "Keep"}""", "spec.deletionPolicy" },
+        { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "helm": {"releaseName": "a-release-name-longer-than-helms-limit-of-53-characters"}}""", "spec.helm.releaseName" },
+        { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "helm": {"clusterValues": [{"values": {"a": 1}}]}}""", "spec.helm.clusterValues[0].clusterSelector" },
         { BundleResource.Plural, """{"sourceRef": {"name": "s"}, "overrides": [{"name": "r", "clusterSelector": {}, "env": [{"name": "A", "value": "1", "mode": "Replace"}]}]}""", "spec.overrides[0].env[0].mode" },
         { GitRepositoryResource.Plural, """{"url": "https://example.com/fleet.git", "interval": "1 minute"}""", "spec.interval" },
         { GitRepositoryResource.Plural, """{"url": "https://example.com/fleet.git", "ref": {"commit": "abc123"}}""", "spec.ref.commit" },

@@ -280,6 +280,10 @@ public sealed class GitOpsTests(FleetFixture fleet)
         await fleet.Launcher.StopProcessAsync("member-2-apiserver", CancellationToken.None);
         try
         {
+            // Nothing to sync, yet the status says so once the cluster is Unreachable (after its 30 s grace), not at the
+            // pair's next interval minutes later.
+            await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status!.Clusters!.Single(c => c.Name == "member-2").Phase == "Unreachable",
+                TimeSpan.FromSeconds(90), "member-2's synced pair shown Unreachable with its cluster");
             var v2 = repo.Commit(new Dictionary<string, string> { ["ns.yaml"] = Namespace(ns), ["a.yaml"] = ConfigMap(ns, "a", "v2"), ["c.yaml"] = ConfigMap(ns, "c", "v2") });
             await hub.RequestFetchAsync("repo");
             await Eventually.WaitAsync(() => hub.SyncedAsync("app", v2, ["member-1", "member-3"]), Converge, "others converge while member-2 is down");

@@ -26,14 +26,18 @@ public static class BundleDiffCommand
             var ns = r.GetValue(namespaceOption)!;
             var bundle = await FlotillaObjects.GetAsync<BundleResource>(hub, ns, BundleResource.Plural, r.GetValue(name)!, ct);
             var fetched = await BundlePreview.FetchAsync(hub, bundle, at: null, ct);
-            var rendered = await BundlePreview.RenderAsync(fetched.SnapshotDirectory, bundle, ct);
+            var target = await new ClusterRegistry(hub).GetAsync(r.GetValue(cluster)!, ct)
+                ?? throw new KeyNotFoundException($"cluster \"{r.GetValue(cluster)}\" is not registered");
+            using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
+            // A chart renders for the cluster (its values and capabilities); anything else renders once.
+            var rendered = ChartPreviews.IsChart(fetched.SnapshotDirectory, bundle)
+                ? await ChartForAsync(new ChartPreviews(clients), fetched.SnapshotDirectory, fetched.CommitSha, bundle, target, ct)
+                : Plain(await BundlePreview.RenderAsync(fetched.SnapshotDirectory, bundle, ct));
             if (rendered.Manifests is null)
             {
                 foreach (var e in rendered.Errors) Console.Error.WriteLine($"error: {e}");
                 return 2;
             }
-            var target = await new ClusterRegistry(hub).GetAsync(r.GetValue(cluster)!, ct)
-                ?? throw new KeyNotFoundException($"cluster \"{r.GetValue(cluster)}\" is not registered");
             var prepared = BundlePreview.PrepareOverrides(bundle, rendered.Manifests, out var invalid);
             var overridden = invalid.Count > 0 ? null : BundlePreview.ForCluster(prepared, rendered.Manifests, target);
             if (overridden?.Manifests is not { } manifests)
@@ -41,7 +45,6 @@ public static class BundleDiffCommand
                 foreach (var e in overridden?.Errors ?? invalid) Console.Error.WriteLine($"error: {e}");
                 return 2;
             }
-            using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
             using var previews = new MemberPreviews(clients);
             var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, manifests, BundlePolicy.Of(bundle));
             var diffs = await previews.DryRunAsync(target, request, ct);
@@ -56,5 +59,17 @@ public static class BundleDiffCommand
             return diffs.Any(ObjectDiffText.IsFailure) ? 2 : diffs.Any(d => ObjectDiffText.IsChange(d.Action)) ? 1 : 0;
         });
         return diff;
+    }
+
+    private static (Core.Manifests.ManifestSet? Manifests, IReadOnlyList<string> Errors) Plain(Git.Render.RenderResult result) =>
+        (result.Manifests, [.. result.Errors.Select(e => e.ToString())]);
+
+    private static async Task<(Core.Manifests.ManifestSet? Manifests, IReadOnlyList<string> Errors)> ChartForAsync(
+        ChartPreviews charts, string root, string revision, BundleResource bundle, ClusterResource cluster, CancellationToken ct)
+    {
+        var (outcomes, problem) = await charts.RenderAsync(root, revision, bundle, [cluster], ct);
+        if (problem is not null) return (null, [problem]);
+        var outcome = outcomes![cluster.Metadata.Name];
+        return outcome.Manifests is { } manifests ? (manifests, []) : (null, [$"chart: {outcome.Error}"]);
     }
 }

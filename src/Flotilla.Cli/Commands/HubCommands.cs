@@ -160,10 +160,12 @@ public static class HubCommands
         {
             Description = $"Use member credentials that need {CredentialAllowances.Flag(a)} when the cluster was joined with it too",
         })).ToList();
+        var helm = new Option<string?>("--helm") { Description = "The helm executable for charts (default: $FLOTILLA_HELM, the pinned helm of scripts/install-tools.sh, then PATH)" };
+        var kubectl = new Option<string?>("--kubectl") { Description = "The kubectl executable for kustomize (default: $FLOTILLA_KUBECTL, the pinned kubectl of scripts/install-tools.sh, then PATH)" };
         var execTimeout = new Option<double>("--exec-timeout") { Description = "Seconds an exec credential plugin may run on the hub", DefaultValueFactory = _ => 10 };
         var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)")
         {
-            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate, execTimeout,
+            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate, execTimeout, helm, kubectl,
         };
         foreach (var (_, option) in allowances) run.Add(option);
         run.SetAction(async (r, ct) =>
@@ -176,6 +178,8 @@ public static class HubCommands
             if (r.GetValue(dataDir) is { } dir) options.DataDirectory = dir;
             options.AllowLocalSources = r.GetValue(allowLocal);
             options.SimulateWorkloads = r.GetValue(simulate);
+            options.HelmPath = r.GetValue(helm);
+            options.KubectlPath = r.GetValue(kubectl);
             options.CredentialAllowances = allowances.Where(a => r.GetValue(a.Option)).Select(a => a.Allowance).ToHashSet();
             options.ExecPluginTimeout = TimeSpan.FromSeconds(r.GetValue(execTimeout));
             options.Health.Interval = TimeSpan.FromSeconds(r.GetValue(interval));

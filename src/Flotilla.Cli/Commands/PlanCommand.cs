@@ -84,7 +84,7 @@ public static class PlanCommand
             var clusters = (await new ClusterRegistry(hub).ListAsync(ct)).Where(c => c.Metadata.DeletionTimestamp is null).ToList();
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
             using var members = new MemberPreviews(clients);
-            var planner = new BundlePlanner(hub, members, clusters, everyBundle, source, TimeSpan.FromSeconds(r.GetValue(timeout)));
+            var planner = new BundlePlanner(hub, members, new ChartPreviews(clients), clusters, everyBundle, source, TimeSpan.FromSeconds(r.GetValue(timeout)));
             var planned = new List<BundlePlan>();
             // One bundle after another: bundles of one repository share its fetch cache, which takes one fetch at a time.
             foreach (var bundle in scope) planned.Add(await planner.PlanAsync(bundle, ct));

@@ -23,7 +23,7 @@ namespace Flotilla.Cli.Plan;
 /// bundle would leave gets the preview of its removal. Reads only: nothing on the hub or a member is written.
 /// One cluster that fails (unreachable, past <c>clusterTimeout</c>, an override that fails there) fails alone.
 /// </summary>
-public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IReadOnlyList<ClusterResource> clusters,
+public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, ChartPreviews charts, IReadOnlyList<ClusterResource> clusters,
     IReadOnlyList<BundleResource> allBundles, PlanSource source, TimeSpan clusterTimeout)
 {
     private const int Parallelism = 8;
@@ -37,21 +37,19 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IRead
         var plan = new BundlePlan(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
         if (BundleSpecProblem.Of(bundle) is { } problem) return plan with { Errors = [problem.Message] };
         var rollout = bundle.Spec.Rollout is { } raw ? RolloutMapping.Spec(raw, out _) : null;
-        string revision;
-        RenderResult rendered;
-        try { (revision, rendered) = await RenderAsync(bundle, ct); }
+        string revision, root;
+        try { (revision, root) = await SourceAsync(bundle, ct); }
         catch (GitFetchException e) { return plan with { Errors = [e.Message] }; }
         plan = plan with { Revision = revision };
-        if (rendered.Manifests is not { } manifests) return plan with { Errors = [.. rendered.Errors.Select(e => e.ToString())] };
-        var prepared = BundlePreview.PrepareOverrides(bundle, manifests, out var invalid);
-        if (invalid.Count > 0) return plan with { Errors = [.. invalid] };
 
         var decision = HubPlacement.Decide(PlacementMapping.Spec(bundle.Spec.Placement), bundle, clusters, allBundles, DateTimeOffset.UtcNow);
         var current = HubPlacement.Current(bundle);
         var involved = clusters.Where(c => decision.Selected.Contains(c.Metadata.Name) || current.Contains(c.Metadata.Name)).ToList();
+        var (objects, errors) = await ObjectsAsync(bundle, root, revision, involved.Where(c => decision.Selected.Contains(c.Metadata.Name)).ToList(), ct);
+        if (errors is not null) return plan with { Errors = [.. errors] };
         var planned = new ClusterPlan[involved.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, involved.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (i, token) => planned[i] = await PlanClusterAsync(bundle, involved[i], decision, current, revision, manifests, prepared, rollout, token));
+            async (i, token) => planned[i] = await PlanClusterAsync(bundle, involved[i], decision, current, revision, objects, rollout, token));
         return plan with
         {
             Clusters = [.. planned.OrderBy(c => c.Cluster, StringComparer.Ordinal)],
@@ -60,12 +58,48 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IRead
         };
     }
 
-    private async Task<(string Revision, RenderResult Rendered)> RenderAsync(BundleResource bundle, CancellationToken ct)
+    private async Task<(string Revision, string Root)> SourceAsync(BundleResource bundle, CancellationToken ct)
     {
-        if (source.Directory is { } directory) return ($"directory {directory}", await BundlePreview.RenderAsync(directory, bundle, ct));
+        if (source.Directory is { } directory) return ($"directory {directory}", directory);
         var fetched = await FetchAsync(bundle, ct);
-        return (fetched.CommitSha, await BundlePreview.RenderAsync(fetched.SnapshotDirectory, bundle, ct));
+        return (fetched.CommitSha, fetched.SnapshotDirectory);
     }
+
+    /// <summary>
+    /// What each selected cluster would get before overrides, as the hub renders it: plain YAML and kustomize once for
+    /// all, a chart once per distinct input (values, the member's capabilities). Errors of the whole bundle, or null.
+    /// </summary>
+    private async Task<(Func<string, ClusterObjects> Objects, List<string>? Errors)> ObjectsAsync(
+        BundleResource bundle, string root, string revision, IReadOnlyList<ClusterResource> selected, CancellationToken ct)
+    {
+        if (!ChartPreviews.IsChart(root, bundle))
+        {
+            var rendered = await BundlePreview.RenderAsync(root, bundle, ct);
+            if (rendered.Manifests is not { } manifests) return (_ => default, [.. rendered.Errors.Select(e => e.ToString())]);
+            var prepared = BundlePreview.PrepareOverrides(bundle, manifests, out var invalid);
+            if (invalid.Count > 0) return (_ => default, [.. invalid]);
+            return (_ => new ClusterObjects(manifests, prepared, null), null);
+        }
+
+        var (outcomes, problem) = await charts.RenderAsync(root, revision, bundle, selected, ct);
+        if (problem is not null) return (_ => default, [problem]);
+        // Overrides are prepared once per distinct render, as on the hub.
+        var byRender = new Dictionary<ManifestSet, (PreparedOverrides? Prepared, string? Error)>(ReferenceEqualityComparer.Instance);
+        foreach (var manifests in outcomes!.Values.Select(o => o.Manifests).OfType<ManifestSet>().Distinct(ReferenceEqualityComparer.Instance).Cast<ManifestSet>())
+        {
+            var prepared = BundlePreview.PrepareOverrides(bundle, manifests, out var invalid);
+            byRender[manifests] = (prepared, invalid.Count > 0 ? string.Join("; ", invalid) : null);
+        }
+        return (cluster => outcomes.GetValueOrDefault(cluster) switch
+        {
+            { Manifests: { } manifests } => new ClusterObjects(byRender[manifests].Error is null ? manifests : null, byRender[manifests].Prepared, byRender[manifests].Error),
+            { Error: var error } => new ClusterObjects(null, null, $"chart: {error}"),
+            null => new ClusterObjects(null, null, "chart: not rendered for this cluster"),
+        }, null);
+    }
+
+    /// <summary>One cluster's objects before overrides and its prepared overrides, or why it has none.</summary>
+    private readonly record struct ClusterObjects(ManifestSet? Manifests, PreparedOverrides? Prepared, string? Error);
 
     /// <summary>The first of the source's candidate refs that exists (a bare name: the branch, else the tag).</summary>
     private async Task<GitFetchResult> FetchAsync(BundleResource bundle, CancellationToken ct)
@@ -86,7 +120,7 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IRead
     }
 
     private async Task<ClusterPlan> PlanClusterAsync(BundleResource bundle, ClusterResource cluster, PlacementDecision decision, IReadOnlySet<string> current,
-        string revision, ManifestSet manifests, PreparedOverrides? prepared, RolloutSpec? rollout, CancellationToken ct)
+        string revision, Func<string, ClusterObjects> objectsOf, RolloutSpec? rollout, CancellationToken ct)
     {
         var name = cluster.Metadata.Name;
         var outcome = decision.Outcomes.FirstOrDefault(o => o.Cluster == name);
@@ -102,7 +136,8 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, IRead
         try
         {
             if (!selected) return plan with { Changes = Shown(await members.RemovalAsync(cluster, bundle, deadline.Token)) };
-            var overridden = BundlePreview.ForCluster(prepared, manifests, cluster);
+            if (objectsOf(name) is not { Manifests: { } manifests } rendered) return plan with { Error = objectsOf(name).Error };
+            var overridden = BundlePreview.ForCluster(rendered.Prepared, manifests, cluster);
             plan = plan with { AppliedOverrides = [.. overridden.Applied] };
             if (overridden.Manifests is not { } objects) return plan with { Error = $"overrides: {string.Join("; ", overridden.Errors)}" };
             var request = new SyncRequest(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name, revision, objects, BundlePolicy.Of(bundle));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Flotilla.Controllers.Charts;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Controllers.Runtime;
@@ -7,6 +8,7 @@ using Flotilla.Core.Dependencies;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
 using Flotilla.Core.Placement;
+using Flotilla.Git.Render;
 using Flotilla.Kube.Api;
 using k8s;
 
@@ -22,13 +24,17 @@ namespace Flotilla.Controllers.Bundles;
 /// With <c>spec.rollout</c>, <see cref="BundleRollouts"/> plans which revision each placed cluster gets now; the bundle
 /// is reconciled again when one of its pairs reports (see <see cref="ClusterSyncReconciler"/>) and at the plan's recheck.
 /// Keeps <see cref="BundleDependencies"/> up to date; a bundle in a <c>dependsOn</c> cycle is Stalled (DependencyCycle) and
-/// nothing is applied for it, its clusters keeping what they have.
+/// nothing is applied for it, its clusters keeping what they have. A path holding a Helm chart is rendered per placed
+/// cluster instead, once per distinct input (<see cref="BundleCharts"/>); a cluster whose chart fails keeps what it has.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
-    BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies) : IReconciler<string>
+    BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
+
+    /// <summary>How often a chart bundle is rendered again for its clusters' current capabilities.</summary>
+    private static readonly TimeSpan ChartRecheck = TimeSpan.FromSeconds(30);
 
     // The prepared overrides of each bundle for its generation, by revision (a rollout may give clusters several):
     // their per-cluster results are cached inside, so clusters with the same inputs share one result and a resync
@@ -83,14 +89,32 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             return ReconcileResult.Stalled(message);
         }
         var target = Base(bundle, previous);
-        var artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
+        var path = bundle.Spec.Path;
+        SourceArtifact? artifact;
+        if (bundle.Spec.SourceRef.IsHelmRepository)
+        {
+            (artifact, path, var sourceProblem) = await helmCharts.ResolveAsync(bundle, ct);
+            if (sourceProblem is not null)
+            {
+                Publish(previous, target with { Problem = sourceProblem });
+                return sourceProblem.Stalled ? ReconcileResult.Stalled(sourceProblem.Message) : ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
+            }
+        }
+        else artifact = artifacts.Get(ObjectKey.Of(ns, bundle.Spec.SourceRef.Name));
         if (artifact is null)
         {
             Publish(previous, target with { Problem = new("SourceNotReady", $"waiting for GitRepository {bundle.Spec.SourceRef.Name} to be fetched", Stalled: false) });
             return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
         }
-        var rendered = await renders.RenderAsync(artifact, bundle.Spec.Path, ct);
-        if (rendered.Manifests is null)
+        var isChart = bundle.Spec.SourceRef.IsHelmRepository || ChartRenderer.IsChart(artifact.SnapshotDirectory, path);
+        if (isChart && bundle.Spec.Rollout is not null)
+        {
+            const string message = "spec.rollout: a Helm chart bundle rolls out everywhere at once for now (staged rollouts of charts are not supported yet)";
+            Publish(previous, target with { Problem = new("InvalidSpec", message, Stalled: true) });
+            return ReconcileResult.Stalled(message);
+        }
+        var rendered = isChart ? null : await renders.RenderAsync(artifact, bundle.Spec.Path, ct);
+        if (rendered is { Manifests: null })
         {
             var errors = rendered.Errors.Select(e => e.ToString()).ToList();
             var message = string.Join("; ", errors.Take(5)) + (errors.Count > 5 ? $" (and {errors.Count - 5} more)" : "");
@@ -100,7 +124,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         }
 
         var now = clock.GetUtcNow();
-        var (prepared, overridesInvalid) = Overrides(key, bundle, artifact.Revision, rendered.Manifests);
+        var (prepared, overridesInvalid) = rendered is null ? (null, null) : Overrides(key, bundle, artifact.Revision, rendered.Manifests!);
         if (overridesInvalid is not null)
         {
             Publish(previous, target with { Problem = overridesInvalid });
@@ -122,9 +146,22 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             }).Decision;
         var clusters = decision.Selected.ToDictionary(c => c, _ => ClusterIntent.Sync, StringComparer.Ordinal);
         foreach (var left in known.Where(c => !clusters.ContainsKey(c) && !results.IsRemoved(key, c) && directory.Get(c) is not null)) clusters[left] = ClusterIntent.Remove;
-        var placed = target with { Revision = artifact.Revision, Manifests = rendered.Manifests, Clusters = clusters, Problem = null, Placement = decision };
+        var placed = target with { Revision = artifact.Revision, Manifests = rendered?.Manifests ?? ManifestSet.Empty, Clusters = clusters, Problem = null, Placement = decision, Charts = null };
         DateTimeOffset? recheck = decision.RecheckAt;
-        if (bundle.Spec.Rollout is null)
+        if (isChart)
+        {
+            var (outcomes, overrides, problem) = await ChartsAsync(key, bundle, artifact, path, decision.Selected, ct);
+            if (problem is not null)
+            {
+                Publish(previous, target with { Problem = problem });
+                return ReconcileResult.Stalled(problem.Message);
+            }
+            Publish(previous, placed with { Charts = outcomes, Overrides = overrides, Rollout = null });
+            // A chart's output depends on what its clusters serve, which changes without any event here (a CRD another
+            // bundle installs): look again. Unchanged inputs hit the render cache and queue no cluster.
+            if (recheck is null || recheck > now + ChartRecheck) recheck = now + ChartRecheck;
+        }
+        else if (bundle.Spec.Rollout is null)
         {
             KeepOverrides(key, [artifact.Revision]);
             var overrides = prepared is null ? null : decision.Selected.ToDictionary(c => c, c => prepared.Apply(PlacementMapping.OverrideCluster(directory.Get(c)!)), StringComparer.Ordinal);
@@ -132,13 +169,41 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         }
         else
         {
-            var (rollout, overrides) = await rollouts.PlanAsync(bundle, previous, decision.Selected, artifact, rendered.Manifests,
+            var (rollout, overrides) = await rollouts.PlanAsync(bundle, previous, decision.Selected, artifact, rendered!.Manifests!,
                 (revision, manifests) => Overrides(key, bundle, revision, manifests), now, ct);
             KeepOverrides(key, rollout.Manifests.Keys);
             Publish(previous, placed with { Overrides = overrides, Rollout = rollout });
             if (rollout.Plan.RecheckAt is { } at && (recheck is null || at < recheck)) recheck = at;
         }
         return recheck is { } next ? ReconcileResult.RequeueAfter(next > now ? next - now : TimeSpan.Zero) : ReconcileResult.Success;
+    }
+
+    /// <summary>
+    /// Renders the chart for the placed clusters and applies the bundle's overrides to each render, prepared once per
+    /// distinct render (the render key stands in for the revision in the overrides cache). A cluster whose overrides do
+    /// not prepare on its render gets that as its chart error.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, IReadOnlyDictionary<string, OverrideResult>? Overrides, BundleProblem? Problem)> ChartsAsync(
+        string key, BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<string> placed, CancellationToken ct)
+    {
+        var (outcomes, problem) = await charts.RenderAsync(bundle, artifact, chartPath, [.. placed.Select(c => directory.Get(c)).OfType<ClusterResource>()], ct);
+        if (outcomes is null) return (null, null, problem);
+        if (bundle.Spec.Overrides is not { Count: > 0 })
+        {
+            KeepOverrides(key, []);
+            return (outcomes, null, null);
+        }
+        var withOverrides = new Dictionary<string, ChartOutcome>(outcomes, StringComparer.Ordinal);
+        var results = new Dictionary<string, OverrideResult>(StringComparer.Ordinal);
+        foreach (var (cluster, outcome) in outcomes)
+        {
+            if (outcome is not { Manifests: { } manifests, RenderKey: { } renderKey }) continue;
+            var (prepared, invalid) = Overrides(key, bundle, renderKey, manifests);
+            if (invalid is not null) withOverrides[cluster] = ChartOutcome.Failed(invalid.Message, renderKey);
+            else if (prepared is not null && directory.Get(cluster) is { } resource) results[cluster] = prepared.Apply(PlacementMapping.OverrideCluster(resource));
+        }
+        KeepOverrides(key, outcomes.Values.Select(o => o.RenderKey).OfType<string>());
+        return (withOverrides, results, null);
     }
 
     /// <summary>Forgets the prepared overrides of revisions no cluster is given any more.</summary>
@@ -215,6 +280,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     {
         Uid = bundle.Metadata.Uid,
         Overrides = previous?.Overrides,
+        Charts = previous?.Charts,
         Rollout = previous?.Rollout,
         ReconcileRequestedAt = bundle.Metadata.Annotations is { } annotations && annotations.TryGetValue(ObjectDiscovery.ReconcileRequestAnnotation, out var requested) ? requested : null,
     };

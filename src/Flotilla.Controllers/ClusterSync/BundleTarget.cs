@@ -1,3 +1,4 @@
+using Flotilla.Controllers.Charts;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
@@ -48,6 +49,12 @@ public sealed record BundleTarget(
     /// <summary>Each placed cluster's override result, when the bundle has override rules (null: every cluster gets <see cref="Manifests"/>).</summary>
     public IReadOnlyDictionary<string, OverrideResult>? Overrides { get; init; }
 
+    /// <summary>
+    /// Each placed cluster's rendered chart, when the bundle's path is a Helm chart (rendered per distinct input, not once
+    /// for the bundle: then <see cref="Manifests"/> is empty). Override results, when any, are computed from these.
+    /// </summary>
+    public IReadOnlyDictionary<string, ChartOutcome>? Charts { get; init; }
+
     /// <summary>The last placement decision (null until the bundle was first placed).</summary>
     public PlacementDecision? Placement { get; init; }
 
@@ -57,9 +64,10 @@ public sealed record BundleTarget(
     /// <summary>The revision <paramref name="cluster"/> is to be synced to; null: leave it alone (no sync, no prune).</summary>
     public string? RevisionFor(string cluster) => Rollout is null ? Revision : Rollout.RevisionOf(cluster);
 
-    /// <summary>The objects <paramref name="cluster"/> gets: its revision's, with its overrides applied (null when its overrides failed).</summary>
+    /// <summary>The objects <paramref name="cluster"/> gets: its revision's (or its chart render's), with its overrides applied (null when they failed).</summary>
     public ManifestSet? ManifestsFor(string cluster) =>
         Overrides?.GetValueOrDefault(cluster) is { } result ? result.Manifests
+        : Charts is not null ? Charts.GetValueOrDefault(cluster)?.Manifests
         : Rollout is null ? Manifests
         : RevisionFor(cluster) is { } revision ? Rollout.Manifests.GetValueOrDefault(revision) : null;
 
@@ -74,6 +82,8 @@ public sealed record BundleTarget(
         || previous.ReconcileRequestedAt != ReconcileRequestedAt
         // Override results are shared per distinct input, so the same instance means the same objects.
         || !ReferenceEquals(previous.Overrides?.GetValueOrDefault(cluster), Overrides?.GetValueOrDefault(cluster))
+        // Chart outcomes are shared per render key in the same way.
+        || !ReferenceEquals(previous.Charts?.GetValueOrDefault(cluster), Charts?.GetValueOrDefault(cluster))
         || previous.Clusters.GetValueOrDefault(cluster) != Clusters.GetValueOrDefault(cluster)
         || !previous.Clusters.ContainsKey(cluster);
 }

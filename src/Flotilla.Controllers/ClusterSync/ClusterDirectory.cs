@@ -11,7 +11,8 @@ namespace Flotilla.Controllers.ClusterSync;
 /// <summary>
 /// The hub's registry of Clusters as a watch keeps it (no list per reconcile). Reports to <see cref="PlacementChanged"/>
 /// when a cluster is added, removed, relabelled or (un)tainted, and to <see cref="BecameAvailable"/> when a cluster
-/// turns Available again (its backed-off syncs start over at once). A Cluster being deleted is no longer placed
+/// turns Available again (its backed-off syncs start over at once), to <see cref="BecameUnavailable"/> when it stops
+/// being Available (its pairs show that at once, not at their next sync). A Cluster being deleted is no longer placed
 /// (every bundle removes itself from it) and is reported to <see cref="Leaving"/> on each change while it goes.
 /// <see cref="PlaceableFacts"/> keeps what placement reads of each placeable cluster, one instance per cluster until
 /// that cluster changes, so a bundle's placement can tell the changed clusters by reference and re-decide only those.
@@ -27,6 +28,8 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
     public event Action? PlacementChanged;
 
     public event Action<string>? BecameAvailable;
+
+    public event Action<string>? BecameUnavailable;
 
     public event Action<string>? Removed;
 
@@ -96,6 +99,7 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
         if (type == "LISTED") return;
         if (placementChanged) PlacementChanged?.Invoke();
         if (before is not null && !IsAvailable(before) && IsAvailable(cluster)) BecameAvailable?.Invoke(name);
+        if (before is not null && IsAvailable(before) && !IsAvailable(cluster)) BecameUnavailable?.Invoke(name);
     }
 
     private void ForgetFacts(string name)

@@ -32,4 +32,7 @@ public enum ManifestErrorCode
 
     /// <summary>A file could not be read (I/O error, not UTF-8).</summary>
     ReadFailed,
+
+    /// <summary>A Helm chart does not render: a template error or <c>fail</c> (quoted), a missing or mismatched dependency, helm could not start.</summary>
+    ChartFailed,
 }

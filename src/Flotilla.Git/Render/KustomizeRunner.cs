@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using Flotilla.Core.Manifests;
 
 namespace Flotilla.Git.Render;
@@ -52,122 +49,21 @@ public sealed class KustomizeRunner
     private async Task<KustomizeResult> RunInAsync(
         string directory, SourceLocation source, string home, string pluginHome, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Options.ExecutablePath)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = home,
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = home,
+            ["KUSTOMIZE_PLUGIN_HOME"] = pluginHome,
         };
-        foreach (var argument in (string[])["kustomize", directory, "--load-restrictor=LoadRestrictionsRootOnly", "--enable-alpha-plugins=false", "--enable-helm=false"])
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var run = await BoundedProcess.RunAsync(Options.ExecutablePath,
+            ["kustomize", directory, "--load-restrictor=LoadRestrictionsRootOnly", "--enable-alpha-plugins=false", "--enable-helm=false"],
+            environment, home, Options.Timeout, Options.MaxOutputBytes, Options.MaxErrorChars, cancellationToken).ConfigureAwait(false);
 
-        var path = start.Environment.TryGetValue("PATH", out var inherited) ? inherited : null;
-        start.Environment.Clear();
-        start.Environment["PATH"] = path ?? "/usr/local/bin:/usr/bin:/bin";
-        start.Environment["HOME"] = home;
-        start.Environment["KUSTOMIZE_PLUGIN_HOME"] = pluginHome;
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("no process was started");
-        }
-        catch (Win32Exception e)
-        {
-            return Fail(ManifestErrorCode.KustomizeFailed, source, $"could not start {Options.ExecutablePath}: {e.Message}");
-        }
-
-        using (process)
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            timeout.CancelAfter(Options.Timeout);
-            // Killing the process closes its pipes, which ends the reads below; no read can hang past the timeout.
-            await using var kill = timeout.Token.Register(() => Kill(process)).ConfigureAwait(false);
-            process.StandardInput.Close();
-
-            var errorTask = CaptureErrorAsync(process.StandardError);
-            var (output, truncated) = await CaptureOutputAsync(process.StandardOutput.BaseStream).ConfigureAwait(false);
-            if (truncated)
-            {
-                Kill(process);
-            }
-
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Fail(ManifestErrorCode.LimitExceeded, source, $"kustomize did not finish within {Options.Timeout.TotalSeconds:0.#} seconds");
-            }
-
-            var error = await errorTask.ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (timeout.IsCancellationRequested)
-            {
-                return Fail(ManifestErrorCode.LimitExceeded, source, $"kustomize did not finish within {Options.Timeout.TotalSeconds:0.#} seconds");
-            }
-
-            if (truncated)
-            {
-                return Fail(ManifestErrorCode.LimitExceeded, source, $"kustomize output is larger than {Options.MaxOutputBytes} bytes");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                return Fail(ManifestErrorCode.KustomizeFailed, source, $"kustomize failed (exit code {process.ExitCode}): {error}");
-            }
-
-            return KustomizeResult.Success(output);
-        }
-    }
-
-    private async Task<(string Output, bool Truncated)> CaptureOutputAsync(Stream stdout)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stdout.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > Options.MaxOutputBytes)
-            {
-                return (string.Empty, true);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), false);
-    }
-
-    private async Task<string> CaptureErrorAsync(StreamReader stderr)
-    {
-        // Keep the head for the message and drain the rest so the process never blocks on a full pipe.
-        var kept = new StringBuilder();
-        var chunk = new char[4096];
-        int read;
-        while ((read = await stderr.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-        {
-            var room = Options.MaxErrorChars - kept.Length;
-            if (room > 0)
-            {
-                kept.Append(chunk, 0, Math.Min(room, read));
-            }
-        }
-
-        return kept.ToString().Trim().ReplaceLineEndings(" | ");
-    }
-
-    private static void Kill(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
+        if (run.StartError is not null) return Fail(ManifestErrorCode.KustomizeFailed, source, run.StartError);
+        if (run.TimedOut) return Fail(ManifestErrorCode.LimitExceeded, source, $"kustomize did not finish within {Options.Timeout.TotalSeconds:0.#} seconds");
+        if (run.Truncated) return Fail(ManifestErrorCode.LimitExceeded, source, $"kustomize output is larger than {Options.MaxOutputBytes} bytes");
+        if (run.ExitCode != 0) return Fail(ManifestErrorCode.KustomizeFailed, source, $"kustomize failed (exit code {run.ExitCode}): {run.Error}");
+        return KustomizeResult.Success(run.Output);
     }
 
     private static KustomizeResult Fail(ManifestErrorCode code, SourceLocation source, string message) =>

@@ -9,9 +9,9 @@ public sealed record KustomizeRunnerOptions
     /// <summary>
     /// The kubectl executable; run as <c>kubectl kustomize DIR --load-restrictor=LoadRestrictionsRootOnly
     /// --enable-alpha-plugins=false --enable-helm=false</c> (flags of kubectl ≥ 1.27's embedded kustomize v5).
-    /// Default <c>kubectl</c>, found on PATH.
+    /// Default: the pinned kubectl (<see cref="Tools.PinnedTool.Kubectl"/>: <c>FLOTILLA_KUBECTL</c>, the tools cache, then PATH).
     /// </summary>
-    public string ExecutablePath { get; init; } = "kubectl";
+    public string ExecutablePath { get; init; } = Tools.PinnedTool.Kubectl.Locate();
 
     /// <summary>How long one build may take before it is killed. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -12,8 +12,8 @@ public static class HubRbac
     /// <summary>Rules granted everywhere (a ClusterRole): Flotilla's own objects, Events on them, the dashboard's reviews.</summary>
     public static IReadOnlyList<V1PolicyRule> ClusterRules { get; } =
     [
-        Rule(FlotillaApi.Group, [FlotillaApi.ClusterPlural, BundleResource.Plural, GitRepositoryResource.Plural], "get", "list", "watch", "patch"),
-        Rule(FlotillaApi.Group, [$"{FlotillaApi.ClusterPlural}/status", $"{BundleResource.Plural}/status", $"{GitRepositoryResource.Plural}/status"], "patch"),
+        Rule(FlotillaApi.Group, [FlotillaApi.ClusterPlural, BundleResource.Plural, GitRepositoryResource.Plural, HelmRepositoryResource.Plural], "get", "list", "watch", "patch"),
+        Rule(FlotillaApi.Group, [$"{FlotillaApi.ClusterPlural}/status", $"{BundleResource.Plural}/status", $"{GitRepositoryResource.Plural}/status", $"{HelmRepositoryResource.Plural}/status"], "patch"),
         Rule(FlotillaApi.Group, [FlotillaApi.NotificationPlural], "get", "list", "watch"),
         Rule("", ["events"], "create", "list", "watch"),
         Rule("authentication.k8s.io", ["tokenreviews"], "create"),

@@ -18,10 +18,13 @@ public sealed class BundleResource : IKubernetesObject<V1ObjectMeta>
 
 public sealed class BundleSpec
 {
-    [JsonPropertyName("sourceRef")] public LocalObjectReference SourceRef { get; set; } = new();
+    [JsonPropertyName("sourceRef")] public SourceReference SourceRef { get; set; } = new();
     [JsonPropertyName("path")] public string? Path { get; set; }
     [JsonPropertyName("targetNamespace")] public string? TargetNamespace { get; set; }
     [JsonPropertyName("placement")] public BundlePlacement? Placement { get; set; }
+
+    /// <summary>How the chart at <see cref="Path"/> is rendered (docs/helm.md); the path is a chart when it holds <c>Chart.yaml</c>.</summary>
+    [JsonPropertyName("helm")] public BundleHelm? Helm { get; set; }
 
     /// <summary>Per-cluster override rules as written (docs/overrides.md); mapped by <c>OverrideRuleReader</c>.</summary>
     [JsonPropertyName("overrides")] public List<JsonObject>? Overrides { get; set; }
@@ -39,6 +42,42 @@ public sealed class BundleSpec
 
     /// <summary><c>Delete</c> (default): a removed bundle, or a cluster leaving its placement, has its objects deleted. <c>Orphan</c>: they stay.</summary>
     [JsonPropertyName("deletionPolicy")] public string? DeletionPolicy { get; set; }
+}
+
+/// <summary><c>spec.helm</c>; mapped to the Core <c>ChartValuesPlan</c> by the bundle controller.</summary>
+public sealed class BundleHelm
+{
+    [JsonPropertyName("releaseName")] public string? ReleaseName { get; set; }
+    [JsonPropertyName("values")] public JsonObject? Values { get; set; }
+    [JsonPropertyName("valuesFiles")] public List<string>? ValuesFiles { get; set; }
+    [JsonPropertyName("clusterValues")] public List<BundleClusterValues>? ClusterValues { get; set; }
+    [JsonPropertyName("chart")] public BundleChart? Chart { get; set; }
+    [JsonPropertyName("skipCRDs")] public bool? SkipCrds { get; set; }
+    [JsonPropertyName("includeTests")] public bool? IncludeTests { get; set; }
+}
+
+/// <summary><c>spec.sourceRef</c>: a GitRepository (the default) or a HelmRepository.</summary>
+public sealed class SourceReference
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+
+    /// <summary>True for a HelmRepository source.</summary>
+    [JsonIgnore] public bool IsHelmRepository => Kind == HelmRepositoryResource.KindName;
+}
+
+/// <summary><c>spec.helm.chart</c>: a chart of a HelmRepository source.</summary>
+public sealed class BundleChart
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("version")] public string? Version { get; set; }
+}
+
+/// <summary>One entry of <c>spec.helm.clusterValues</c>.</summary>
+public sealed class BundleClusterValues
+{
+    [JsonPropertyName("clusterSelector")] public JsonObject ClusterSelector { get; set; } = [];
+    [JsonPropertyName("values")] public JsonObject Values { get; set; } = [];
 }
 
 /// <summary>One entry of <c>spec.dependsOn</c>: a Bundle by name, in <see cref="Namespace"/> (default: the dependent's own).</summary>

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Flotilla.Controllers.Bundles;
+using Flotilla.Controllers.ClusterSync;
+using Flotilla.Controllers.Sources;
+using Flotilla.Core.Charts;
+using Flotilla.Core.Overrides;
+using Flotilla.Git.Render;
+using Flotilla.Kube.Api;
+
+namespace Flotilla.Controllers.Charts;
+
+/// <summary>
+/// Renders a chart bundle for its placed clusters: the values (files, inline, matching <c>clusterValues</c>, cluster
+/// variables) and the cluster's discovered version and API versions make the <see cref="ChartRenderKey"/>, and
+/// <see cref="ChartRenders"/> runs helm once per distinct key. A cluster whose values or discovery fail, or whose
+/// render fails, gets that error alone; the others get their objects. A problem of the whole bundle (a values file
+/// missing, a variable written wrongly) is returned as such: then no cluster gets anything new.
+/// </summary>
+public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, CapabilityCache capabilities, int parallelism = 8)
+{
+    /// <summary>The longest wait for one member's discovery before its render is given up for this reconcile.</summary>
+    private static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, BundleProblem? Problem)> RenderAsync(
+        BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
+    {
+        var helm = bundle.Spec.Helm ?? new BundleHelm();
+        var (plan, problem) = await PlanAsync(helm, artifact, ct);
+        if (problem is not null) return (null, problem);
+
+        chartPath = string.IsNullOrEmpty(chartPath) ? "." : chartPath;
+        var release = helm.ReleaseName ?? bundle.Metadata.Name;
+        var ns = bundle.Spec.TargetNamespace ?? "default";
+        var outcomes = new ConcurrentDictionary<string, ChartOutcome>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(clusters, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (cluster, token) =>
+        {
+            var values = plan!.Resolve(PlacementMapping.OverrideCluster(cluster));
+            if (values.Problem is not null)
+            {
+                outcomes[cluster.Metadata.Name] = ChartOutcome.Failed($"spec.helm: {values.Problem}");
+                return;
+            }
+
+            Kube.Discovery.ClusterCapabilities found;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(token))
+            {
+                deadline.CancelAfter(DiscoveryTimeout);
+                try
+                {
+                    found = await capabilities.GetAsync(cluster, deadline.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    var why = e is OperationCanceledException ? $"no answer within {DiscoveryTimeout.TotalSeconds:0}s" : e.Message;
+                    outcomes[cluster.Metadata.Name] = ChartOutcome.Failed($"the chart needs the cluster's API versions, and discovery failed: {why}");
+                    return;
+                }
+            }
+
+            var key = new ChartRenderKey(artifact.Revision, chartPath, release, ns, values.Json!, found.KubeVersion, found.ApiVersions,
+                helm.IncludeTests == true, helm.SkipCrds == true);
+            outcomes[cluster.Metadata.Name] = await renders.RenderAsync(artifact.SnapshotDirectory, key, token);
+        });
+        return (outcomes, null);
+    }
+
+    private async Task<(ChartValuesPlan? Plan, BundleProblem? Problem)> PlanAsync(BundleHelm helm, SourceArtifact artifact, CancellationToken ct)
+    {
+        var (files, errors) = await renderer.ReadValuesFilesAsync(artifact.SnapshotDirectory, helm.ValuesFiles ?? [], ct);
+        if (errors.Count > 0)
+            return (null, new("RenderFailed", $"spec.helm.valuesFiles: {string.Join("; ", errors.Take(3))}; clusters keep what they have", Stalled: true));
+        List<ClusterValuesRule> rules;
+        try
+        {
+            rules = [.. (helm.ClusterValues ?? []).Select(r => new ClusterValuesRule(OverrideRuleReader.Selector(r.ClusterSelector), r.Values))];
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
+        {
+            return (null, new("InvalidSpec", $"spec.helm.clusterValues: {e.Message}", Stalled: true));
+        }
+
+        var plan = ChartValuesPlan.Prepare(files, helm.Values, rules, out var problem);
+        return problem is null ? (plan, null) : (null, new("InvalidSpec", problem, Stalled: true));
+    }
+}
