@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages Flotilla's tests and demo use. Idempotent and quiet when everything is present.
 set -euo pipefail
-packages=(git openssh-server openssh-client etcd-server nginx-light fcgiwrap zsh fish)
+packages=(git openssh-server openssh-client etcd-server nginx-light fcgiwrap zsh fish chromium prometheus)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Flotilla.Controllers.Runtime;
 using Flotilla.Core.Clusters;
 
 namespace Flotilla.Controllers;
@@ -17,6 +18,20 @@ public sealed class HubMetrics
     private readonly long[] _syncBuckets = new long[SyncBuckets.Length];
     private long _syncCount;
     private long _syncMicroseconds;
+
+    private readonly ConcurrentDictionary<string, (Func<int> Depth, Func<long> Adds)> _queues = new(StringComparer.Ordinal);
+
+    /// <summary>Reconcile results and durations per controller (controller-runtime's names).</summary>
+    public ReconcileMetrics Reconciles { get; } = new();
+
+    /// <summary>Reports a controller's queue as <c>workqueue_depth{name}</c> and <c>workqueue_adds_total{name}</c> (a fresh queue of the same name replaces it).</summary>
+    public void WatchQueue(string name, Func<int> depth, Func<long> adds) => _queues[name] = (depth, adds);
+
+    /// <summary>The hub's requests to members by cluster, verb and code (the host hands it to its member clients).</summary>
+    public Flotilla.Kube.Clients.MemberRequestCounter MemberRequests { get; } = new();
+
+    /// <summary>More series appended by the host (the fleet's gauges), each block with its HELP and TYPE lines.</summary>
+    public Action<StringBuilder>? RenderMore { get; set; }
 
     public void StatusWritten() => Interlocked.Increment(ref _statusWrites);
 
@@ -67,6 +82,14 @@ public sealed class HubMetrics
         text.Append("# HELP flotilla_cluster_probes_total Member health probes by outcome.\n# TYPE flotilla_cluster_probes_total counter\n");
         foreach (var (outcome, count) in _probes.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
             text.Append($"flotilla_cluster_probes_total{{outcome=\"{outcome}\"}} {count}\n");
+        var queues = _queues.OrderBy(q => q.Key, StringComparer.Ordinal).ToList();
+        text.Append("# HELP workqueue_depth Current depth of workqueue.\n# TYPE workqueue_depth gauge\n");
+        foreach (var (name, q) in queues) text.Append($"workqueue_depth{{name=\"{name}\"}} {q.Depth()}\n");
+        text.Append("# HELP workqueue_adds_total Total number of adds handled by workqueue.\n# TYPE workqueue_adds_total counter\n");
+        foreach (var (name, q) in queues) text.Append($"workqueue_adds_total{{name=\"{name}\"}} {q.Adds()}\n");
+        Reconciles.Render(text);
+        MemberRequests.Render(text);
+        RenderMore?.Invoke(text);
         return text.ToString();
     }
 }

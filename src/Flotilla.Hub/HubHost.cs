@@ -12,6 +12,9 @@ using Flotilla.Git.Charts;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Git.Tools;
+using Flotilla.Hub.Api;
+using Flotilla.Hub.Dashboard;
+using Flotilla.Hub.Notifications;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Credentials;
@@ -28,7 +31,7 @@ using Microsoft.Extensions.Logging;
 namespace Flotilla.Hub;
 
 /// <summary>
-/// The hub process: serves /healthz, /readyz, /metrics and the Git webhook at once, and runs the controllers only while
+/// The hub process: serves /healthz, /readyz, /metrics, the Git webhook, the read API and the dashboard at once, and runs the controllers only while
 /// it holds the leader Lease, so a second hub waits instead of writing.
 /// </summary>
 public static partial class HubHost
@@ -65,6 +68,9 @@ public static partial class HubHost
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
         app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
             GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
+        var fleet = new FleetView();
+        metrics.RenderMore = text => FleetMetrics.Render(fleet, text);
+        DashboardHost.Map(app, hub, fleet, TimeProvider.System);
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
 
@@ -72,11 +78,13 @@ public static partial class HubHost
             loggers.CreateLogger<LeaderElection>());
         // SIGTERM reaches the web host (it takes the signal over), not the caller's token: either one stops the hub.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        // Every hub, leader or not, keeps the dashboard's view current: a standby serves pages too.
+        var watching = fleet.RunAsync(hub, stopping.Token);
         var run = election.RunAsync(async leading =>
         {
             metrics.IsLeader = true;
             Leading(log, options.Identity);
-            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, leading); }
+            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, leading); }
             finally { metrics.IsLeader = false; }
         }, stopping.Token);
         try
@@ -92,6 +100,8 @@ public static partial class HubHost
             catch (OperationCanceledException) { }
         }
         using (var stopDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(1))) await app.StopAsync(stopDeadline.Token);
+        try { await watching.WaitAsync(TimeSpan.FromSeconds(1)); }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
         sourceQueue.Dispose();
     }
 
@@ -99,11 +109,11 @@ public static partial class HubHost
     private static readonly TimeSpan WindDown = TimeSpan.FromSeconds(7);
 
     private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
-        WorkQueue<string> sourceQueue, CancellationToken ct)
+        WorkQueue<string> sourceQueue, FleetView fleet, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
-            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout);
+            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests);
         // What each member serves, for charts' .Capabilities (asked once per cluster and version, kept 10 minutes).
         var capabilities = new CapabilityCache(
             async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token),
@@ -177,16 +187,16 @@ public static partial class HubHost
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
-            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers),
-            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers),
-            Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers),
-            Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers),
-            Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers),
-            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers),
-            Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers),
-            Controller("clusterset", setQueue, new ClusterSetReconciler(hub, directory, clients, clusterSets, clock), 2, TimeSpan.FromMinutes(1), loggers),
-            Controller("service-import", serviceQueue, new ServiceReconciler(clusterSets, clock), 4, TimeSpan.FromSeconds(30), loggers),
-            Controller("global-endpoint", globalQueue, new GlobalEndpointReconciler(hub, hubApi, directory, clusterSets, globalEndpoints, clock), 2, TimeSpan.FromSeconds(30), loggers),
+            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
+            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
+            Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers, metrics),
+            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers, metrics),
+            Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers, metrics),
+            Controller("clusterset", setQueue, new ClusterSetReconciler(hub, directory, clients, clusterSets, clock), 2, TimeSpan.FromMinutes(1), loggers, metrics),
+            Controller("service-import", serviceQueue, new ServiceReconciler(clusterSets, clock), 4, TimeSpan.FromSeconds(30), loggers, metrics),
+            Controller("global-endpoint", globalQueue, new GlobalEndpointReconciler(hub, hubApi, directory, clusterSets, globalEndpoints, clock), 2, TimeSpan.FromSeconds(30), loggers, metrics),
         };
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
@@ -202,6 +212,9 @@ public static partial class HubHost
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
+        using var webhooks = new HttpClient();
+        loops = loops.Append(new FleetNotifier(hub, fleet, new BundleEvents(hub, clock), new WebhookSender(webhooks, clock), clock,
+            loggers.CreateLogger<FleetNotifier>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try
         {
@@ -220,8 +233,13 @@ public static partial class HubHost
         }
     }
 
-    private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout, ILoggerFactory loggers) =>
-        new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System, loggers.CreateLogger<Controller<string>>());
+    private static Controller<string> Controller(string name, WorkQueue<string> queue, IReconciler<string> reconciler, int concurrency, TimeSpan timeout,
+        ILoggerFactory loggers, HubMetrics metrics)
+    {
+        metrics.WatchQueue(name, () => queue.Count, () => queue.Adds);
+        return new(name, queue, reconciler, new ControllerOptions { MaxConcurrency = concurrency, ReconcileTimeout = timeout }, TimeProvider.System,
+            loggers.CreateLogger<Controller<string>>(), metrics.Reconciles);
+    }
 
     /// <summary>Queues every bundle (of <paramref name="ns"/>, when given).</summary>
     private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string? ns, CancellationToken ct)

@@ -64,6 +64,7 @@ public static class LocalCommands
     {
         using var hub = KubeClientFactory.FromUserKubeconfig(state.KubeconfigPath, state.Hub.Name);
         await CrdInstaller.InstallAsync(hub, TimeSpan.FromSeconds(60), ct);
+        await LocalViewerRole.ApplyAsync(hub, ct);
         var registry = new ClusterRegistry(hub);
         var ca = await File.ReadAllTextAsync(state.CaPath, ct);
         var fleetId = LocalFleetMarker.FleetId(ca);
@@ -84,7 +85,7 @@ public static class LocalCommands
         var self = Environment.ProcessPath ?? "/usr/bin/dotnet";
         string[] dll = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [Path.Combine(AppContext.BaseDirectory, "flotilla.dll")] : [];
         return new LocalProcess("flotilla-hub-controller", DetachedProcess.ResolveExecutable(self),
-            [.. dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", "127.0.0.1:0",
+            [.. dll, "hub", "run", "--hub-kubeconfig", state.KubeconfigPath, "--hub-context", state.Hub.Name, "--listen", $"127.0.0.1:{FreePorts.Take(1)[0]}",
              "--data-dir", Path.Combine(state.Directory, "hub-data"), "--allow-local-sources", "--simulate-workloads"],
             Path.Combine(state.Directory, "logs", "hub.log"), 0);
     }
@@ -93,6 +94,14 @@ public static class LocalCommands
     {
         Console.WriteLine($"kubeconfig: {state.KubeconfigPath} (contexts: {string.Join(", ", state.Clusters.Select(c => c.Name))})");
         Console.WriteLine($"  export KUBECONFIG={state.KubeconfigPath}");
+        if (state.HubController is not { } hub) return;
+        var listen = hub.Arguments[hub.Arguments.ToList().IndexOf("--listen") + 1];
+        // Tokens go to private files, never on the terminal or in a URL.
+        var admin = Path.Combine(state.Directory, "dashboard-admin.token");
+        var viewer = Path.Combine(state.Directory, "dashboard-viewer.token");
+        LocalCertificateAuthority.WritePrivate(admin, state.Hub.AdminToken + "\n");
+        LocalCertificateAuthority.WritePrivate(viewer, state.Hub.ViewerToken + "\n");
+        Console.WriteLine($"dashboard: http://{listen}/ (log in with the token in {admin}; read-only: {viewer})");
     }
 
     private static Command Status()

@@ -26,32 +26,14 @@ public static class RolloutCommands
     {
         var rollout = new Command("rollout", "Progressive rollouts: where a bundle's run stands, and pause, resume, approve or roll it back");
         rollout.Add(RolloutStatusCommand.Create(NamespaceOption));
-        rollout.Add(Send("pause", "Stop releasing clusters and passing gates (what moved keeps moving)", _ => new(NewId(), nameof(RolloutCommandKind.Pause))));
-        rollout.Add(Send("resume", "Lift a pause or a failure halt; failed clusters are retried", _ => new(NewId(), nameof(RolloutCommandKind.Resume))));
-        rollout.Add(Send("approve", "Approve the gate the run waits at", Approve));
-        rollout.Add(Send("rollback", "Send the run's clusters back to the last fully healthy revision", Rollback));
+        rollout.Add(Send("pause", "Stop releasing clusters and passing gates (what moved keeps moving)", RolloutCommandKind.Pause));
+        rollout.Add(Send("resume", "Lift a pause or a failure halt; failed clusters are retried", RolloutCommandKind.Resume));
+        rollout.Add(Send("approve", "Approve the gate the run waits at", RolloutCommandKind.Approve));
+        rollout.Add(Send("rollback", "Send the run's clusters back to the last fully healthy revision", RolloutCommandKind.Rollback));
         return rollout;
     }
 
-    private static string NewId() => Guid.NewGuid().ToString("N")[..16];
-
-    private static RolloutCommandRequest Approve(BundleRolloutStatus? status)
-    {
-        if (status?.AwaitingApproval is not { } gate || status.TargetRevision is not { } revision)
-            throw new InvalidOperationException($"nothing waits for an approval (phase {status?.Phase ?? "none"})");
-        Console.WriteLine($"approving gate {gate} of revision {Short(revision)}");
-        return new(NewId(), nameof(RolloutCommandKind.Approve), revision, gate);
-    }
-
-    private static RolloutCommandRequest Rollback(BundleRolloutStatus? status)
-    {
-        if (status?.TargetRevision is not { } revision) throw new InvalidOperationException("the bundle has no rollout to roll back");
-        if (status.LastHealthyRevision is null) throw new InvalidOperationException("there is no fully healthy revision to go back to");
-        Console.WriteLine($"rolling back revision {Short(revision)} to {Short(status.LastHealthyRevision)}");
-        return new(NewId(), nameof(RolloutCommandKind.Rollback), revision);
-    }
-
-    private static Command Send(string name, string description, Func<BundleRolloutStatus?, RolloutCommandRequest> make)
+    private static Command Send(string name, string description, RolloutCommandKind kind)
     {
         var bundleName = new Argument<string>("BUNDLE");
         var command = new Command(name, description) { bundleName, NamespaceOption, WaitOption };
@@ -66,15 +48,15 @@ public static class RolloutCommands
                 return 1;
             }
             RolloutCommandRequest request;
-            try { request = make(current.Status?.Rollout); }
+            try { request = RolloutCommandRequest.For(kind, current.Status?.Rollout); }
             catch (InvalidOperationException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }
-            var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [RolloutCommandRequest.Annotation] = request.ToJson() } } });
-            await hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
-                FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, bundle, cancellationToken: ct);
+            if (kind == RolloutCommandKind.Approve) Console.WriteLine($"approving gate {request.Gate} of revision {Short(request.Revision)}");
+            if (kind == RolloutCommandKind.Rollback) Console.WriteLine($"rolling back revision {Short(request.Revision)} to {Short(current.Status?.Rollout?.LastHealthyRevision)}");
+            await request.RecordAsync(hub, ns, bundle, ct);
             var deadline = DateTimeOffset.UtcNow + r.GetValue(WaitOption);
             while (DateTimeOffset.UtcNow < deadline)
             {

@@ -6,7 +6,7 @@ using k8s.Models;
 namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
-/// Kubernetes Events on a Bundle for what a person should see (drift, fights). The same event is not repeated
+/// Kubernetes Events on a Bundle for what a person should see (drift, fights, who acted on a rollout). The same event is not repeated
 /// within ten minutes; failing to write one never fails a reconcile.
 /// </summary>
 public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
@@ -19,7 +19,14 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
 
     private long _written;
 
-    public async Task WarnAsync(BundleResource bundle, string reason, string message, CancellationToken ct)
+    public Task WarnAsync(BundleResource bundle, string reason, string message, CancellationToken ct) =>
+        WriteAsync(bundle, "Warning", reason, message, ct);
+
+    /// <summary>An event of type Normal (an action taken, a stage passed).</summary>
+    public Task NormalAsync(BundleResource bundle, string reason, string message, CancellationToken ct) =>
+        WriteAsync(bundle, "Normal", reason, message, ct);
+
+    private async Task WriteAsync(BundleResource bundle, string type, string reason, string message, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var key = $"{bundle.Metadata.NamespaceProperty}/{bundle.Metadata.Name}/{reason}/{message}";
@@ -35,7 +42,7 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
             },
             Reason = reason,
             Message = message.Length > 1024 ? message[..1024] : message,
-            Type = "Warning",
+            Type = type,
             Source = new V1EventSource { Component = "flotilla" },
             FirstTimestamp = now.UtcDateTime,
             LastTimestamp = now.UtcDateTime,

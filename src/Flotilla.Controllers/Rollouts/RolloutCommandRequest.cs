@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Flotilla.Core.Rollout;
+using Flotilla.Kube.Api;
+using k8s;
+using k8s.Models;
 
 namespace Flotilla.Controllers.Rollouts;
 
@@ -20,6 +23,35 @@ public sealed record RolloutCommandRequest(
     public const string Annotation = "flotilla.io/rollout-command";
 
     public string ToJson() => JsonSerializer.Serialize(this);
+
+    /// <summary>
+    /// The request for <paramref name="kind"/> against the run the user saw (<paramref name="status"/>): approve names
+    /// its waiting gate and revision, rollback its revision, so neither applies to a newer run. Throws
+    /// <see cref="InvalidOperationException"/> saying why when there is nothing to approve or roll back.
+    /// Used by the CLI and the dashboard alike.
+    /// </summary>
+    public static RolloutCommandRequest For(RolloutCommandKind kind, BundleRolloutStatus? status) => kind switch
+    {
+        RolloutCommandKind.Pause or RolloutCommandKind.Resume => new(NewId(), kind.ToString()),
+        RolloutCommandKind.Approve => status?.AwaitingApproval is { } gate && status.TargetRevision is { } revision
+            ? new(NewId(), kind.ToString(), revision, gate)
+            : throw new InvalidOperationException($"nothing waits for an approval (phase {status?.Phase ?? "none"})"),
+        RolloutCommandKind.Rollback => status?.TargetRevision is not { } target
+            ? throw new InvalidOperationException("the bundle has no rollout to roll back")
+            : status.LastHealthyRevision is null
+                ? throw new InvalidOperationException("there is no fully healthy revision to go back to")
+                : new(NewId(), kind.ToString(), target),
+    };
+
+    /// <summary>Records the request on the Bundle (a merge patch of the annotation); the hub takes it on its next reconcile.</summary>
+    public async Task RecordAsync(IKubernetes hub, string ns, string bundle, CancellationToken ct)
+    {
+        var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotation] = ToJson() } } });
+        await hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
+            FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, bundle, cancellationToken: ct);
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>The request in the annotation, or null when there is none or it cannot be read (the reason in <paramref name="error"/>).</summary>
     public static RolloutCommandRequest? Read(IDictionary<string, string>? annotations, out string? error)

@@ -34,6 +34,7 @@ public sealed class Controller<TKey>
     private readonly ControllerOptions options;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
+    private readonly ReconcileMetrics? metrics;
     private int running;
 
     /// <summary>Creates a controller; <paramref name="options"/> are validated here.</summary>
@@ -43,13 +44,15 @@ public sealed class Controller<TKey>
     /// <param name="options">Concurrency and timeout.</param>
     /// <param name="timeProvider">Clock for the per-reconcile timeout and durations.</param>
     /// <param name="logger">Where outcomes are logged.</param>
+    /// <param name="metrics">Where each reconcile's result and duration are counted, if anywhere.</param>
     public Controller(
         string name,
         WorkQueue<TKey> queue,
         IReconciler<TKey> reconciler,
         ControllerOptions options,
         TimeProvider timeProvider,
-        ILogger<Controller<TKey>> logger)
+        ILogger<Controller<TKey>> logger,
+        ReconcileMetrics? metrics = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(queue);
@@ -64,6 +67,7 @@ public sealed class Controller<TKey>
         this.options = options;
         this.timeProvider = timeProvider;
         this.logger = logger;
+        this.metrics = metrics;
     }
 
     /// <summary>The name used in logs.</summary>
@@ -149,12 +153,14 @@ public sealed class Controller<TKey>
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
+            metrics?.Observe(Name, "error", timeProvider.GetElapsedTime(started));
             queue.AddRateLimited(key);
             ControllersLog.ReconcileTimedOut(logger, Name, key, options.ReconcileTimeout, queue.Failures(key));
         }
         catch (Exception exception)
         {
             // Any exception is a transient failure of this key; the worker must survive it.
+            metrics?.Observe(Name, "error", timeProvider.GetElapsedTime(started));
             queue.AddRateLimited(key);
             ControllersLog.ReconcileThrew(logger, Name, key, queue.Failures(key), exception);
         }
@@ -163,6 +169,12 @@ public sealed class Controller<TKey>
     private void Apply(TKey key, ReconcileResult result, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(result);
+        metrics?.Observe(Name, result.Outcome switch
+        {
+            ReconcileOutcome.Success => "success",
+            ReconcileOutcome.RequeueAfter => "requeue_after",
+            ReconcileOutcome.Failed or ReconcileOutcome.Stalled => "error",
+        }, elapsed);
         Action<TKey, ReconcileResult, long> apply = result.Outcome switch
         {
             ReconcileOutcome.Success => Succeeded,

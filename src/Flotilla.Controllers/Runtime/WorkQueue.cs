@@ -41,6 +41,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly Dictionary<TKey, DelayedAdd> delayed = [];
     private readonly Dictionary<TKey, int> failures = [];
     private bool shutDown;
+    private long adds;
 
     /// <summary>Creates an empty queue.</summary>
     /// <param name="timeProvider">Clock and timers for delayed adds.</param>
@@ -65,6 +66,9 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
         }
     }
+
+    /// <summary>Keys made ready so far, not counting an add of a key that was already waiting (client-go's <c>workqueue_adds_total</c>).</summary>
+    public long Adds => Interlocked.Read(ref adds);
 
     /// <summary>Whether <see cref="ShutDown"/> has been called.</summary>
     public bool IsShutDown
@@ -263,6 +267,8 @@ public sealed class WorkQueue<TKey> : IDisposable
         {
             return;
         }
+
+        Interlocked.Increment(ref adds);
 
         if (!leased.Contains(key))
         {

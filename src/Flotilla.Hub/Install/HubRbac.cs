@@ -17,7 +17,8 @@ public static class HubRbac
         Rule(FlotillaApi.Group, [ClusterSetResource.Plural, GlobalEndpointResource.Plural], "get", "list", "watch"),
         Rule(FlotillaApi.Group, [$"{ClusterSetResource.Plural}/status", $"{GlobalEndpointResource.Plural}/status"], "patch"),
         Rule("externaldns.k8s.io", ["dnsendpoints"], "get", "patch"),
-        Rule("", ["events"], "create"),
+        Rule(FlotillaApi.Group, [FlotillaApi.NotificationPlural], "get", "list", "watch"),
+        Rule("", ["events"], "create", "list", "watch"),
         Rule("authentication.k8s.io", ["tokenreviews"], "create"),
         Rule("authorization.k8s.io", ["subjectaccessreviews"], "create"),
     ];

@@ -7,6 +7,7 @@ public static class FlotillaApi
     public const string Version = "v1alpha1";
     public const string ApiVersion = Group + "/" + Version;
     public const string ClusterPlural = "clusters";
+    public const string NotificationPlural = "notifications";
     public const string ClusterKind = "Cluster";
 
     /// <summary>The namespace on the hub holding credentials, leases and events.</summary>

@@ -73,7 +73,7 @@ public sealed class LocalCertificateAuthority : IDisposable
         File.WriteAllText(publicPath, rsa.ExportSubjectPublicKeyInfoPem() + "\n");
     }
 
-    internal static void WritePrivate(string path, string content)
+    public static void WritePrivate(string path, string content)
     {
         File.WriteAllText(path, "");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -21,7 +21,7 @@ public static class MemberClientFactory
     /// Throws <see cref="InvalidCredentialsException"/> when the plugin fails or the kubeconfig is unusable.
     /// </summary>
     public static async Task<(Kubernetes Client, DateTimeOffset? RebuildAfter)> CreateAsync(
-        string kubeconfig, TimeSpan requestTimeout, TimeSpan execTimeout, TimeProvider clock, CancellationToken ct)
+        string kubeconfig, TimeSpan requestTimeout, TimeSpan execTimeout, TimeProvider clock, CancellationToken ct, DelegatingHandler? counter = null)
     {
         k8s.KubeConfigModels.K8SConfiguration model;
         using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig)))
@@ -62,7 +62,7 @@ public static class MemberClientFactory
         config.HttpClientTimeout = requestTimeout;
         if (tokens is not null) config.TokenProvider = tokens;
         if (ProxyUrl(kubeconfig) is { } proxy) config.FirstMessageHandlerSetup = handler => UseProxy(handler, proxy);
-        return (new Kubernetes(config), rebuildAfter);
+        return (counter is null ? new Kubernetes(config) : new Kubernetes(config, counter), rebuildAfter);
     }
 
     private static void UseProxy(HttpMessageHandler handler, Uri proxy)

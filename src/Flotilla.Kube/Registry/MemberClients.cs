@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
 using Flotilla.Kube.Credentials;
 using k8s;
 using k8s.Models;
@@ -17,7 +18,7 @@ public sealed class InvalidCredentialsException(string message) : Exception(mess
 /// what the cluster was joined with and this process consents to.
 /// </summary>
 public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, StoredCredentialPolicy? policy = null,
-    TimeSpan? execTimeout = null, TimeProvider? clock = null) : IDisposable
+    TimeSpan? execTimeout = null, TimeProvider? clock = null, MemberRequestCounter? requests = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset? RebuildAfter, Kubernetes Client)> _clients = new(StringComparer.Ordinal);
     private readonly StoredCredentialPolicy _policy = policy ?? StoredCredentialPolicy.StrictHub;
@@ -51,7 +52,7 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         if (!validation.IsValid)
             throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} refused: {string.Join("; ", validation.Problems.Select(p => p.Message))}");
         var (client, rebuildAfter) = await MemberClientFactory.CreateAsync(validation.Kubeconfig!, requestTimeout,
-            execTimeout ?? MemberClientFactory.DefaultExecTimeout, _clock, ct);
+            execTimeout ?? MemberClientFactory.DefaultExecTimeout, _clock, ct, requests?.Handler(name));
         // A replaced client is not disposed: long-running users (watches, the simulator) may still hold it,
         // and disposing it under them fails them with NullReferenceException. The GC reclaims it.
         _clients[name] = (version, rebuildAfter, client);

@@ -106,7 +106,7 @@ public sealed class ControllerManifestsTests
         var kinds = yaml.Split("---\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(d => d.Split('\n').First(l => l.StartsWith("kind: ", StringComparison.Ordinal))["kind: ".Length..]).ToList();
         Assert.Equal(
-            ["Namespace", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
+            ["Namespace", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
              "ClusterRoleBinding", "Role", "RoleBinding", "Service", "PodDisruptionBudget", "Deployment"],
             kinds);
     }

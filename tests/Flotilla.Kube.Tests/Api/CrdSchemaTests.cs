@@ -17,7 +17,7 @@ public sealed class CrdSchemaTests
 
     [Fact]
     public void Every_Flotilla_kind_is_shipped() =>
-        Assert.Equal(["bundles.flotilla.io", "clusters.flotilla.io", "clustersets.flotilla.io", "gitrepositories.flotilla.io", "globalendpoints.flotilla.io", "helmrepositories.flotilla.io"], CrdInstaller.Manifests().Select(m => m.Name));
+        Assert.Equal(["bundles.flotilla.io", "clusters.flotilla.io", "clustersets.flotilla.io", "gitrepositories.flotilla.io", "globalendpoints.flotilla.io", "helmrepositories.flotilla.io", "notifications.flotilla.io"], CrdInstaller.Manifests().Select(m => m.Name));
 
     // The API server refuses anything but a type on the root metadata: kubectl explain shows ObjectMeta's own docs there.
     [Theory]

@@ -1,12 +1,10 @@
-using Flotilla.Controllers;
-using Flotilla.Controllers.Bundles;
 using Flotilla.Core.Placement;
 using Flotilla.Kube.Api;
 
-namespace Flotilla.Cli.Commands;
+namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
-/// A bundle's placement decided as the hub would decide it now, for <c>placement explain</c> and <c>plan</c>: the hub's
+/// A bundle's placement decided as the hub would decide it now, for <c>placement explain</c>, <c>plan</c> and the dashboard: the hub's
 /// engine over the registered clusters, with the bundle's current decision from its status (what Steady keeps and a
 /// toleration's grace counts from) and the other bundles' decisions (what LeastBundles counts).
 /// </summary>

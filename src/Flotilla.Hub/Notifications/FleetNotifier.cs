@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Flotilla.Controllers.Bundles;
+using Flotilla.Hub.Api;
+using Flotilla.Kube.Api;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Flotilla.Hub.Notifications;
+
+/// <summary>
+/// Runs on the leader: follows the <see cref="FleetView"/>, turns each change of a Bundle or Cluster into notices
+/// (<see cref="NoticeDetector"/>), writes them as Kubernetes Events on the object (drift excepted: the sync writes
+/// those itself) and sends the notifiable ones to every matching <c>Notification</c> of the bundle's namespace.
+/// Notices are handled one at a time in order; the webhooks of one notice are sent in parallel, each with its own
+/// retries and timeout (<see cref="WebhookSender"/>). A failed delivery is logged and dropped, never retried forever.
+/// </summary>
+public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, BundleEvents bundleEvents, WebhookSender sender, TimeProvider clock, ILogger<FleetNotifier> log)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var bundles = view.Bundles.ToDictionary(b => b.Key, b => b.Resource, StringComparer.Ordinal);
+        var clusters = view.Clusters.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal);
+        var changes = Channel.CreateUnbounded<(string Kind, string Key)>(new UnboundedChannelOptions { SingleReader = true });
+        void OnChange(string kind, string key)
+        {
+            if (kind is "bundle" or "cluster") changes.Writer.TryWrite((kind, key));
+        }
+        view.Changed += OnChange;
+        try
+        {
+            await foreach (var (kind, key) in changes.Reader.ReadAllAsync(ct))
+            {
+                if (kind == "bundle")
+                {
+                    var slash = key.IndexOf('/');
+                    var current = view.Bundle(key[..slash], key[(slash + 1)..])?.Resource;
+                    if (current is null) { bundles.Remove(key); continue; }
+                    var notices = NoticeDetector.ForBundle(bundles.GetValueOrDefault(key), current);
+                    bundles[key] = current;
+                    foreach (var notice in notices) await HandleAsync(notice, current, ct);
+                }
+                else
+                {
+                    var current = view.Cluster(key);
+                    if (current is null) { clusters.Remove(key); continue; }
+                    var notices = NoticeDetector.ForCluster(clusters.GetValueOrDefault(key), current);
+                    clusters[key] = current;
+                    foreach (var notice in notices) await ClusterEventAsync(notice, current, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally { view.Changed -= OnChange; }
+    }
+
+    private async Task HandleAsync(FleetNotice notice, BundleResource bundle, CancellationToken ct)
+    {
+        if (notice.Kind != NoticeKind.Drift)
+        {
+            if (notice.IsWarning) await bundleEvents.WarnAsync(bundle, notice.Kind.ToString(), notice.Message, ct);
+            else await bundleEvents.NormalAsync(bundle, notice.Kind.ToString(), notice.Message, ct);
+        }
+        if (!notice.IsNotifiable) return;
+        var targets = view.Notifications.Where(n => n.Metadata.NamespaceProperty == notice.Namespace
+            && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
+            && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name))).ToList();
+        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, (n, token) => SendAsync(n, notice, token));
+    }
+
+    private async ValueTask SendAsync(NotificationResource notification, FleetNotice notice, CancellationToken ct)
+    {
+        var name = $"{notification.Metadata.NamespaceProperty}/{notification.Metadata.Name}";
+        var body = NotificationPayload.Body(notice, notification.Spec.Format ?? "Generic", clock.GetUtcNow());
+        string? signature = null;
+        if (notification.Spec.SecretRef is { } secretRef)
+        {
+            try
+            {
+                var secret = await hub.CoreV1.ReadNamespacedSecretAsync(secretRef.Name, notification.Metadata.NamespaceProperty, cancellationToken: ct);
+                if (secret.Data is null || !secret.Data.TryGetValue("hmacKey", out var key) || key.Length == 0)
+                {
+                    NotSent(log, name, notice.Kind, $"Secret {secretRef.Name} has no key hmacKey");
+                    return;
+                }
+                signature = NotificationPayload.Sign(body, key);
+            }
+            catch (k8s.Autorest.HttpOperationException e)
+            {
+                NotSent(log, name, notice.Kind, $"Secret {secretRef.Name} could not be read (HTTP {(int)e.Response.StatusCode})");
+                return;
+            }
+        }
+        var (delivered, tries, failure) = await sender.SendAsync(notification.Spec.Url, body, signature, ct);
+        if (delivered) Delivered(log, name, notice.Kind, notice.Namespace + "/" + notice.Name, tries);
+        else NotSent(log, name, notice.Kind, $"{failure} after {tries} tries");
+    }
+
+    private async Task ClusterEventAsync(FleetNotice notice, ClusterResource cluster, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await hub.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { GenerateName = $"{cluster.Metadata.Name}.", NamespaceProperty = FlotillaApi.SystemNamespace },
+                InvolvedObject = new V1ObjectReference { ApiVersion = FlotillaApi.ApiVersion, Kind = FlotillaApi.ClusterKind, Name = cluster.Metadata.Name, Uid = cluster.Metadata.Uid },
+                Reason = notice.Kind.ToString(),
+                Message = notice.Message.Length > 1024 ? notice.Message[..1024] : notice.Message,
+                Type = notice.IsWarning ? "Warning" : "Normal",
+                Source = new V1EventSource { Component = "flotilla" },
+                FirstTimestamp = now, LastTimestamp = now, Count = 1,
+            }, FlotillaApi.SystemNamespace, cancellationToken: ct);
+        }
+        catch (k8s.Autorest.HttpOperationException)
+        {
+            // An Event is a courtesy: the Cluster's condition already says the same.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "notification {Notification}: {Kind} of {Bundle} delivered (try {Tries})")]
+    private static partial void Delivered(ILogger logger, string notification, NoticeKind kind, string bundle, int tries);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "notification {Notification}: {Kind} not delivered: {Reason}")]
+    private static partial void NotSent(ILogger logger, string notification, NoticeKind kind, string reason);
+}
