@@ -110,4 +110,51 @@ public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelp
         }, Deadline, "import and copies removed everywhere", () => mcs.DescribeAsync(ns, "cart"));
         Assert.Single(await mcs.CopiesAsync("member-3", ns, "cart")); // the hand-made slice is still there
     }
+    [Fact]
+    public async Task A_cluster_leaving_the_set_and_a_deleted_Service_take_their_endpoints_out_everywhere()
+    {
+        const string ns = "mcs-leave";
+        await mcs.EnsureSetAsync();
+        foreach (var m in mcs.Members) await mcs.NamespaceAsync(m, ns);
+        await mcs.ExportAsync("member-1", ns, "api", 80, "10.1.0.1");
+        await mcs.ExportAsync("member-2", ns, "api", 80, "10.2.0.1");
+        const string both = "member-1=10.1.0.1 member-2=10.2.0.1";
+        await Eventually.WaitAsync(async () => await mcs.SourcesAsync("member-3", ns, "api") == both && await mcs.SourcesAsync("member-2", ns, "api") == both,
+            Deadline, "both exports copied", () => mcs.DescribeAsync(ns, "api"));
+
+        // member-2 leaves the set: its endpoints leave the others, and what Flotilla wrote in it goes; its own export stays.
+        await LabelAsync("member-2", "mcs-test-out", "true");
+        try
+        {
+            await PatchSetAsync("""{"spec": {"clusterSelector": {"matchExpressions": [{"key": "mcs-test-out", "operator": "DoesNotExist"}]}}}""");
+            await Eventually.WaitAsync(async () => await mcs.SourcesAsync("member-3", ns, "api") == "member-1=10.1.0.1"
+                    && await mcs.SourcesAsync("member-1", ns, "api") == "member-1=10.1.0.1"
+                    && await mcs.ImportAsync("member-2", ns, "api") is null && await mcs.SourcesAsync("member-2", ns, "api") == "",
+                Deadline, "member-2 out of the set and of every import", () => mcs.DescribeAsync(ns, "api"));
+            Assert.NotNull(await mcs.ExportStatusAsync("member-2", ns, "api")); // the user's export is not Flotilla's to remove
+
+            // member-1's Service deleted: nothing exports api any more, so its copies and the imports go everywhere.
+            await mcs.Client("member-1").DeleteAsync(McsResources.Service, ns, "api", CancellationToken.None);
+            await Eventually.WaitAsync(async () =>
+            {
+                foreach (var m in new[] { "member-1", "member-3" })
+                    if (await mcs.ImportAsync(m, ns, "api") is not null || await mcs.SourcesAsync(m, ns, "api") != "") return false;
+                return true;
+            }, Deadline, "the deleted Service's endpoints and the imports removed", () => mcs.DescribeAsync(ns, "api"));
+            Assert.Equal("False", MemberServices.Condition(await mcs.ExportStatusAsync("member-1", ns, "api"), "Valid"));
+        }
+        finally
+        {
+            await LabelAsync("member-2", "mcs-test-out", null);
+        }
+    }
+
+    private Task LabelAsync(string cluster, string key, string? value) =>
+        fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(
+            new k8s.Models.V1Patch(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [key] = value } } }.ToJsonString(), k8s.Models.V1Patch.PatchType.MergePatch),
+            Flotilla.Kube.Api.FlotillaApi.Group, Flotilla.Kube.Api.FlotillaApi.Version, Flotilla.Kube.Api.FlotillaApi.ClusterPlural, cluster);
+
+    private Task PatchSetAsync(string patch) =>
+        fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new k8s.Models.V1Patch(patch, k8s.Models.V1Patch.PatchType.MergePatch),
+            Flotilla.Kube.Api.FlotillaApi.Group, Flotilla.Kube.Api.FlotillaApi.Version, Flotilla.Kube.Api.ClusterSetResource.Plural, MemberServices.Set);
 }
