@@ -35,14 +35,17 @@ public static class SyntheticFleet
             for (var c = 0; c < clusters; c++)
             {
                 var roll = (c * 31 + b * 17) % 100;
+                // Failures gather on some clusters (one in three), as they do in a real fleet with a bad node pool or
+                // webhook, so a filter on Failed narrows the matrix instead of matching every cluster.
+                var failed = roll < 2 && c % 3 == 1;
                 entries.Add(new BundleClusterStatus
                 {
                     Name = ClusterName(c),
-                    Phase = roll < 2 ? "Failed" : "Synced",
+                    Phase = failed ? "Failed" : "Synced",
                     AppliedRevision = roll is >= 2 and < 5 ? old : revision,
-                    Health = roll < 2 ? "Degraded" : "Healthy",
+                    Health = failed ? "Degraded" : "Healthy",
                     Drift = roll == 7 ? "ConfigMap/app/settings: data.mode changed by kubectl-edit" : null,
-                    Error = roll < 2 ? "Deployment/app/web apply failed: admission webhook denied the request" : null,
+                    Error = failed ? "Deployment/app/web apply failed: admission webhook denied the request" : null,
                 });
             }
             view.Apply("ADDED", new BundleResource

@@ -64,7 +64,7 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
 
         await admin.GotoAsync($"/matrix?namespace={Ns}");
         Assert.Equal(["member-1", "member-2", "member-3"], await admin.Locator("#matrix tbody tr th").AllInnerTextsAsync());
-        Assert.Equal("Synced", await admin.GetAttributeAsync("tr[data-cluster=member-1] td.c", "data-sync"));
+        Assert.Equal("Synced", await admin.GetAttributeAsync("tr[data-cluster=member-1] td[data-sync]", "data-sync"));
         await DashboardBrowser.ShotAsync(admin, "matrix");
 
         // The viewer sees the rollout page, and its approve is refused with the 403 shown; the run still waits.
@@ -90,7 +90,7 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         var second = repo.Commit(Files("v2"));
         await hub.RequestFetchAsync("repo");
         await WaitPhaseAsync(hub, "web", second, "AwaitingApproval", Converge, "second revision waits for approval before prod");
-        var prodCell = admin.Locator("tr[data-cluster=member-3] td.c");
+        var prodCell = admin.Locator("tr[data-cluster=member-3] td[data-sync]");
         await Assertions.Expect(prodCell).ToHaveAttributeAsync("data-sync", "OutOfSync", new() { Timeout = 30_000 });
         await DashboardBrowser.ShotAsync(admin, "matrix-out-of-sync");
         using (var api = new DashboardClient(fleet.HubPort, bearer: fleet.State.Hub.AdminToken))

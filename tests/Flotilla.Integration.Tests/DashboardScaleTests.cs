@@ -31,17 +31,29 @@ public sealed class DashboardScaleTests(FleetFixture fleet)
 
         await using var browser = await DashboardBrowser.LaunchAsync();
         var page = await browser.LoginAsync($"http://127.0.0.1:{port}/", fleet.State.Hub.AdminToken);
-        await page.GotoAsync("/matrix"); // warm: the first request of a page JIT-compiles its code
+        // Warm: a running hub has served pages before (the first requests JIT-compile the page's code at a low tier).
+        for (var i = 0; i < 3; i++) await page.GotoAsync("/matrix");
+        // The browser's own clock: from navigation start to the first frame painted after the rows were parsed (the
+        // rows are in the server's HTML, so they are all there at DOMContentLoaded; a task queued from the next
+        // animation frame runs once that frame is painted).
+        await page.AddInitScriptAsync("""
+            addEventListener('DOMContentLoaded', () => requestAnimationFrame(() => setTimeout(() => {
+              window.matrixRendered = { at: performance.now(), rows: document.querySelectorAll('#matrix tbody tr').length };
+            })));
+            """);
         var clock = Stopwatch.StartNew();
         await page.GotoAsync("/matrix");
-        await page.Locator("#matrix tbody tr").Nth(49).WaitForAsync();
-        var rendered = clock.Elapsed;
+        await page.WaitForFunctionAsync("window.matrixRendered !== undefined");
+        var wall = clock.Elapsed;
+        var rendered = new RenderMark(await page.EvaluateAsync<double>("window.matrixRendered.at"), await page.EvaluateAsync<int>("window.matrixRendered.rows"));
         var paint = await page.EvaluateAsync<double>("performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')?.startTime ?? -1");
         var response = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].responseEnd");
         var bytes = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].transferSize");
-        Console.WriteLine($"matrix 1000x100: page {bytes / 1024:F0} KiB received after {response:F0} ms, first contentful paint {paint:F0} ms, 50 rows present after {rendered.TotalMilliseconds:F0} ms");
+        Console.WriteLine($"matrix 1000x100: page {bytes / 1024:F0} KiB received after {response:F0} ms, first contentful paint {paint:F0} ms, " +
+                          $"{rendered.Rows} rows painted after {rendered.At:F0} ms (browser clock); {wall.TotalMilliseconds:F0} ms as the test saw it");
+        Assert.Equal(50, rendered.Rows);
         Assert.InRange(paint, 0, 1000);
-        Assert.True(rendered < TimeSpan.FromSeconds(1), $"50 rows × 100 bundles took {rendered.TotalMilliseconds:F0} ms");
+        Assert.True(rendered.At < 1000, $"50 rows × 100 bundles took {rendered.At:F0} ms to paint");
         Assert.Equal("1000 clusters × 100 bundles; page 1 of 20", await page.InnerTextAsync("#matrix-summary"));
         Assert.Equal(100, await page.Locator("#matrix thead th.col").CountAsync());
         await DashboardBrowser.ShotAsync(page, "matrix-1000");
@@ -61,4 +73,6 @@ public sealed class DashboardScaleTests(FleetFixture fleet)
             Assert.True(await rows.Nth(i).Locator("td[data-sync=Failed]").CountAsync() > 0);
         await DashboardBrowser.ShotAsync(page, "matrix-1000-filtered");
     }
+
+    private sealed record RenderMark(double At, int Rows);
 }

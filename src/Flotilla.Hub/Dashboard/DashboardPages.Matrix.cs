@@ -41,11 +41,11 @@ public sealed partial class DashboardPages
             main.Append($"<tr data-cluster=\"{E(row.Cluster)}\"><th>{ClusterLink(row.Cluster)}</th>");
             for (var i = 0; i < row.Cells.Count; i++)
             {
-                if (row.Cells[i] is not { } c) { main.Append("<td class=\"c\"></td>"); continue; }
-                // Kept small (5,000 cells on a page): the revision only where it is not the column's, no per-cell link or
-                // tooltip (the script opens the bundle's row for this cluster on a click).
+                if (row.Cells[i] is not { } c) { main.Append("<td></td>"); continue; }
+                // Kept small (5,000 cells on a page): one attribute styles the cell, the revision only where it is not
+                // the column's, no class, link or tooltip (the script opens the bundle's row for this cluster on a click).
                 var mark = c.Sync switch { "Synced" => c.Drift ? "~" : "✓", "Failed" or "Unreachable" => "✗", _ => "…" };
-                main.Append($"<td class=\"c c-{E(c.Sync)}\" data-sync=\"{E(c.Sync)}\"");
+                main.Append($"<td data-sync=\"{E(c.Sync)}\"");
                 if (c.Revision != m.Bundles[i].Revision) main.Append($" data-rev=\"{E(c.Revision)}\"");
                 if (c.Drift) main.Append(" data-drift");
                 main.Append('>').Append(mark).Append("</td>");

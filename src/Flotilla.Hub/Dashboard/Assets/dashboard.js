@@ -35,7 +35,7 @@
 
 // Matrix: a click on a cell opens that bundle's page at this cluster's row (cells carry no links, to stay light).
 document.addEventListener('click', (e) => {
-  const cell = e.target.closest('#matrix td.c[data-sync]');
+  const cell = e.target.closest('#matrix tbody td[data-sync]');
   if (!cell) return;
   const bundle = cell.closest('table').querySelectorAll('thead th.col')[cell.cellIndex - 1]?.dataset.bundle;
   const cluster = cell.parentElement.dataset.cluster;
