@@ -70,7 +70,8 @@ public static partial class HubHost
             GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
         var fleet = new FleetView();
         metrics.RenderMore = text => FleetMetrics.Render(fleet, text);
-        DashboardHost.Map(app, hub, fleet, TimeProvider.System);
+        var diffs = new ClusterDiffs();
+        DashboardHost.Map(app, hub, fleet, TimeProvider.System, diffs);
         await app.StartAsync(ct);
         Started(log, string.Join(", ", app.Urls), options.Identity);
 
@@ -84,7 +85,7 @@ public static partial class HubHost
         {
             metrics.IsLeader = true;
             Leading(log, options.Identity);
-            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, leading); }
+            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, diffs, leading); }
             finally { metrics.IsLeader = false; }
         }, stopping.Token);
         try
@@ -109,7 +110,7 @@ public static partial class HubHost
     private static readonly TimeSpan WindDown = TimeSpan.FromSeconds(7);
 
     private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
-        WorkQueue<string> sourceQueue, FleetView fleet, CancellationToken ct)
+        WorkQueue<string> sourceQueue, FleetView fleet, ClusterDiffs diffs, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
@@ -134,6 +135,7 @@ public static partial class HubHost
             if (delay == TimeSpan.Zero) pairQueue.Add(pair);
             else pairQueue.AddAfter(pair, delay);
         }, options.Sync.ObjectParallelism);
+        using var servingDiffs = diffs.Attach(targets, directory, members);
         metrics.MemberWrites = () => members.Writes;
         metrics.WatchedKinds = () => members.WatchedKinds;
         var pacer = new StatusPacer(clock);

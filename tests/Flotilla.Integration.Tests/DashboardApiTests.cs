@@ -8,7 +8,8 @@ namespace Flotilla.Integration.Tests;
 /// <summary>
 /// The hub's read API and rollout actions on the real fleet and hub process: every endpoint refuses an anonymous or
 /// bad-token caller (401); the viewer token reads everything and is refused an approve (403, nothing changes); a
-/// logged-in admin needs the CSRF token, then the approve moves the rollout on and an Event names the admin.
+/// logged-in admin needs the CSRF token, then the approve moves the rollout on and an Event names the admin; each stage
+/// starting and completing is an Event.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class DashboardApiTests(FleetFixture fleet)
@@ -104,6 +105,15 @@ public sealed class DashboardApiTests(FleetFixture fleet)
         await Eventually.WaitAsync(async () => (await fleet.Hub.CoreV1.ListNamespacedEventAsync(Ns)).Items
             .Any(e => e.InvolvedObject.Name == "app" && e.Reason == "RolloutApproveRequested" && e.Message.Contains("flotilla-admin requested approve gate prod/before/0")),
             TimeSpan.FromSeconds(10), "an Event naming the admin");
+        // The run's stages are Events too: staging completed and prod started before the approval, prod completed after it.
+        await Eventually.WaitAsync(async () =>
+        {
+            var events = (await fleet.Hub.CoreV1.ListNamespacedEventAsync(Ns)).Items.Where(e => e.InvolvedObject.Name == "app").ToList();
+            bool Has(string reason, string start) => events.Any(e => e.Reason == reason && e.Type == "Normal" && e.Message.StartsWith(start, StringComparison.Ordinal));
+            return Has("RolloutStageCompleted", "stage staging completed: 1 of 1") && Has("RolloutStageStarted", "stage prod started (3 of 3)")
+                && Has("RolloutStageCompleted", "stage prod completed: 1 of 1");
+        }, TimeSpan.FromSeconds(10), "stage Events for staging and prod", async () => string.Join("\n",
+            (await fleet.Hub.CoreV1.ListNamespacedEventAsync(Ns)).Items.Where(e => e.InvolvedObject.Name == "app").Select(e => $"{e.Type} {e.Reason}: {e.Message}")));
     }
 
     [Fact]

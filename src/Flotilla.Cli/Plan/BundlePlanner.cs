@@ -154,7 +154,7 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, Chart
         }
     }
 
-    private static ImmutableArray<ObjectChange> Shown(IReadOnlyList<ObjectDiff> diffs) => [.. diffs.Where(Output.ObjectDiffText.Shown).Select(ObjectChange.From)];
+    private static ImmutableArray<ObjectChange> Shown(IReadOnlyList<ObjectDiff> diffs) => [.. diffs.Where(ObjectDiffText.Shown).Select(ObjectChange.From)];
 
     private static IReadOnlyDictionary<string, string> Labels(ClusterResource cluster) =>
         new Dictionary<string, string>(cluster.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);

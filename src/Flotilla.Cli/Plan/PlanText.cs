@@ -1,4 +1,5 @@
 using Flotilla.Cli.Output;
+using Flotilla.Kube.Sync;
 
 namespace Flotilla.Cli.Plan;
 

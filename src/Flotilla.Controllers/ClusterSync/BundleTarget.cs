@@ -71,6 +71,16 @@ public sealed record BundleTarget(
         : Rollout is null ? Manifests
         : RevisionFor(cluster) is { } revision ? Rollout.Manifests.GetValueOrDefault(revision) : null;
 
+    /// <summary>Why <see cref="ManifestsFor"/> has nothing for <paramref name="cluster"/>: its chart or its overrides failed.</summary>
+    public string WhyNothingFor(string cluster)
+    {
+        if (Charts is not null && Charts.GetValueOrDefault(cluster) is not { Manifests: not null })
+            return $"chart: {Charts.GetValueOrDefault(cluster)?.Error ?? "not rendered for this cluster yet"}";
+        if (Overrides?.GetValueOrDefault(cluster)?.Errors is { Length: > 0 } errors)
+            return $"overrides: {errors[0]}{(errors.Length > 1 ? $" (and {errors.Length - 1} more)" : "")}";
+        return $"the objects of revision {RevisionFor(cluster)} are not rendered yet";
+    }
+
     /// <summary>True when the change from <paramref name="previous"/> means <paramref name="cluster"/> must be looked at now.</summary>
     public bool ChangedFor(BundleTarget? previous, string cluster) =>
         previous is null

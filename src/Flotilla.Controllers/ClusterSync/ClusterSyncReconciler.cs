@@ -69,7 +69,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             if (target.ManifestsFor(clusterName) is not { } manifests)
             {
                 // The chart or the overrides do not render on this cluster: it keeps what it has, and nothing changes until the bundle or the cluster does.
-                results.Set(bundleKey, clusterName, SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"{WhyNothing(target, clusterName)}; kept as applied"), clock.GetUtcNow());
+                results.Set(bundleKey, clusterName, SyncResult.Failure(SyncPhase.Failed, previous?.AppliedRevision, $"{target.WhyNothingFor(clusterName)}; kept as applied"), clock.GetUtcNow());
                 RolloutObserves(target);
                 return ReconcileResult.Stalled($"nothing to apply on {clusterName}");
             }
@@ -105,16 +105,6 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
             // A defect must fail this pair visibly, not the process or another cluster.
             return Failed(bundleKey, clusterName, intent, SyncPhase.Failed, previous, $"internal error ({e.GetType().Name}): {e.Message}");
         }
-    }
-
-    /// <summary>Why <paramref name="cluster"/> has no objects: its chart's error (the chart's own text), or its overrides' first error.</summary>
-    private static string WhyNothing(BundleTarget target, string cluster)
-    {
-        if (target.Charts is not null && target.Charts.GetValueOrDefault(cluster) is not { Manifests: not null })
-            return $"chart: {target.Charts.GetValueOrDefault(cluster)?.Error ?? "not rendered for this cluster yet"}";
-        var errors = target.Overrides![cluster].Errors;
-        var more = errors.Length > 1 ? $" (and {errors.Length - 1} more)" : "";
-        return $"overrides: {errors[0]}{more}";
     }
 
     /// <summary>What holds the pair back for <c>dependsOn</c>, if anything.</summary>

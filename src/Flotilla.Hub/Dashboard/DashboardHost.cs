@@ -16,7 +16,8 @@ namespace Flotilla.Hub.Dashboard;
 /// </summary>
 public static class DashboardHost
 {
-    public static void Map(IEndpointRouteBuilder app, IKubernetes hub, FleetView view, TimeProvider clock)
+    /// <param name="diffs">The per-cluster diffs (null: this host serves no diff, as in a test of the pages alone).</param>
+    public static void Map(IEndpointRouteBuilder app, IKubernetes hub, FleetView view, TimeProvider clock, ClusterDiffs? diffs = null)
     {
         var auth = new RequestAuth(new AccessReviewer(hub, clock), new SessionStore(clock));
         ApiEndpoints.Map(app, view, auth, new RolloutActions(hub, view, auth, new BundleEvents(hub, clock)));
@@ -35,6 +36,16 @@ public static class DashboardHost
         Page(app, auth, "/bundles/{ns}/{name}/rollout", r => [AccessCheck.GetBundle(Route(r, "ns"), Route(r, "name"))],
             (http, s) => pages.Rollout(s, Route(http, "ns"), Route(http, "name")));
         Page(app, auth, "/sources", _ => [AccessCheck.ListSources], (http, s) => pages.Sources(s));
+        // The diff reads the member (through the hub's credentials) and shows the bundle's objects there: the user must
+        // be allowed to get both the Bundle and the Cluster.
+        Page(app, auth, "/bundles/{ns}/{name}/diff", r => [AccessCheck.GetBundle(Route(r, "ns"), Route(r, "name")), AccessCheck.GetCluster(r.Request.Query["cluster"].ToString())],
+            async (http, s) =>
+            {
+                var (ns, name, cluster) = (Route(http, "ns"), Route(http, "name"), http.Request.Query["cluster"].ToString());
+                if (cluster.Length == 0) throw new FormatException("?cluster=NAME is required: the diff is for one cluster");
+                var diff = diffs is null ? ClusterDiff.Not("this hub serves no diffs") : await diffs.ForAsync(ns, name, cluster, http.RequestAborted);
+                return DashboardPages.Diff(s, ns, name, cluster, diff);
+            });
     }
 
     private static string Route(HttpContext http, string key) => http.Request.RouteValues[key]?.ToString() ?? "";
@@ -45,6 +56,10 @@ public static class DashboardHost
     /// </summary>
     private static void Page(IEndpointRouteBuilder app, RequestAuth auth, string pattern, Func<HttpContext, AccessCheck[]> checks,
         Func<HttpContext, Session, (string Title, string Main)> render) =>
+        Page(app, auth, pattern, checks, (http, s) => Task.FromResult(render(http, s)));
+
+    private static void Page(IEndpointRouteBuilder app, RequestAuth auth, string pattern, Func<HttpContext, AccessCheck[]> checks,
+        Func<HttpContext, Session, Task<(string Title, string Main)>> render) =>
         app.MapGet(pattern, (Delegate)(async (HttpContext http) =>
         {
             var session = auth.Sessions.Find(http.Request.Cookies[SessionStore.CookieName]);
@@ -54,7 +69,7 @@ public static class DashboardHost
                 return HtmlPage(PageLayout.Render("Forbidden", session, $"<p class=\"error\">{Html.E(denial.Message)}</p>", live: false), denial.StatusCode);
             try
             {
-                var (title, main) = render(http, session);
+                var (title, main) = await render(http, session);
                 return HtmlPage(PageLayout.Render(title, session, main), StatusCodes.Status200OK);
             }
             catch (FormatException e)

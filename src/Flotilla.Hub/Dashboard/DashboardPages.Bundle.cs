@@ -40,7 +40,7 @@ public sealed partial class DashboardPages
         foreach (var c in (s?.Clusters ?? []).OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             var cell = MatrixCell.From(c, s?.DesiredRevision);
-            main.Append($"<tr{(c.Name == focus ? " class=\"focus\" id=\"focus\"" : "")}><td>{ClusterLink(c.Name)}</td><td>{Badge(cell.Sync)}</td><td><code>{E(cell.Revision)}</code></td><td>{Badge(c.Health)} {E(c.HealthMessage)}</td>")
+            main.Append($"<tr{(c.Name == focus ? " class=\"focus\" id=\"focus\"" : "")}><td>{ClusterLink(c.Name)} <a class=\"diff-link\" href=\"/bundles/{U(ns)}/{U(name)}/diff?cluster={U(c.Name)}\">diff</a></td><td>{Badge(cell.Sync)}</td><td><code>{E(cell.Revision)}</code></td><td>{Badge(c.Health)} {E(c.HealthMessage)}</td>")
                 .Append($"<td>{c.Objects}</td><td>{E(c.Drift)}</td><td>{E(c.Error)}</td><td>{Ago(c.LastSyncTime, now)}</td></tr>");
         }
         main.Append("</table><h2>Placement</h2>");

@@ -35,6 +35,8 @@ public enum NoticeKind
     RolloutAwaitingApproval,
     RolloutCompleted,
     RolloutProgressing,
+    RolloutStageStarted,
+    RolloutStageCompleted,
     Drift,
     SyncFailed,
     ClusterCredentialsRejected,

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Rollout;
 using Flotilla.Hub.Notifications;
 using Flotilla.Kube.Api;
 using k8s.Models;
@@ -41,6 +42,64 @@ public class NotificationTests
     {
         Assert.Empty(NoticeDetector.ForBundle(null, Bundle("Halted", "x", Entry("a", "Failed"))));
         Assert.Empty(NoticeDetector.ForBundle(Bundle("Halted", "x", Entry("a", "Failed")), Bundle("Halted", "x", Entry("a", "Failed"))));
+    }
+
+    private static BundleResource AtStage(string revision, int stage, params StageSummary[] stages)
+    {
+        var bundle = Bundle("Progressing", "m");
+        bundle.Status!.Rollout!.TargetRevision = revision;
+        bundle.Status.Rollout.State = new RolloutState { Revision = revision, Stage = stage, Stages = [.. stages] }.ToJson();
+        return bundle;
+    }
+
+    [Fact]
+    public void A_stage_starting_and_completing_is_a_notice_once()
+    {
+        StageSummary Dev(int done) => new("dev", 1, done, 0);
+        StageSummary Prod(int done, int failed = 0) => new("prod", 3, done, failed);
+        var atDev = AtStage("r2", 0, Dev(0), Prod(0));
+        var devHalf = AtStage("r2", 0, Dev(0), Prod(0));
+        var atProd = AtStage("r2", 1, Dev(1), Prod(0));
+        var prodMoving = AtStage("r2", 1, Dev(1), Prod(2));
+        var done = AtStage("r2", 2, Dev(1), Prod(2, failed: 1));
+
+        Assert.Empty(NoticeDetector.ForBundle(atDev, devHalf));
+        var moved = NoticeDetector.ForBundle(devHalf, atProd);
+        Assert.Equal([NoticeKind.RolloutStageCompleted, NoticeKind.RolloutStageStarted], moved.Select(n => n.Kind));
+        Assert.Equal("stage dev completed: 1 of 1 clusters on r2", moved[0].Message);
+        Assert.Equal("stage prod started (2 of 2): 3 clusters to move to r2", moved[1].Message);
+        Assert.All(moved, n => Assert.Equal("r2", n.Revision));
+        Assert.Empty(NoticeDetector.ForBundle(atProd, prodMoving));
+        var completed = Assert.Single(NoticeDetector.ForBundle(prodMoving, done));
+        Assert.Equal("stage prod completed: 2 of 3 clusters on r2, 1 failed", completed.Message);
+        Assert.False(completed.IsWarning);
+        Assert.False(completed.IsNotifiable);
+    }
+
+    [Fact]
+    public void A_new_target_revision_is_a_new_run_whose_first_stage_starts()
+    {
+        var oldRun = AtStage("r1", 2, new("dev", 1, 1, 0), new("prod", 3, 3, 0));
+        var newRun = AtStage("r2", 0, new("dev", 1, 0, 0), new("prod", 3, 0, 0));
+        var started = Assert.Single(NoticeDetector.ForBundle(oldRun, newRun), n => n.Kind != NoticeKind.RolloutProgressing);
+        Assert.Equal(NoticeKind.RolloutStageStarted, started.Kind);
+        Assert.StartsWith("stage dev started (1 of 2)", started.Message);
+        // A state this hub cannot read (another version's) gives no stage notices rather than wrong ones.
+        var unreadable = AtStage("r2", 1, new("dev", 1, 1, 0), new("prod", 3, 0, 0));
+        unreadable.Status!.Rollout!.State = "{\"version\":99}";
+        Assert.Empty(NoticeDetector.ForBundle(newRun, unreadable));
+    }
+
+    [Fact]
+    public void The_implicit_stage_for_unmatched_clusters_counts_only_when_it_has_clusters()
+    {
+        var atProd = AtStage("r2", 1, new("dev", 1, 1, 0), new("prod", 1, 0, 0), new("(unmatched)", 0, 0, 0));
+        var done = AtStage("r2", 3, new("dev", 1, 1, 0), new("prod", 1, 1, 0), new("(unmatched)", 0, 0, 0));
+        Assert.Equal(["stage prod completed: 1 of 1 clusters on r2"],
+            NoticeDetector.ForBundle(atProd, done).Where(n => n.Kind == NoticeKind.RolloutStageCompleted).Select(n => n.Message));
+        var atDev = AtStage("r2", 0, new("dev", 1, 0, 0), new("prod", 1, 0, 0), new("(unmatched)", 2, 0, 0));
+        var leftOver = AtStage("r2", 2, new("dev", 1, 1, 0), new("prod", 1, 1, 0), new("(unmatched)", 2, 0, 0));
+        Assert.Contains(NoticeDetector.ForBundle(atDev, leftOver), n => n.Message.StartsWith("stage (unmatched) started (3 of 3): 2 clusters", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,10 +1,9 @@
 using Flotilla.Core.Sync;
-using Flotilla.Kube.Sync;
 
-namespace Flotilla.Cli.Output;
+namespace Flotilla.Kube.Sync;
 
 /// <summary>
-/// How a preview's object lines read, in <c>flotilla diff</c> and <c>flotilla plan</c> alike: a marker (+ create,
+/// How a preview's object lines read, in <c>flotilla diff</c>, <c>flotilla plan</c> and the dashboard alike: a marker (+ create,
 /// ~ update, - prune, ! refused, ? reported, = left alone), the object and what happens to it; the redacted YAML line
 /// diff for what would be written; and whether a line is a change or a failure (the exit codes 1 and 2).
 /// </summary>
@@ -26,7 +25,7 @@ public static class ObjectDiffText
     /// <summary>The line diff of what an update would write (before: live, after: the server's dry-run answer); empty otherwise.</summary>
     public static string Body(ObjectDiff d) =>
         d.Error is null && d.Action is ChangeAction.Update or ChangeAction.DriftCorrect
-            ? LineDiff.Unified(Serialization.ToYamlText(d.Before), Serialization.ToYamlText(d.After))
+            ? LineDiff.Unified(YamlText.Of(d.Before), YamlText.Of(d.After))
             : "";
 
     /// <summary>Worth a line of its own: anything but an object left as it is.</summary>
