@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Flotilla.Kube.Api;
 using Flotilla.Kube.LocalFleet;
+using static Flotilla.Integration.Tests.RolloutParts;
 
 namespace Flotilla.Integration.Tests;
 
@@ -12,12 +14,34 @@ namespace Flotilla.Integration.Tests;
 public sealed class PrometheusScrapeTests(FleetFixture fleet)
 {
     private const string Prometheus = "/usr/bin/prometheus";
+    private const string Ns = "prom-scrape";
 
     [Fact]
     public async Task Prometheus_scrapes_the_hub_and_promql_returns_the_fleet_and_controller_series()
     {
         Assert.True(File.Exists(Prometheus), $"{Prometheus} is missing: run scripts/install-deps.sh");
         await DashboardClient.WaitForHubAsync(fleet.HubPort);
+        var hub = new HubObjects(fleet.Hub, Ns);
+        await hub.EnsureNamespaceAsync();
+        var repo = new GitFixtureRepo(fleet.Directory, $"repo-{Ns}");
+        var revision = repo.Commit(new Dictionary<string, string>
+        {
+            ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {Ns}\n",
+            ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {Ns}\ndata:\n  value: v1\n",
+        });
+        await hub.SourceAsync("repo", repo.Url);
+        await hub.ApplyAsync(BundleResource.Plural, new JsonObject
+        {
+            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle",
+            ["metadata"] = new JsonObject { ["name"] = "app", ["namespace"] = Ns },
+            ["spec"] = new JsonObject
+            {
+                ["sourceRef"] = new JsonObject { ["name"] = "repo" }, ["path"] = "app",
+                ["placement"] = new JsonObject { ["clusterSelector"] = new JsonObject() },
+                ["rollout"] = new JsonObject { ["strategy"] = "Staged", ["stages"] = new JsonArray(Stage("dev"), Stage("staging"), Stage("prod", approvalBefore: true)) },
+            },
+        });
+        await WaitPhaseAsync(hub, "app", revision, "AwaitingApproval", TimeSpan.FromSeconds(90), "rollout waits for approval before prod");
         var dir = Directory.CreateDirectory(Path.Combine(fleet.Directory, "prometheus")).FullName;
         var config = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -64,6 +88,16 @@ public sealed class PrometheusScrapeTests(FleetFixture fleet)
             Assert.NotEmpty(await QueryAsync("workqueue_depth{name=\"bundle\"}"));
             Assert.NotEmpty(await QueryAsync("flotilla_member_requests_total{cluster=\"member-1\",verb=\"get\",code=\"200\"} > 0"));
             Assert.NotEmpty(await QueryAsync("workqueue_adds_total{name=\"cluster-health\"} > 0"));
+            // The bundle's series: held at prod's gate, dev and staging done, prod not started (stage 3 of 3).
+            var bundle = $"bundle=\"{Ns}/app\"";
+            async Task<string?> ValueAsync(string promql) => (await QueryAsync(promql)) is [{ } r] ? r["value"]![1]!.GetValue<string>() : null;
+            await Eventually.WaitAsync(async () => await ValueAsync($"flotilla_rollout_phase{{{bundle},phase=\"AwaitingApproval\"}}") == "1",
+                TimeSpan.FromSeconds(30), "the rollout's phase scraped", Describe);
+            Assert.Equal("0", await ValueAsync($"flotilla_bundle_ready{{{bundle}}}"));
+            Assert.Equal("3", await ValueAsync($"flotilla_rollout_stage{{{bundle}}}"));
+            Assert.Equal("2", await ValueAsync($"sum(flotilla_rollout_stage_clusters{{{bundle},state=\"done\"}})"));
+            Assert.Equal("0", await ValueAsync($"flotilla_rollout_stage_clusters{{{bundle},stage=\"prod\",state=\"done\"}}"));
+            Assert.Equal("3", await ValueAsync($"sum(flotilla_rollout_stage_clusters{{{bundle},state=\"total\"}})"));
             // rate() needs two samples of the series in its window: right after the first scrapes there may be one.
             await Eventually.WaitAsync(async () => (await QueryAsync("histogram_quantile(0.95, sum by (le) (rate(controller_runtime_reconcile_time_seconds_bucket{controller=\"cluster-health\"}[1m])))")).Count == 1,
                 TimeSpan.FromSeconds(30), "a reconcile-time quantile", Describe);

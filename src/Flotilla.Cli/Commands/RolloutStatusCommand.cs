@@ -89,7 +89,7 @@ public static class RolloutStatusCommand
         head.WriteLine($"Bundle {ns}/{name}: {spec.Strategy} rollout of {Short(s?.TargetRevision)}, phase {s?.Phase ?? "not planned yet"}; last healthy {Short(s?.LastHealthyRevision)}");
         if (s?.Message is { Length: > 0 } message) head.WriteLine($"  {message}");
         if (s?.AwaitingApproval is { } gate) head.WriteLine($"  waits for approval of {gate}: flotilla rollout approve {name} -n {ns}");
-        if ((s?.State is { } json ? TryParse(json) : null) is { } state)
+        if (RolloutState.TryParse(s?.State) is { } state)
         {
             head.WriteLine();
             TableWriter.Write(head, ["STAGE", "CLUSTERS", "DONE", "FAILED", "NOW"], state.Stages.Select((stage, i) => (IReadOnlyList<string>)
@@ -117,10 +117,4 @@ public static class RolloutStatusCommand
 
     private static bool Done(BundleClusterStatus cluster, BundleRolloutStatus? rollout) =>
         rollout?.Phase != nameof(RolloutPhase.RolledBack) && cluster.AppliedRevision == rollout?.TargetRevision && cluster.Health == "Healthy";
-
-    private static RolloutState? TryParse(string json)
-    {
-        try { return RolloutState.Parse(json); }
-        catch (FormatException) { return null; }
-    }
 }

@@ -73,6 +73,17 @@ public sealed record RolloutState
         return state;
     }
 
+    /// <summary>
+    /// <see cref="Parse"/>, or null for no state or one that does not read (another version's, or edited by hand): readers
+    /// then show nothing, and the planner starts a new run, which asks every gate again, rather than act on a wrong one.
+    /// </summary>
+    public static RolloutState? TryParse(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try { return Parse(json); }
+        catch (FormatException) { return null; }
+    }
+
     public bool Equals(RolloutState? other) =>
         other is not null && Version == other.Version && Revision == other.Revision && LastHealthyRevision == other.LastHealthyRevision
         && Stage == other.Stage && Step == other.Step && Gate == other.Gate && StepSince == other.StepSince && Paused == other.Paused

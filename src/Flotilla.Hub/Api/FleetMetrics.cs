@@ -1,12 +1,16 @@
 using System.Text;
+using Flotilla.Core.Rollout;
 
 namespace Flotilla.Hub.Api;
 
 /// <summary>
 /// The fleet's gauges at <c>/metrics</c>, from the <see cref="FleetView"/>: <c>flotilla_cluster_available{cluster}</c>,
 /// <c>flotilla_bundle_ready{bundle}</c> (bundle = namespace/name) and <c>flotilla_rollout_phase{bundle,phase}</c>
-/// (1 for the run's current phase). Cardinality: one series per Cluster, one per Bundle, one per Bundle with a
-/// rollout — bounded by the hub's object counts, never clusters × bundles. A value is escaped as the text format asks.
+/// (1 for the run's current phase), and the stages of each run from its recorded state: <c>flotilla_rollout_stage{bundle}</c>
+/// (the current stage, 1-based; the stage count plus one once the run is through) and
+/// <c>flotilla_rollout_stage_clusters{bundle,stage,state}</c> (state total, done or failed). Cardinality: one series per
+/// Cluster, one per Bundle, per Bundle with a rollout one plus three per stage — bounded by the hub's object counts and
+/// the stages users write, never clusters × bundles. A value is escaped as the text format asks.
 /// </summary>
 public static class FleetMetrics
 {
@@ -22,6 +26,14 @@ public static class FleetMetrics
         foreach (var b in bundles)
             if (b.Resource.Status?.Rollout?.Phase is { } phase)
                 text.Append($"flotilla_rollout_phase{{bundle=\"{Escape(b.Key)}\",phase=\"{Escape(phase)}\"}} 1\n");
+        var runs = bundles.Select(b => (b.Key, State: RolloutState.TryParse(b.Resource.Status?.Rollout?.State))).Where(r => r.State is { Stages.Length: > 0 }).ToList();
+        text.Append("# HELP flotilla_rollout_stage The stage a Bundle's rollout is in, 1-based (the stage count plus one once through).\n# TYPE flotilla_rollout_stage gauge\n");
+        foreach (var (key, state) in runs) text.Append($"flotilla_rollout_stage{{bundle=\"{Escape(key)}\"}} {state!.Stage + 1}\n");
+        text.Append("# HELP flotilla_rollout_stage_clusters Clusters of each stage of a Bundle's rollout: total, done (healthy on the run's revision) and failed.\n# TYPE flotilla_rollout_stage_clusters gauge\n");
+        foreach (var (key, state) in runs)
+            foreach (var stage in state!.Stages)
+                foreach (var (what, count) in new[] { ("total", stage.Clusters), ("done", stage.Done), ("failed", stage.Failed) })
+                    text.Append($"flotilla_rollout_stage_clusters{{bundle=\"{Escape(key)}\",stage=\"{Escape(stage.Name)}\",state=\"{what}\"}} {count}\n");
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");

@@ -76,12 +76,7 @@ public static class NoticeDetector
                 $"stage {now.Stages[now.Stage].Name} started ({now.Stage + 1} of {total}): {now.Stages[now.Stage].Clusters} clusters to move to {Short(target)}", []);
     }
 
-    private static RolloutState? State(BundleResource bundle)
-    {
-        if (bundle.Status?.Rollout?.State is not { Length: > 0 } json) return null;
-        try { return RolloutState.Parse(json); }
-        catch (FormatException) { return null; } // another hub version's state: no stage notices rather than wrong ones
-    }
+    private static RolloutState? State(BundleResource bundle) => RolloutState.TryParse(bundle.Status?.Rollout?.State);
 
     private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 
