@@ -19,12 +19,6 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(90);
     private string BaseUrl => $"http://127.0.0.1:{fleet.HubPort}/";
 
-    private static Dictionary<string, string> Files(string value) => new()
-    {
-        ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {Ns}\n",
-        ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {Ns}\ndata:\n  value: {value}\n",
-    };
-
     [Fact]
     public async Task Admin_sees_the_matrix_and_approves_the_viewer_is_refused_and_a_commit_turns_a_cell_synced_without_a_reload()
     {
@@ -32,19 +26,9 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         var hub = new HubObjects(fleet.Hub, Ns);
         await hub.EnsureNamespaceAsync();
         var repo = new GitFixtureRepo(fleet.Directory, $"repo-{Ns}");
-        var first = repo.Commit(Files("v1"));
+        var first = repo.Commit(AppFiles(Ns, "v1"));
         await hub.SourceAsync("repo", repo.Url);
-        await hub.ApplyAsync(BundleResource.Plural, new JsonObject
-        {
-            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle",
-            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = Ns },
-            ["spec"] = new JsonObject
-            {
-                ["sourceRef"] = new JsonObject { ["name"] = "repo" }, ["path"] = "app",
-                ["placement"] = new JsonObject { ["clusterSelector"] = new JsonObject() },
-                ["rollout"] = new JsonObject { ["strategy"] = "Staged", ["stages"] = new JsonArray(Stage("dev"), Stage("staging"), Stage("prod", approvalBefore: true)) },
-            },
-        });
+        await ApplyAppBundleAsync(hub, "web", StagedWithApproval());
         await WaitPhaseAsync(hub, "web", first, "AwaitingApproval", Converge, "first revision waits for approval before prod");
 
         await using var browser = await DashboardBrowser.LaunchAsync();
@@ -87,7 +71,7 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         // A new commit: prod waits at the gate on the old revision (OutOfSync in the open matrix), then turns Synced live.
         await admin.GotoAsync($"/matrix?namespace={Ns}");
         await admin.EvaluateAsync("window.notReloaded = true");
-        var second = repo.Commit(Files("v2"));
+        var second = repo.Commit(AppFiles(Ns, "v2"));
         await hub.RequestFetchAsync("repo");
         await WaitPhaseAsync(hub, "web", second, "AwaitingApproval", Converge, "second revision waits for approval before prod");
         var prodCell = admin.Locator("tr[data-cluster=member-3] td[data-sync]");

@@ -170,12 +170,12 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
         Assert.True(refused.Count == 0, $"{refused.Count} requests of the hub's ServiceAccount were forbidden:\n{string.Join('\n', refused.Take(10))}");
     }
 
-    private static Dictionary<string, string> Files(string ns, string value) => new()
+    private static Dictionary<string, string> Files(string ns, string value)
     {
-        ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n",
-        ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {ns}\ndata:\n  value: \"{value}\"\n",
-        ["watched/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n  namespace: {ns}\ndata:\n  value: \"desired\"\n",
-    };
+        var files = RolloutParts.AppFiles(ns, value);
+        files["watched/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n  namespace: {ns}\ndata:\n  value: \"desired\"\n";
+        return files;
+    }
 
     [GeneratedRegex(@"forbidden|\b403\b", RegexOptions.IgnoreCase)]
     private static partial Regex Forbidden();

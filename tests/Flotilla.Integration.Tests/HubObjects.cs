@@ -7,6 +7,8 @@ namespace Flotilla.Integration.Tests;
 /// <summary>Creates GitRepositories and Bundles on the hub and reads their status, for GitOps tests.</summary>
 public sealed class HubObjects(Kubernetes hub, string ns)
 {
+    public string Namespace => ns;
+
     public async Task EnsureNamespaceAsync()
     {
         try { await hub.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } }); }

@@ -24,23 +24,9 @@ public sealed class PrometheusScrapeTests(FleetFixture fleet)
         var hub = new HubObjects(fleet.Hub, Ns);
         await hub.EnsureNamespaceAsync();
         var repo = new GitFixtureRepo(fleet.Directory, $"repo-{Ns}");
-        var revision = repo.Commit(new Dictionary<string, string>
-        {
-            ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {Ns}\n",
-            ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {Ns}\ndata:\n  value: v1\n",
-        });
+        var revision = repo.Commit(AppFiles(Ns, "v1"));
         await hub.SourceAsync("repo", repo.Url);
-        await hub.ApplyAsync(BundleResource.Plural, new JsonObject
-        {
-            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "Bundle",
-            ["metadata"] = new JsonObject { ["name"] = "app", ["namespace"] = Ns },
-            ["spec"] = new JsonObject
-            {
-                ["sourceRef"] = new JsonObject { ["name"] = "repo" }, ["path"] = "app",
-                ["placement"] = new JsonObject { ["clusterSelector"] = new JsonObject() },
-                ["rollout"] = new JsonObject { ["strategy"] = "Staged", ["stages"] = new JsonArray(Stage("dev"), Stage("staging"), Stage("prod", approvalBefore: true)) },
-            },
-        });
+        await ApplyAppBundleAsync(hub, "app", StagedWithApproval());
         await WaitPhaseAsync(hub, "app", revision, "AwaitingApproval", TimeSpan.FromSeconds(90), "rollout waits for approval before prod");
         var dir = Directory.CreateDirectory(Path.Combine(fleet.Directory, "prometheus")).FullName;
         var config = Path.Combine(dir, "prometheus.yml");

@@ -19,11 +19,7 @@ public sealed class RolloutTests(FleetFixture fleet)
 
     private static Dictionary<string, string> Files(string ns, string value, bool failingDeployment = false)
     {
-        var files = new Dictionary<string, string>
-        {
-            ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n",
-            ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {ns}\ndata:\n  value: \"{value}\"\n",
-        };
+        var files = AppFiles(ns, value);
         // Never turns healthy: the workload simulator fails it, and without the simulator no controller makes it ready.
         if (failingDeployment) files["app/deploy.yaml"] = $"""
             apiVersion: apps/v1

@@ -28,11 +28,7 @@ public sealed class SixMemberRolloutTests(SixMemberFleet fleet) : IClassFixture<
 
     private static Dictionary<string, string> Files(string ns, string value, bool deployment = false)
     {
-        var files = new Dictionary<string, string>
-        {
-            ["app/ns.yaml"] = $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n",
-            ["app/cm.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: {ns}\ndata:\n  value: \"{value}\"\n",
-        };
+        var files = AppFiles(ns, value);
         if (deployment) files["app/deploy.yaml"] = $$$"""
             apiVersion: apps/v1
             kind: Deployment
