@@ -22,7 +22,7 @@ public sealed class MemberServices(FleetFixture fleet)
     public DynamicClient Client(string cluster) => new(fleet.Member(cluster));
 
     /// <summary>The ClusterSet of every cluster, with the given endpoint lifetime; waits until it is Ready with all members.</summary>
-    public async Task EnsureSetAsync(string after = "60s", string returnAfter = "10s")
+    public async Task EnsureSetAsync(string after = "60s", string returnAfter = "10s", string policy = "WithdrawAfter")
     {
         var set = new JsonObject
         {
@@ -31,7 +31,7 @@ public sealed class MemberServices(FleetFixture fleet)
             ["spec"] = new JsonObject
             {
                 ["clusterSelector"] = new JsonObject(),
-                ["staleEndpoints"] = new JsonObject { ["policy"] = "WithdrawAfter", ["after"] = after, ["returnAfter"] = returnAfter },
+                ["staleEndpoints"] = new JsonObject { ["policy"] = policy, ["after"] = after, ["returnAfter"] = returnAfter },
             },
         };
         await fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(set.ToJsonString(), V1Patch.PatchType.ApplyPatch),

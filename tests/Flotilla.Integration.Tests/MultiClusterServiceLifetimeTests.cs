@@ -82,6 +82,36 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
     }
 
     [Fact]
+    public async Task With_Keep_a_stopped_members_endpoints_are_never_withdrawn()
+    {
+        const string ns = "mcs-keep";
+        await mcs.EnsureSetAsync(after: "2s", policy: "Keep"); // the grace is not used: Keep never withdraws
+        await ExportInTwoAsync(ns, "api");
+        await HealthCheckAsync("member-2", new JsonObject { ["intervalSeconds"] = 1, ["unreachableGraceSeconds"] = 1 });
+        try
+        {
+            var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == "member-2-apiserver");
+            using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
+            await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "False", Deadline, "member-2 Unavailable on the hub");
+            // Four times the grace a WithdrawAfter set would have been given, watched all along: member-2's copies stay.
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed < TimeSpan.FromSeconds(8))
+            {
+                foreach (var m in new[] { "member-1", "member-3" })
+                    Assert.Equal("member-1=10.1.0.1 member-2=10.2.0.1", await mcs.SourcesAsync(m, ns, "api"));
+                await Task.Delay(500);
+            }
+        }
+        finally
+        {
+            await fleet.RestoreAsync();
+        }
+        await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "True", Deadline, "member-2 Available again");
+        await HealthCheckAsync("member-2", null);
+        foreach (var m in mcs.Members) await mcs.UnexportAsync(m, ns, "api");
+    }
+
+    [Fact]
     public async Task A_killed_hub_rebuilds_from_the_members_and_converges_without_deleting_or_recreating_anything()
     {
         const string ns = "mcs-restart";

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Services;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
 using Flotilla.Kube.Services;
 using Xunit.Abstractions;
 
@@ -146,6 +148,38 @@ public sealed class MultiClusterServiceTests(FleetFixture fleet, ITestOutputHelp
         finally
         {
             await LabelAsync("member-2", "mcs-test-out", null);
+        }
+    }
+
+    [Fact]
+    public async Task A_younger_set_over_the_same_clusters_holds_none_of_them_and_names_the_set_that_does()
+    {
+        const string younger = "mcs-younger";
+        await mcs.EnsureSetAsync();
+        await fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new k8s.Models.V1Patch(new JsonObject
+            {
+                ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = ClusterSetResource.KindName, ["metadata"] = new JsonObject { ["name"] = younger },
+                ["spec"] = new JsonObject { ["clusterSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["env"] = "dev" } } },
+            }.ToJsonString(), k8s.Models.V1Patch.PatchType.ApplyPatch),
+            FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, younger, fieldManager: "test", force: true);
+        async Task<ClusterSetResource> YoungerAsync() => KubeJson.As<ClusterSetResource>(
+            await fleet.Hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, younger));
+        try
+        {
+            var dev = fleet.State.Members.Single(m => m.Labels.GetValueOrDefault("env") == "dev").Name;
+            await Eventually.WaitAsync(async () => await YoungerAsync() is { Status: { } s } && s.Members is not { Count: > 0 }
+                    && s.Excluded is [{ } e] && e.Name == dev && e.Reason.Contains($"already in ClusterSet {MemberServices.Set}"),
+                Deadline, "the younger set excludes the dev member, naming the set that holds it", async () => KubernetesJson.Serialize((await YoungerAsync()).Status));
+            Assert.Equal(mcs.Members.Length, (await mcs.SetAsync()).Status!.Members!.Count); // the older set keeps every member
+
+            // The older set gone, the younger one is the oldest that matches: it takes its cluster.
+            await mcs.DeleteSetAsync();
+            await Eventually.WaitAsync(async () => await YoungerAsync() is { Status: { } s } && s.Members is [var only] && only == dev && s.Excluded is not { Count: > 0 },
+                Deadline, "the younger set takes the dev member once the older set is gone", async () => KubernetesJson.Serialize((await YoungerAsync()).Status));
+        }
+        finally
+        {
+            await fleet.Hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, ClusterSetResource.Plural, younger);
         }
     }
 
