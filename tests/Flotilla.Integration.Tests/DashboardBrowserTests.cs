@@ -35,7 +35,8 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         var admin = await browser.LoginAsync(BaseUrl, fleet.State.Hub.AdminToken);
         Assert.Contains("flotilla-admin", await admin.InnerTextAsync("header"));
         await DashboardBrowser.ShotAsync(admin, "overview");
-        foreach (var (path, name) in new[] { ("/clusters", "clusters"), ("/clusters/member-1", "cluster"), ("/sources", "sources"), ("/bundles", "bundles"), ($"/bundles/{Ns}/web", "bundle") })
+        foreach (var (path, name) in new[] { ("/clusters", "clusters"), ("/clusters/member-1", "cluster"), ("/sources", "sources"), ("/bundles", "bundles"), ($"/bundles/{Ns}/web", "bundle"),
+                     ($"/bundles/{Ns}/web/diff?cluster=member-1", "diff") })
         {
             var response = await admin.GotoAsync(path);
             Assert.Equal(200, response!.Status);
@@ -43,6 +44,8 @@ public sealed class DashboardBrowserTests(FleetFixture fleet)
         }
         await admin.GotoAsync($"/bundles/{Ns}/web");
         Assert.Equal(["member-1", "member-2", "member-3"], await admin.Locator("#placement-explain tr td:first-child").AllInnerTextsAsync());
+        await admin.Locator($"a[href='/bundles/{Ns}/web/diff?cluster=member-1']").ClickAsync();
+        Assert.Contains("member-1", await admin.InnerTextAsync("h1"));
         await admin.GotoAsync("/clusters?selector=env%3Dprod");
         Assert.Equal(["member-3"], await admin.Locator("#clusters tr td:first-child").AllInnerTextsAsync());
 
