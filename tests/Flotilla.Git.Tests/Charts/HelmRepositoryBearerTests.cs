@@ -8,7 +8,8 @@ namespace Flotilla.Git.Tests.Charts;
 /// <summary>
 /// A chart repository behind a real nginx that answers 401 to anything but <c>Authorization: Bearer TOKEN</c>: the
 /// Secret's <c>token</c> key becomes the bearer credential, the right token fetches the index and a verified chart, and
-/// a wrong or missing token fails as Unauthorized naming HTTP 401, never printing a token.
+/// a wrong or missing token fails as Unauthorized naming HTTP 401, never printing a token; a chart URL on another host
+/// is fetched without the token.
 /// </summary>
 public sealed class HelmRepositoryBearerTests : IAsyncLifetime
 {
@@ -69,6 +70,37 @@ public sealed class HelmRepositoryBearerTests : IAsyncLifetime
         var (index, _) = await Client().FetchIndexAsync(_server.Url, credentials, CancellationToken.None);
 
         Assert.NotNull(index.Resolve("web", "1.0.0", out _));
+    }
+
+    [Fact]
+    public async Task The_token_is_not_sent_to_a_chart_url_on_another_host()
+    {
+        // The same chart behind another server (another port: another authority) that accepts the same token, and an
+        // index that points there. Were the token sent along, the chart would be fetched.
+        var elsewhere = Directory.CreateTempSubdirectory("flotilla-chart-elsewhere-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(_served, "web-1.0.0.tgz"), Path.Combine(elsewhere, "web-1.0.0.tgz"));
+            await using var other = await NginxStaticServer.StartWithBearerAsync(elsewhere, _token, _ca);
+            var indexFile = Path.Combine(_served, "index.yaml");
+            var index = await File.ReadAllTextAsync(indexFile);
+            Assert.Contains("- web-1.0.0.tgz\n", index);
+            await File.WriteAllTextAsync(indexFile, index.Replace("- web-1.0.0.tgz\n", $"- {other.Url}web-1.0.0.tgz\n"));
+            var client = Client();
+            var (read, _) = await client.FetchIndexAsync(_server.Url, FromSecret(_token), CancellationToken.None);
+            var entry = read.Resolve("web", "1.0.0", out _)!;
+            Assert.Equal($"{other.Url}web-1.0.0.tgz", entry.Urls[0]);
+
+            var refused = await Assert.ThrowsAsync<HelmRepositoryException>(() => client.FetchChartAsync(_server.Url, entry, FromSecret(_token), CancellationToken.None));
+
+            Assert.Equal(HelmRepositoryFailure.Unauthorized, refused.Kind);
+            Assert.StartsWith($"{other.Url}web-1.0.0.tgz: 401 Unauthorized", refused.Message);
+            Assert.DoesNotContain(_token, refused.Message);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
     }
 
     [Fact]
