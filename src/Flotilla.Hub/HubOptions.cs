@@ -1,5 +1,6 @@
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.ClusterHealth;
+using Flotilla.Git.Tools;
 using Flotilla.Kube.Credentials;
 using Flotilla.Kube.Registry;
 
@@ -33,10 +34,16 @@ public sealed class HubOptions
     /// <summary>Accept file:// and local-path GitRepositories (the local fleet demo). Default false.</summary>
     public bool AllowLocalSources { get; set; }
 
-    /// <summary>The helm executable (<c>--helm</c>); null: <c>FLOTILLA_HELM</c>, the pinned tools cache, then PATH.</summary>
+    /// <summary>
+    /// The helm executable (<c>--helm</c>); null: <c>FLOTILLA_HELM</c>, the pinned tools cache, then PATH. A flag or
+    /// variable naming no executable file fails <see cref="Validate"/>, never falls back to another helm.
+    /// </summary>
     public string? HelmPath { get; set; }
 
-    /// <summary>The kubectl executable for kustomize (<c>--kubectl</c>); null: <c>FLOTILLA_KUBECTL</c>, the pinned tools cache, then PATH.</summary>
+    /// <summary>
+    /// The kubectl executable for kustomize (<c>--kubectl</c>); null: <c>FLOTILLA_KUBECTL</c>, the pinned tools cache,
+    /// then PATH. A flag or variable naming no executable file fails <see cref="Validate"/>, never falls back to another kubectl.
+    /// </summary>
     public string? KubectlPath { get; set; }
 
     /// <summary>Run the workload status simulator on every member (local fleet only: no nodes there). Default false.</summary>
@@ -58,10 +65,14 @@ public sealed class HubOptions
     /// <summary>Per-(bundle, cluster) sync settings.</summary>
     public ClusterSyncOptions Sync { get; set; } = new();
 
+    /// <summary>Throws when a value is unusable; a named helm or kubectl that is missing throws <see cref="FileNotFoundException"/>.</summary>
     public void Validate()
     {
         Health.Validate();
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("the hub needs a data directory");
         if (ExecPluginTimeout <= TimeSpan.Zero) throw new ArgumentException("the exec plugin timeout must be positive");
+        // A tool named by --helm/--kubectl or FLOTILLA_HELM/FLOTILLA_KUBECTL that is not there stops the start, not a later render.
+        PinnedTool.Helm.Locate(HelmPath);
+        PinnedTool.Kubectl.Locate(KubectlPath);
     }
 }

@@ -26,6 +26,18 @@ public sealed class HubOptionsTests
     }
 
     [Fact]
+    public void A_helm_or_kubectl_flag_naming_a_missing_file_is_refused_at_start_up()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"flotilla-no-such-dir-{Guid.NewGuid():N}", "helm");
+
+        var helm = Assert.Throws<FileNotFoundException>(new HubOptions { HelmPath = missing }.Validate);
+        var kubectl = Assert.Throws<FileNotFoundException>(new HubOptions { KubectlPath = missing }.Validate);
+
+        Assert.StartsWith($"--helm {missing}: no such file", helm.Message);
+        Assert.StartsWith($"--kubectl {missing}: no such file", kubectl.Message);
+    }
+
+    [Fact]
     public void Metrics_render_leader_writes_and_probe_outcomes()
     {
         var metrics = new HubMetrics { IsLeader = true, MemberWrites = () => 7 };

@@ -160,8 +160,8 @@ public static class HubCommands
         {
             Description = $"Use member credentials that need {CredentialAllowances.Flag(a)} when the cluster was joined with it too",
         })).ToList();
-        var helm = new Option<string?>("--helm") { Description = "The helm executable for charts (default: $FLOTILLA_HELM, the pinned helm of scripts/install-tools.sh, then PATH)" };
-        var kubectl = new Option<string?>("--kubectl") { Description = "The kubectl executable for kustomize (default: $FLOTILLA_KUBECTL, the pinned kubectl of scripts/install-tools.sh, then PATH)" };
+        var helm = new Option<string?>("--helm") { Description = "The helm executable for charts (default: $FLOTILLA_HELM, the pinned helm of scripts/install-tools.sh, then PATH); a missing file stops the start" };
+        var kubectl = new Option<string?>("--kubectl") { Description = "The kubectl executable for kustomize (default: $FLOTILLA_KUBECTL, the pinned kubectl of scripts/install-tools.sh, then PATH); a missing file stops the start" };
         var execTimeout = new Option<double>("--exec-timeout") { Description = "Seconds an exec credential plugin may run on the hub", DefaultValueFactory = _ => 10 };
         var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)")
         {

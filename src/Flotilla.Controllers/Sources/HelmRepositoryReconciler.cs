@@ -1,4 +1,3 @@
-using System.Text;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Git.Charts;
 using Flotilla.Kube.Api;
@@ -75,7 +74,6 @@ public sealed class HelmRepositoryReconciler(IKubernetes hub, HelmRepositoryClie
         {
             throw new InvalidOperationException($"spec.secretRef: Secret {reference.Name} not found");
         }
-        string? Value(string field) => secret.Data?.TryGetValue(field, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
-        return new HelmRepositoryCredentials(Value("username"), Value("password"), Value("token"), Value("ca.crt"));
+        return HelmRepositoryCredentials.FromSecret(secret.Data);
     }
 }

@@ -6,8 +6,13 @@ public sealed record HelmRunnerOptions
     /// <summary>The defaults.</summary>
     public static HelmRunnerOptions Default { get; } = new();
 
-    /// <summary>The helm executable. Default: the pinned helm (<see cref="Tools.PinnedTool.Helm"/>: <c>FLOTILLA_HELM</c>, the tools cache, then PATH).</summary>
-    public string ExecutablePath { get; init; } = Tools.PinnedTool.Helm.Locate();
+    /// <summary>
+    /// The helm executable. Default: the pinned helm (<see cref="Tools.PinnedTool.Helm"/>: <c>FLOTILLA_HELM</c>, the tools cache, then PATH).
+    /// Looked up on first read, so a value given here is used without consulting the environment at all.
+    /// </summary>
+    public string ExecutablePath { get => _executablePath ??= Tools.PinnedTool.Helm.Locate(); init => _executablePath = value; }
+
+    private string? _executablePath;
 
     /// <summary>How long one render may take before helm is killed. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);

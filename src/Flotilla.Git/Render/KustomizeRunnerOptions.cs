@@ -10,8 +10,11 @@ public sealed record KustomizeRunnerOptions
     /// The kubectl executable; run as <c>kubectl kustomize DIR --load-restrictor=LoadRestrictionsRootOnly
     /// --enable-alpha-plugins=false --enable-helm=false</c> (flags of kubectl ≥ 1.27's embedded kustomize v5).
     /// Default: the pinned kubectl (<see cref="Tools.PinnedTool.Kubectl"/>: <c>FLOTILLA_KUBECTL</c>, the tools cache, then PATH).
+    /// Looked up on first read, so a value given here is used without consulting the environment at all.
     /// </summary>
-    public string ExecutablePath { get; init; } = Tools.PinnedTool.Kubectl.Locate();
+    public string ExecutablePath { get => _executablePath ??= Tools.PinnedTool.Kubectl.Locate(); init => _executablePath = value; }
+
+    private string? _executablePath;
 
     /// <summary>How long one build may take before it is killed. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);

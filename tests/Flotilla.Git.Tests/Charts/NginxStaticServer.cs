@@ -10,8 +10,9 @@ namespace Flotilla.Git.Tests.Charts;
 
 /// <summary>
 /// A real nginx (Debian's nginx-light, scripts/install-deps.sh) serving a directory as static files over TLS on
-/// 127.0.0.1 at a free port, with a certificate from a throw-away CA and HTTP Basic auth for one user, in its own
-/// temporary prefix; stops with the test.
+/// 127.0.0.1 at a free port, with a certificate from a throw-away CA and either HTTP Basic auth for one user or one
+/// bearer token (anything but <c>Authorization: Bearer TOKEN</c> is answered 401), in its own temporary prefix; stops
+/// with the test.
 /// </summary>
 internal sealed class NginxStaticServer : IAsyncDisposable
 {
@@ -32,13 +33,32 @@ internal sealed class NginxStaticServer : IAsyncDisposable
 
     public Uri Url => new($"https://127.0.0.1:{Port}/charts/");
 
-    public static async Task<NginxStaticServer> StartAsync(string root, string username, string password, LocalCertificateAuthority ca)
+    /// <summary>Serves <paramref name="root"/> to <paramref name="username"/> with <paramref name="password"/> (HTTP Basic).</summary>
+    public static Task<NginxStaticServer> StartAsync(string root, string username, string password, LocalCertificateAuthority ca) =>
+        StartAsync(root, ca, async server =>
+        {
+            var salt = RandomNumberGenerator.GetBytes(8);
+            var digest = SHA1.HashData([.. Encoding.UTF8.GetBytes(password), .. salt]);
+            await File.WriteAllTextAsync(server.PathOf("htpasswd"), $"{username}:{{SSHA}}{Convert.ToBase64String([.. digest, .. salt])}\n");
+            return $"auth_basic \"charts\"; auth_basic_user_file {server.PathOf("htpasswd")};";
+        });
+
+    /// <summary>Serves <paramref name="root"/> only to requests with <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
+    public static Task<NginxStaticServer> StartWithBearerAsync(string root, string token, LocalCertificateAuthority ca)
+    {
+        // The token goes into nginx.conf inside double quotes: keep it to characters that need no escaping there.
+        if (token.Length == 0 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException("a test bearer token is letters, digits, '-', '_' or '.'", nameof(token));
+        return StartAsync(root, ca, _ => Task.FromResult($"if ($http_authorization != \"Bearer {token}\") {{ return 401; }}"));
+    }
+
+    private static async Task<NginxStaticServer> StartAsync(string root, LocalCertificateAuthority ca, Func<NginxStaticServer, Task<string>> authorization)
     {
         if (!File.Exists(Nginx)) throw new InvalidOperationException($"{Nginx} is missing: install nginx-light (scripts/install-deps.sh)");
         var server = new NginxStaticServer(Directory.CreateTempSubdirectory("flotilla-nginx-charts-"), LoopbackPorts.Unused());
         try
         {
-            await server.ConfigureAsync(root, username, password, ca);
+            await server.ConfigureAsync(root, ca, await authorization(server));
             var info = new ProcessStartInfo(Nginx) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var argument in new[] { "-p", server._directory.FullName + "/", "-c", server.PathOf("nginx.conf"), "-e", "stderr" }) info.ArgumentList.Add(argument);
             server._process = Process.Start(info)!;
@@ -61,12 +81,9 @@ internal sealed class NginxStaticServer : IAsyncDisposable
 
     private string PathOf(string name) => Path.Combine(_directory.FullName, name);
 
-    private async Task ConfigureAsync(string root, string username, string password, LocalCertificateAuthority ca)
+    private async Task ConfigureAsync(string root, LocalCertificateAuthority ca, string authorization)
     {
         ca.IssueServingCertificate("127.0.0.1", PathOf("server.crt"), PathOf("server.key"));
-        var salt = RandomNumberGenerator.GetBytes(8);
-        var digest = SHA1.HashData([.. Encoding.UTF8.GetBytes(password), .. salt]);
-        await File.WriteAllTextAsync(PathOf("htpasswd"), $"{username}:{{SSHA}}{Convert.ToBase64String([.. digest, .. salt])}\n");
         Directory.CreateDirectory(PathOf("tmp"));
         var user = Environment.UserName == "root" ? "user root;" : "";
         await File.WriteAllTextAsync(PathOf("nginx.conf"), $$"""
@@ -89,8 +106,7 @@ internal sealed class NginxStaticServer : IAsyncDisposable
                     ssl_certificate {{PathOf("server.crt")}};
                     ssl_certificate_key {{PathOf("server.key")}};
                     location /charts/ {
-                        auth_basic "charts";
-                        auth_basic_user_file {{PathOf("htpasswd")}};
+                        {{authorization}}
                         alias {{root}}/;
                     }
                 }
