@@ -8,6 +8,8 @@ namespace Flotilla.Integration.Tests;
 /// A Helm chart in Git rolls out in stages like plain YAML (member-1 env=dev, member-2 env=staging, member-3 env=prod):
 /// a new chart version reaches dev first, the later stage waits at its Approval gate with its members keeping their
 /// render of the old chart (each made with that member's own values) until <c>flotilla rollout approve</c>, then moves.
+/// A version whose chart fails on dev fails dev alone (it keeps what it has) and, past the progress deadline, halts the
+/// run there: the later stage keeps the last good version.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class ChartRolloutTests(FleetFixture fleet)
@@ -17,11 +19,13 @@ public sealed class ChartRolloutTests(FleetFixture fleet)
     private static readonly string[] Members = ["member-1", "member-2", "member-3"];
     private static readonly string[] Later = ["member-2", "member-3"];
 
-    private static Dictionary<string, string> Chart(string value) => new()
+    /// <param name="failOn">A cluster on which the chart's template fails (helm's <c>fail</c>).</param>
+    private static Dictionary<string, string> Chart(string value, string? failOn = null) => new()
     {
         ["chart/Chart.yaml"] = "apiVersion: v2\nname: app\nversion: 1.0.0\n",
-        ["chart/values.yaml"] = $"value: {value}\ncluster: unset\n",
+        ["chart/values.yaml"] = $"value: {value}\ncluster: unset\nfailOn: {failOn ?? "none"}\n",
         ["chart/templates/cm.yaml"] = """
+            {{ if eq .Values.cluster .Values.failOn }}{{ fail (printf "%s refuses this version" .Values.cluster) }}{{ end }}
             apiVersion: v1
             kind: ConfigMap
             metadata: {name: app, namespace: {{ .Release.Namespace }}}
@@ -53,7 +57,7 @@ public sealed class ChartRolloutTests(FleetFixture fleet)
             ["rollout"] = new JsonObject
             {
                 ["strategy"] = "Staged",
-                ["progressDeadline"] = "60s",
+                ["progressDeadline"] = "30s",
                 ["stages"] = new JsonArray(Stage("dev"), new JsonObject
                 {
                     ["name"] = "later",
@@ -86,7 +90,7 @@ public sealed class ChartRolloutTests(FleetFixture fleet)
     }
 
     [Fact]
-    public async Task A_new_chart_version_reaches_dev_first_and_the_later_stage_keeps_its_old_render_until_approved()
+    public async Task A_new_chart_version_reaches_dev_first_the_later_stage_keeps_its_old_render_until_approved_and_one_failing_on_dev_halts_the_run()
     {
         var hub = new HubObjects(fleet.Hub, Ns);
         await hub.EnsureNamespaceAsync();
@@ -135,5 +139,18 @@ public sealed class ChartRolloutTests(FleetFixture fleet)
         var done = (await hub.BundleStatusAsync("app")).Status!;
         Assert.Equal(second, done.Rollout!.LastHealthyRevision);
         Assert.Equal("True", done.Conditions!.Single(c => c.Type == "Ready").Status);
+
+        var third = repo.Commit(Chart("v3", failOn: "member-1"), "chart value v3, failing on member-1");
+        await hub.RequestFetchAsync("repo");
+        await WaitPhaseAsync(hub, "app", third, "Halted", Converge, "third chart version halted on dev");
+        var halted = (await hub.BundleStatusAsync("app")).Status!;
+        Assert.Contains("stage dev", halted.Rollout!.Message);
+        Assert.Contains("new revision not applied", halted.Rollout.State);
+        var dev = halted.Clusters!.Single(c => c.Name == "member-1");
+        Assert.Equal("Failed", dev.Phase);
+        Assert.Contains("member-1 refuses this version", dev.Error);
+        Assert.Equal(second, dev.AppliedRevision);
+        Assert.True(await hub.SyncedAsync("app", second, Later), KubernetesJson.Serialize(halted));
+        foreach (var member in Members) Assert.Equal(("v2", member), await ChartOnAsync(member));
     }
 }
