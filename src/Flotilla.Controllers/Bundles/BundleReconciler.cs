@@ -152,7 +152,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         DateTimeOffset? recheck = decision.RecheckAt;
         if (isChart)
         {
-            var planned = bundle.Spec.Rollout is null ? ((RolloutPlan Plan, string? CommandId)?)null : rollouts.Plan(bundle, previous, decision.Selected, artifact.Revision, now);
+            (RolloutPlan Plan, string? CommandId)? planned = bundle.Spec.Rollout is null ? null : rollouts.Plan(bundle, previous, decision.Selected, artifact.Revision, now);
             var (outcomes, heldBack, problem) = await ChartsAsync(bundle, new ChartSource(artifact, path), decision.Selected, planned?.Plan, ct);
             if (problem is not null)
             {

@@ -86,7 +86,7 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
             var isCurrent = revision == current.Artifact.Revision;
             if ((isCurrent ? current : older(revision)) is not { } source)
             {
-                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} is not available any more (its snapshot is gone); kept as applied";
+                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} is not available any more (its snapshot or cached chart is gone); kept as applied";
                 continue;
             }
             var (rendered, problem) = await RenderAsync(bundle, source.Artifact, source.ChartPath, clusters, ct);

@@ -129,7 +129,7 @@ public sealed class BundleChartsTests
         Assert.NotEqual(outcomes["dev"].RenderKey, outcomes["prod-eu-1"].RenderKey);
         // Its revision's snapshot is gone: held back, nothing rendered for it.
         Assert.False(outcomes.ContainsKey("stale"));
-        Assert.Equal("revision rev0 is not available any more (its snapshot is gone); kept as applied", Assert.Single(heldBack).Value);
+        Assert.Equal("revision rev0 is not available any more (its snapshot or cached chart is gone); kept as applied", Assert.Single(heldBack).Value);
     }
 
     [Fact]
