@@ -8,6 +8,7 @@ using Flotilla.Core.Dependencies;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Overrides;
 using Flotilla.Core.Placement;
+using Flotilla.Core.Rollout;
 using Flotilla.Git.Render;
 using Flotilla.Kube.Api;
 using k8s;
@@ -26,12 +27,19 @@ namespace Flotilla.Controllers.Bundles;
 /// Keeps <see cref="BundleDependencies"/> up to date; a bundle in a <c>dependsOn</c> cycle is Stalled (DependencyCycle) and
 /// nothing is applied for it, its clusters keeping what they have. A path holding a Helm chart is rendered per placed
 /// cluster instead, once per distinct input (<see cref="BundleCharts"/>); a cluster whose chart fails keeps what it has.
+/// A chart bundle rolls out as plain YAML does: the plan gives each cluster a revision, and the cluster gets the chart of
+/// that revision rendered with its own inputs.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
     BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
+
+    private static readonly IReadOnlyDictionary<string, string> NoneHeldBack = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    // A chart bundle's objects are per cluster (BundleTarget.Charts), never one set per revision.
+    private static readonly IReadOnlyDictionary<string, ManifestSet> NoRevisionObjects = new Dictionary<string, ManifestSet>(StringComparer.Ordinal);
 
     /// <summary>How often a chart bundle is rendered again for its clusters' current capabilities.</summary>
     private static readonly TimeSpan ChartRecheck = TimeSpan.FromSeconds(30);
@@ -107,12 +115,6 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
         }
         var isChart = bundle.Spec.SourceRef.IsHelmRepository || ChartRenderer.IsChart(artifact.SnapshotDirectory, path);
-        if (isChart && bundle.Spec.Rollout is not null)
-        {
-            const string message = "spec.rollout: a Helm chart bundle rolls out everywhere at once for now (staged rollouts of charts are not supported yet)";
-            Publish(previous, target with { Problem = new("InvalidSpec", message, Stalled: true) });
-            return ReconcileResult.Stalled(message);
-        }
         var rendered = isChart ? null : await renders.RenderAsync(artifact, bundle.Spec.Path, ct);
         if (rendered is { Manifests: null })
         {
@@ -150,16 +152,20 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
         DateTimeOffset? recheck = decision.RecheckAt;
         if (isChart)
         {
-            var (outcomes, overrides, problem) = await ChartsAsync(key, bundle, artifact, path, decision.Selected, ct);
+            (RolloutPlan Plan, string? CommandId)? planned = bundle.Spec.Rollout is null ? null : rollouts.Plan(bundle, previous, decision.Selected, artifact.Revision, now);
+            var (outcomes, heldBack, problem) = await ChartsAsync(bundle, new ChartSource(artifact, path), decision.Selected, planned?.Plan, ct);
             if (problem is not null)
             {
                 Publish(previous, target with { Problem = problem });
                 return ReconcileResult.Stalled(problem.Message);
             }
-            Publish(previous, placed with { Charts = outcomes, Overrides = overrides, Rollout = null });
+            var (withOverrides, overrides) = ChartOverrides(key, bundle, outcomes!);
+            var rollout = planned is { } p ? new RolloutTarget(p.Plan, NoRevisionObjects, p.CommandId) { HeldBack = heldBack } : null;
+            Publish(previous, placed with { Charts = withOverrides, Overrides = overrides, Rollout = rollout });
             // A chart's output depends on what its clusters serve, which changes without any event here (a CRD another
             // bundle installs): look again. Unchanged inputs hit the render cache and queue no cluster.
             if (recheck is null || recheck > now + ChartRecheck) recheck = now + ChartRecheck;
+            if (rollout?.Plan.RecheckAt is { } at && at < recheck) recheck = at;
         }
         else if (bundle.Spec.Rollout is null)
         {
@@ -179,19 +185,39 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     }
 
     /// <summary>
-    /// Renders the chart for the placed clusters and applies the bundle's overrides to each render, prepared once per
-    /// distinct render (the render key stands in for the revision in the overrides cache). A cluster whose overrides do
-    /// not prepare on its render gets that as its chart error.
+    /// Renders the chart for the placed clusters: the source's revision everywhere, or under a rollout each cluster's
+    /// planned revision (a cluster the plan leaves alone gets no render; one whose revision is gone is held back).
     /// </summary>
-    private async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, IReadOnlyDictionary<string, OverrideResult>? Overrides, BundleProblem? Problem)> ChartsAsync(
-        string key, BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<string> placed, CancellationToken ct)
+    private async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, IReadOnlyDictionary<string, string> HeldBack, BundleProblem? Problem)> ChartsAsync(
+        BundleResource bundle, ChartSource current, IReadOnlyList<string> placed, RolloutPlan? plan, CancellationToken ct)
     {
-        var (outcomes, problem) = await charts.RenderAsync(bundle, artifact, chartPath, [.. placed.Select(c => directory.Get(c)).OfType<ClusterResource>()], ct);
-        if (outcomes is null) return (null, null, problem);
+        if (plan is null)
+        {
+            var (outcomes, problem) = await charts.RenderAsync(bundle, current.Artifact, current.ChartPath, [.. placed.Select(c => directory.Get(c)).OfType<ClusterResource>()], ct);
+            return (outcomes, NoneHeldBack, problem);
+        }
+        var sourceKey = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Spec.SourceRef.Name);
+        ChartSource? Older(string revision) => bundle.Spec.SourceRef.IsHelmRepository ? helmCharts.SnapshotOf(revision)
+            : artifacts.SnapshotOf(sourceKey, revision) is { } snapshot ? new ChartSource(snapshot, bundle.Spec.Path) : null;
+        List<(ClusterResource, string)> revisions = [.. plan.Clusters
+            .Select(c => (Cluster: directory.Get(c.Name), c.Revision))
+            .Where(c => c is { Cluster: not null, Revision: not null })
+            .Select(c => (c.Cluster!, c.Revision!))];
+        return await charts.RenderPlannedAsync(bundle, current, revisions, Older, ct);
+    }
+
+    /// <summary>
+    /// Applies the bundle's overrides to each cluster's render, prepared once per distinct render (the render key stands
+    /// in for the revision in the overrides cache). A cluster whose overrides do not prepare on its render gets that as
+    /// its chart error.
+    /// </summary>
+    private (IReadOnlyDictionary<string, ChartOutcome> Outcomes, IReadOnlyDictionary<string, OverrideResult>? Overrides) ChartOverrides(
+        string key, BundleResource bundle, IReadOnlyDictionary<string, ChartOutcome> outcomes)
+    {
         if (bundle.Spec.Overrides is not { Count: > 0 })
         {
             KeepOverrides(key, []);
-            return (outcomes, null, null);
+            return (outcomes, null);
         }
         var withOverrides = new Dictionary<string, ChartOutcome>(outcomes, StringComparer.Ordinal);
         var results = new Dictionary<string, OverrideResult>(StringComparer.Ordinal);
@@ -203,7 +229,7 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
             else if (prepared is not null && directory.Get(cluster) is { } resource) results[cluster] = prepared.Apply(PlacementMapping.OverrideCluster(resource));
         }
         KeepOverrides(key, outcomes.Values.Select(o => o.RenderKey).OfType<string>());
-        return (withOverrides, results, null);
+        return (withOverrides, results);
     }
 
     /// <summary>Forgets the prepared overrides of revisions no cluster is given any more.</summary>

@@ -14,7 +14,8 @@ namespace Flotilla.Controllers.Charts;
 /// variables) and the cluster's discovered version and API versions make the <see cref="ChartRenderKey"/>, and
 /// <see cref="ChartRenders"/> runs helm once per distinct key. A cluster whose values or discovery fail, or whose
 /// render fails, gets that error alone; the others get their objects. A problem of the whole bundle (a values file
-/// missing, a variable written wrongly) is returned as such: then no cluster gets anything new.
+/// missing, a variable written wrongly) is returned as such: then no cluster gets anything new. Under a rollout
+/// (<see cref="RenderPlannedAsync"/>) each cluster gets the chart of the revision its plan gives it.
 /// </summary>
 public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, CapabilityCache capabilities, int parallelism = 8)
 {
@@ -63,6 +64,46 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         });
         return (outcomes, null);
     }
+
+    /// <summary>
+    /// Renders each cluster's chart at the revision a rollout plan gives it: the revision is part of the render key, so
+    /// helm still runs once per distinct (revision, inputs). A cluster whose revision is gone (its snapshot collected)
+    /// or whose older revision has a problem of the whole bundle is held back with why; it keeps what it has. A problem
+    /// of the current revision is the bundle's problem, as without a rollout, even while no cluster is given it yet.
+    /// </summary>
+    /// <param name="current">The source's current revision.</param>
+    /// <param name="planned">The clusters the plan gives a revision, with it.</param>
+    /// <param name="older">An earlier revision's chart, or null when it is not available any more.</param>
+    public async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, IReadOnlyDictionary<string, string> HeldBack, BundleProblem? Problem)> RenderPlannedAsync(
+        BundleResource bundle, ChartSource current, IReadOnlyList<(ClusterResource Cluster, string Revision)> planned, Func<string, ChartSource?> older, CancellationToken ct)
+    {
+        var outcomes = new Dictionary<string, ChartOutcome>(StringComparer.Ordinal);
+        var heldBack = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byRevision = planned.GroupBy(p => p.Revision, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Cluster).ToList(), StringComparer.Ordinal);
+        byRevision.TryAdd(current.Artifact.Revision, []);
+        foreach (var (revision, clusters) in byRevision.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var isCurrent = revision == current.Artifact.Revision;
+            if ((isCurrent ? current : older(revision)) is not { } source)
+            {
+                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} is not available any more (its snapshot or cached chart is gone); kept as applied";
+                continue;
+            }
+            var (rendered, problem) = await RenderAsync(bundle, source.Artifact, source.ChartPath, clusters, ct);
+            if (problem is not null)
+            {
+                if (isCurrent) return (null, heldBack, problem);
+                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} does not render: {problem.Message}";
+                continue;
+            }
+            foreach (var (cluster, outcome) in rendered!) outcomes[cluster] = outcome;
+        }
+        return (outcomes, heldBack, null);
+    }
+
+    // A chart version's revision (NAME@VERSION+sha256:…) is named by its version; a commit by its first 12 characters.
+    private static string Short(string revision) =>
+        revision.IndexOf("+sha256:", StringComparison.Ordinal) is > 0 and var digest ? revision[..digest] : revision.Length > 12 ? revision[..12] : revision;
 
     private async Task<(ChartValuesPlan? Plan, BundleProblem? Problem)> PlanAsync(BundleHelm helm, SourceArtifact artifact, CancellationToken ct)
     {

@@ -51,7 +51,8 @@ public sealed record BundleTarget(
 
     /// <summary>
     /// Each placed cluster's rendered chart, when the bundle's path is a Helm chart (rendered per distinct input, not once
-    /// for the bundle: then <see cref="Manifests"/> is empty). Override results, when any, are computed from these.
+    /// for the bundle: then <see cref="Manifests"/> is empty); under a rollout, the chart of the cluster's planned revision
+    /// (none for a cluster the plan leaves alone). Override results, when any, are computed from these.
     /// </summary>
     public IReadOnlyDictionary<string, ChartOutcome>? Charts { get; init; }
 

@@ -12,17 +12,19 @@ namespace Flotilla.Controllers.Rollouts;
 /// Plans a bundle's rollout for its reconcile: reads the state (this hub's last plan, or after a restart the status),
 /// passes a new <c>flotilla rollout</c> command once, observes the placed clusters, calls <see cref="RolloutPlanner"/>,
 /// and renders every revision the plan gives a cluster — older ones from their kept snapshots. A cluster whose revision
-/// cannot be rendered (its snapshot is gone) or whose overrides fail on it is held back: it keeps what it has.
+/// cannot be rendered (its snapshot is gone) or whose overrides fail on it is held back: it keeps what it has. A chart
+/// bundle takes only the plan (<see cref="Plan"/>): its clusters' renders depend on each cluster's inputs too.
 /// </summary>
 public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory, SyncResults results)
 {
     /// <summary>The overrides prepared for one revision's objects: (null, null) when the bundle has none; a problem when they do not prepare.</summary>
     public delegate (PreparedOverrides? Prepared, BundleProblem? Problem) PrepareOverrides(string revision, ManifestSet manifests);
 
-    /// <summary>The plan with each revision's objects, and each cluster's override result (null when the bundle has no overrides).</summary>
-    public async Task<(RolloutTarget Target, IReadOnlyDictionary<string, OverrideResult>? Overrides)> PlanAsync(
-        BundleResource bundle, BundleTarget? previous, IReadOnlyList<string> placed, SourceArtifact artifact, ManifestSet manifests,
-        PrepareOverrides prepare, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The plan for the bundle now, and the id of the <c>flotilla rollout</c> command it took (passed once: the plan's
+    /// state records it). A chart bundle's reconcile renders the plan's revisions itself (<see cref="Charts.BundleCharts.RenderPlannedAsync"/>).
+    /// </summary>
+    public (RolloutPlan Plan, string? CommandId) Plan(BundleResource bundle, BundleTarget? previous, IReadOnlyList<string> placed, string revision, DateTimeOffset now)
     {
         var key = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
         var spec = RolloutMapping.Spec(bundle.Spec.Rollout!, out _)!; // validated by BundleSpecProblem
@@ -30,8 +32,16 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
         var request = RolloutCommandRequest.Read(bundle.Metadata.Annotations, out _);
         var fresh = request is not null && request.Id != stored.Item2;
         var observed = RolloutObservations.Of(placed.Order(StringComparer.Ordinal), directory.Get, results.Of(key), results.HistoriesOf(key), bundle.Status?.Clusters);
-        var plan = RolloutPlanner.Plan(spec, stored.Item1, observed, artifact.Revision, now, fresh ? [request!.Command()!] : null);
+        var plan = RolloutPlanner.Plan(spec, stored.Item1, observed, revision, now, fresh ? [request!.Command()!] : null);
+        return (plan, fresh ? request!.Id : stored.Item2);
+    }
 
+    /// <summary>The plan with each revision's objects, and each cluster's override result (null when the bundle has no overrides).</summary>
+    public async Task<(RolloutTarget Target, IReadOnlyDictionary<string, OverrideResult>? Overrides)> PlanAsync(
+        BundleResource bundle, BundleTarget? previous, IReadOnlyList<string> placed, SourceArtifact artifact, ManifestSet manifests,
+        PrepareOverrides prepare, DateTimeOffset now, CancellationToken ct)
+    {
+        var (plan, commandId) = Plan(bundle, previous, placed, artifact.Revision, now);
         var sourceKey = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Spec.SourceRef.Name);
         var objects = new Dictionary<string, ManifestSet>(StringComparer.Ordinal) { [artifact.Revision] = manifests };
         var prepared = new Dictionary<string, PreparedOverrides?>(StringComparer.Ordinal);
@@ -63,7 +73,7 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
         }
         var needed = plan.Clusters.Select(c => c.Revision).OfType<string>().Where(objects.ContainsKey).Append(artifact.Revision).ToHashSet(StringComparer.Ordinal);
         var target = new RolloutTarget(plan, objects.Where(o => needed.Contains(o.Key)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal),
-            fresh ? request!.Id : stored.Item2) { HeldBack = heldBack };
+            commandId) { HeldBack = heldBack };
         return (target, perCluster);
     }
 

@@ -5,8 +5,9 @@ namespace Flotilla.Controllers.Rollouts;
 
 /// <summary>
 /// A bundle's rollout as its reconcile last planned it: the plan (each cluster's revision, the state to store, phase and
-/// message), the rendered objects of every revision a cluster is given, the command the plan acknowledged, and what kept
-/// a cluster from its planned revision (a revision whose snapshot is gone is left alone rather than guessed).
+/// message), the rendered objects of every revision a cluster is given (none for a chart bundle, whose objects are each
+/// cluster's render of its revision: <see cref="ClusterSync.BundleTarget.Charts"/>), the command the plan acknowledged, and
+/// what kept a cluster from its planned revision (a revision whose snapshot is gone is left alone rather than guessed).
 /// </summary>
 public sealed record RolloutTarget(RolloutPlan Plan, IReadOnlyDictionary<string, ManifestSet> Manifests, string? CommandId)
 {

@@ -62,6 +62,19 @@ public sealed class HelmRepositoryClient(HelmRepositoryOptions options)
         return ChartDirectory(target, entry);
     }
 
+    /// <summary>
+    /// The unpacked directory of chart <paramref name="name"/> fetched earlier with sha256 <paramref name="digest"/>, or
+    /// null when the cache does not hold it: how a rollout finds a chart version the index no longer resolves to. Both
+    /// may come from a status, so they are checked before they name a path.
+    /// </summary>
+    public string? CachedChart(string name, string digest)
+    {
+        if (digest is not { Length: 64 } || !digest.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')) return null;
+        if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\']) >= 0) return null;
+        var chart = Path.Combine(options.CacheDirectory, "sha256", digest, name);
+        return File.Exists(Path.Combine(chart, "Chart.yaml")) ? chart : null;
+    }
+
     private static string ChartDirectory(string unpacked, ChartIndexEntry entry)
     {
         var chart = Path.Combine(unpacked, entry.Name);

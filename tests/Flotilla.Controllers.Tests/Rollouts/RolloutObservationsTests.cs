@@ -74,4 +74,34 @@ public sealed class RolloutObservationsTests
         var plan = RolloutPlanner.Plan(spec, state, [dev], "r2", T0.AddSeconds(6));
         Assert.Equal("r2", plan.Clusters.Single().Revision);
     }
+
+    [Fact]
+    public void A_cluster_whose_chart_does_not_render_on_the_new_revision_fails_in_the_rollout_at_its_progress_deadline()
+    {
+        var clusters = new Dictionary<string, ClusterResource> { ["dev"] = Cluster("dev", true), ["prod"] = Cluster("prod", true) };
+        var healthy = new SyncResult(SyncPhase.Synced, "r1", 1, 0, 0, HealthStatus.Healthy, null, []);
+        var results = new Dictionary<string, (SyncResult, DateTimeOffset)> { ["dev"] = (healthy, T0), ["prod"] = (healthy, T0) };
+        var histories = new Dictionary<string, PairHistory> { ["dev"] = new("r1", T0, T0), ["prod"] = new("r1", T0, T0) };
+        var spec = new RolloutSpec
+        {
+            Strategy = RolloutStrategy.Staged, ProgressDeadline = TimeSpan.FromSeconds(20),
+            Stages = [new RolloutStage("dev", Flotilla.Core.Clusters.LabelSelector.Parse("env=dev")), new RolloutStage("prod", Flotilla.Core.Clusters.LabelSelector.Parse("env=prod"))],
+        };
+        IReadOnlyList<ClusterObservation> Observe() => RolloutObservations.Of(["dev", "prod"], n => clusters.GetValueOrDefault(n), results, histories, null);
+        var first = RolloutPlanner.Plan(spec, new RolloutState { Revision = "r1", LastHealthyRevision = "r1" }, Observe(), "r2", T0.AddSeconds(1));
+        Assert.Equal("r2", first.Clusters.Single(c => c.Name == "dev").Revision);
+
+        // What the pair's sync records when the chart of r2 does not render on dev: a failure, still on r1.
+        var failed = SyncResult.Failure(SyncPhase.Failed, "r1", "chart: helm template failed: this region has no registry mirror; kept as applied");
+        results["dev"] = (failed, T0.AddSeconds(2));
+        histories["dev"] = PairHistory.Next(histories["dev"], failed, T0.AddSeconds(2));
+        var waiting = RolloutPlanner.Plan(spec, first.State, Observe(), "r2", T0.AddSeconds(10));
+        Assert.Equal(ClusterRolloutStatus.InFlight, waiting.Clusters.Single(c => c.Name == "dev").Status);
+
+        var late = RolloutPlanner.Plan(spec, waiting.State, Observe(), "r2", T0.AddSeconds(22));
+        Assert.Equal(ClusterRolloutStatus.Failed, late.Clusters.Single(c => c.Name == "dev").Status);
+        Assert.Equal(RolloutPhase.Halted, late.Phase); // maxFailures 0, onFailure Pause
+        Assert.Contains("new revision not applied", late.State.ToJson());
+        Assert.Equal("r1", late.Clusters.Single(c => c.Name == "prod").Revision);
+    }
 }

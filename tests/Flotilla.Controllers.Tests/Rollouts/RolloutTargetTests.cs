@@ -1,3 +1,4 @@
+using Flotilla.Controllers.Charts;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Manifests;
@@ -65,5 +66,27 @@ public sealed class RolloutTargetTests
         Assert.True(after.ChangedFor(before, "b"));
         Assert.True(Target(Rollout("r2", null)).ChangedFor(before, "b"));
         Assert.True(Target(null).ChangedFor(before, "c"));
+    }
+
+    [Fact]
+    public void A_chart_bundle_under_a_rollout_gives_each_cluster_its_own_render_of_its_planned_revision()
+    {
+        var devRender = ChartOutcome.Rendered(New(), "key-r2-eu");
+        var prodRender = ChartOutcome.Rendered(New(), "key-r1-eu");
+        var charts = new Dictionary<string, ChartOutcome> { ["a"] = devRender, ["b"] = prodRender };
+        var rollout = new RolloutTarget(Rollout("r2", "r1").Plan, new Dictionary<string, ManifestSet>(), "c1");
+        var target = Target(rollout) with { Charts = charts, Manifests = ManifestSet.Empty };
+
+        Assert.Equal("r2", target.RevisionFor("a"));
+        Assert.Same(devRender.Manifests, target.ManifestsFor("a"));
+        Assert.Equal("r1", target.RevisionFor("b"));
+        Assert.Same(prodRender.Manifests, target.ManifestsFor("b"));
+        Assert.Null(target.RevisionFor("c")); // left alone by the plan: no sync, no prune
+
+        // b moves to r2 with a new render: queued; a keeps the same render instance: not.
+        var moved = Target(new RolloutTarget(Rollout("r2", "r2").Plan, new Dictionary<string, ManifestSet>(), "c1"))
+            with { Charts = new Dictionary<string, ChartOutcome> { ["a"] = devRender, ["b"] = ChartOutcome.Rendered(New(), "key-r2-eu") } };
+        Assert.False(moved.ChangedFor(target, "a"));
+        Assert.True(moved.ChangedFor(target, "b"));
     }
 }
