@@ -28,7 +28,7 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
     {
         var key = ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
         var spec = RolloutMapping.Spec(bundle.Spec.Rollout!, out _)!; // validated by BundleSpecProblem
-        var stored = previous?.Rollout is { } last ? (last.Plan.State, last.CommandId) : (Stored(bundle.Status?.Rollout?.State), bundle.Status?.Rollout?.LastCommandId);
+        var stored = previous?.Rollout is { } last ? (last.Plan.State, last.CommandId) : (RolloutState.TryParse(bundle.Status?.Rollout?.State), bundle.Status?.Rollout?.LastCommandId);
         var request = RolloutCommandRequest.Read(bundle.Metadata.Annotations, out _);
         var fresh = request is not null && request.Id != stored.Item2;
         var observed = RolloutObservations.Of(placed.Order(StringComparer.Ordinal), directory.Get, results.Of(key), results.HistoriesOf(key), bundle.Status?.Clusters);
@@ -81,15 +81,6 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
     {
         if (artifacts.SnapshotOf(sourceKey, revision) is not { } snapshot) return null;
         return (await renders.RenderAsync(snapshot, path, ct)).Manifests;
-    }
-
-    // A state that does not read (written by another version, or edited by hand) starts over: no gate is skipped by it,
-    // since a new run asks every gate again.
-    private static RolloutState? Stored(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try { return RolloutState.Parse(json); }
-        catch (FormatException) { return null; }
     }
 
     private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
