@@ -46,6 +46,14 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
         fleet.Hub.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["healthCheck"] = healthCheck } }.ToJsonString(),
             V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster);
 
+    /// <summary>Kills member-2's API server and waits until the hub holds it Unavailable (fleet.RestoreAsync brings it back).</summary>
+    private async Task StopMember2Async()
+    {
+        var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == "member-2-apiserver");
+        using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
+        await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "False", Deadline, "member-2 Unavailable on the hub");
+    }
+
     [Fact]
     public async Task A_stopped_members_endpoints_stay_for_the_grace_are_then_withdrawn_and_return_with_it()
     {
@@ -57,9 +65,7 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
         await HealthCheckAsync("member-2", new JsonObject { ["intervalSeconds"] = 1, ["unreachableGraceSeconds"] = 1 });
         try
         {
-            var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == "member-2-apiserver");
-            using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
-            await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "False", Deadline, "member-2 Unavailable on the hub");
+            await StopMember2Async();
             var down = Stopwatch.StartNew();
             foreach (var m in others) Assert.Contains("member-2=10.2.0.1", await mcs.SourcesAsync(m, ns, "api")); // kept during the grace
 
@@ -90,9 +96,7 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
         await HealthCheckAsync("member-2", new JsonObject { ["intervalSeconds"] = 1, ["unreachableGraceSeconds"] = 1 });
         try
         {
-            var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == "member-2-apiserver");
-            using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
-            await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "False", Deadline, "member-2 Unavailable on the hub");
+            await StopMember2Async();
             // Four times the grace a WithdrawAfter set would have been given, watched all along: member-2's copies stay.
             var until = Stopwatch.StartNew();
             while (until.Elapsed < TimeSpan.FromSeconds(8))
