@@ -10,7 +10,8 @@ namespace Flotilla.Integration.Tests;
 /// <summary>
 /// A HelmRepository served over TLS with Basic auth by a real nginx (built with helm package / helm repo index), read by
 /// the hub with the Secret's credentials and CA: a Bundle's version range resolves to the newest allowed chart, which
-/// syncs to the member and shows as the bundle's revision, and to a newer chart once the index changes.
+/// syncs to the member and shows as the bundle's revision, and to a newer chart once the index changes; <c>flotilla diff</c>
+/// and <c>flotilla plan</c> preview such a bundle from the repository's current index.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class HelmRepositorySyncTests(FleetFixture fleet)
@@ -76,6 +77,24 @@ public sealed class HelmRepositorySyncTests(FleetFixture fleet)
             Assert.Equal("True", repository.Status!.Conditions!.Single(c => c.Type == "Ready").Status);
             Assert.Matches("^[0-9a-f]{64}$", repository.Status.IndexDigest);
             Assert.DoesNotContain(password, KubernetesJson.Serialize(repository));
+
+            // flotilla diff and plan resolve the chart from the repository as the hub does (its Secret, its range): at the
+            // synced version nothing would change...
+            var same = await CliRunner.RunAsync(fleet.Env, "diff", "bundle", "web", "-n", Ns, "--cluster", "member-1");
+            Assert.True(same.ExitCode == 0, same.ToString());
+            Assert.Contains("at web@1.1.0+sha256:", same.Stdout);
+            // ...and a version the index offers that the hub has not read yet (its interval is an hour) is what they preview.
+            await TestChartRepository.PackageAsync(TestChartRepository.WebChart("1.2.0"), served);
+            await TestChartRepository.IndexAsync(served);
+            var newer = await CliRunner.RunAsync(fleet.Env, "diff", "bundle", "web", "-n", Ns, "--cluster", "member-1");
+            Assert.True(newer.ExitCode == 1, newer.ToString());
+            Assert.Contains("at web@1.2.0+sha256:", newer.Stdout);
+            Assert.Matches(@"(?m)^\+ +version: ""?1\.2\.0""?$", newer.Stdout);
+            var plan = await CliRunner.RunAsync(fleet.Env, "plan", "-n", Ns, "-o", "json");
+            Assert.True(plan.ExitCode == 1, plan.ToString());
+            Assert.StartsWith("web@1.2.0+sha256:", JsonNode.Parse(plan.Stdout)!["bundles"]![0]!["revision"]!.GetValue<string>());
+            foreach (var output in new[] { same, newer, plan }) Assert.DoesNotContain(password, output.Stdout + output.Stderr);
+            Assert.Equal("1.1.0", (await member.CoreV1.ReadNamespacedConfigMapAsync("web", "helmrepo-web")).Data["version"]); // previews change nothing
         }
         finally
         {

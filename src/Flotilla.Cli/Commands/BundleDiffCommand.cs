@@ -25,14 +25,16 @@ public static class BundleDiffCommand
             using var hub = HubConnection.Connect(r);
             var ns = r.GetValue(namespaceOption)!;
             var bundle = await FlotillaObjects.GetAsync<BundleResource>(hub, ns, BundleResource.Plural, r.GetValue(name)!, ct);
-            var fetched = await BundlePreview.FetchAsync(hub, bundle, at: null, ct);
+            var source = bundle.Spec.SourceRef.IsHelmRepository
+                ? await BundlePreview.FetchChartAsync(hub, bundle, ct)
+                : BundlePreview.Of(await BundlePreview.FetchAsync(hub, bundle, at: null, ct), bundle);
             var target = await new ClusterRegistry(hub).GetAsync(r.GetValue(cluster)!, ct)
                 ?? throw new KeyNotFoundException($"cluster \"{r.GetValue(cluster)}\" is not registered");
             using var clients = new MemberClients(hub, TimeSpan.FromSeconds(15));
             // A chart renders for the cluster (its values and capabilities); anything else renders once.
-            var rendered = ChartPreviews.IsChart(fetched.SnapshotDirectory, bundle)
-                ? await ChartForAsync(new ChartPreviews(clients), fetched.SnapshotDirectory, fetched.CommitSha, bundle, target, ct)
-                : Plain(await BundlePreview.RenderAsync(fetched.SnapshotDirectory, bundle, ct));
+            var rendered = source.IsChart
+                ? await ChartForAsync(new ChartPreviews(clients), source, bundle, target, ct)
+                : Plain(await BundlePreview.RenderAsync(source.Root, bundle, ct));
             if (rendered.Manifests is null)
             {
                 foreach (var e in rendered.Errors) Console.Error.WriteLine($"error: {e}");
@@ -46,9 +48,9 @@ public static class BundleDiffCommand
                 return 2;
             }
             using var previews = new MemberPreviews(clients);
-            var request = new SyncRequest(ns, bundle.Metadata.Name, fetched.CommitSha, manifests, BundlePolicy.Of(bundle));
+            var request = new SyncRequest(ns, bundle.Metadata.Name, source.Revision, manifests, BundlePolicy.Of(bundle));
             var diffs = await previews.DryRunAsync(target, request, ct);
-            Console.WriteLine($"# bundle {ns}/{bundle.Metadata.Name} at {fetched.CommitSha[..12]} on cluster {target.Metadata.Name}");
+            Console.WriteLine($"# bundle {ns}/{bundle.Metadata.Name} at {Plan.PlanText.Short(source.Revision)} on cluster {target.Metadata.Name}");
             foreach (var d in diffs.Where(ObjectDiffText.Shown))
             {
                 Console.WriteLine(ObjectDiffText.Line(d));
@@ -65,9 +67,9 @@ public static class BundleDiffCommand
         (result.Manifests, [.. result.Errors.Select(e => e.ToString())]);
 
     private static async Task<(Core.Manifests.ManifestSet? Manifests, IReadOnlyList<string> Errors)> ChartForAsync(
-        ChartPreviews charts, string root, string revision, BundleResource bundle, ClusterResource cluster, CancellationToken ct)
+        ChartPreviews charts, PreviewSource source, BundleResource bundle, ClusterResource cluster, CancellationToken ct)
     {
-        var (outcomes, problem) = await charts.RenderAsync(root, revision, bundle, [cluster], ct);
+        var (outcomes, problem) = await charts.RenderAsync(source, bundle, [cluster], ct);
         if (problem is not null) return (null, [problem]);
         var outcome = outcomes![cluster.Metadata.Name];
         return outcome.Manifests is { } manifests ? (manifests, []) : (null, [$"chart: {outcome.Error}"]);

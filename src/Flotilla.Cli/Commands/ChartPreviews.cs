@@ -16,14 +16,11 @@ public sealed class ChartPreviews(MemberClients clients)
 {
     private readonly BundleCharts _charts = Create(clients);
 
-    /// <summary>True when the bundle's path in <paramref name="root"/> is a Helm chart.</summary>
-    public static bool IsChart(string root, BundleResource bundle) => ChartRenderer.IsChart(root, bundle.Spec.Path);
-
     /// <summary>Each cluster's render, or the bundle-level problem (a values file missing, a variable written wrongly).</summary>
     public async Task<(IReadOnlyDictionary<string, ChartOutcome>? Outcomes, string? Problem)> RenderAsync(
-        string root, string revision, BundleResource bundle, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
+        PreviewSource source, BundleResource bundle, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
     {
-        var (outcomes, problem) = await _charts.RenderAsync(bundle, new SourceArtifact(revision, root, DateTimeOffset.UtcNow), bundle.Spec.Path, clusters, ct);
+        var (outcomes, problem) = await _charts.RenderAsync(bundle, new SourceArtifact(source.Revision, source.Root, DateTimeOffset.UtcNow), source.Path, clusters, ct);
         return (outcomes, problem?.Message);
     }
 

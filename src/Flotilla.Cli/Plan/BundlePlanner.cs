@@ -37,15 +37,19 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, Chart
         var plan = new BundlePlan(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name);
         if (BundleSpecProblem.Of(bundle) is { } problem) return plan with { Errors = [problem.Message] };
         var rollout = bundle.Spec.Rollout is { } raw ? RolloutMapping.Spec(raw, out _) : null;
-        string revision, root;
-        try { (revision, root) = await SourceAsync(bundle, ct); }
-        catch (GitFetchException e) { return plan with { Errors = [e.Message] }; }
+        PreviewSource source;
+        try { source = await SourceAsync(bundle, ct); }
+        catch (Exception e) when (e is GitFetchException || (e is InvalidOperationException && bundle.Spec.SourceRef.IsHelmRepository))
+        {
+            return plan with { Errors = [e.Message] };
+        }
+        var revision = source.Revision;
         plan = plan with { Revision = revision };
 
         var decision = HubPlacement.Decide(PlacementMapping.Spec(bundle.Spec.Placement), bundle, clusters, allBundles, DateTimeOffset.UtcNow);
         var current = HubPlacement.Current(bundle);
         var involved = clusters.Where(c => decision.Selected.Contains(c.Metadata.Name) || current.Contains(c.Metadata.Name)).ToList();
-        var (objects, errors) = await ObjectsAsync(bundle, root, revision, involved.Where(c => decision.Selected.Contains(c.Metadata.Name)).ToList(), ct);
+        var (objects, errors) = await ObjectsAsync(bundle, source, involved.Where(c => decision.Selected.Contains(c.Metadata.Name)).ToList(), ct);
         if (errors is not null) return plan with { Errors = [.. errors] };
         var planned = new ClusterPlan[involved.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, involved.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
@@ -58,11 +62,16 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, Chart
         };
     }
 
-    private async Task<(string Revision, string Root)> SourceAsync(BundleResource bundle, CancellationToken ct)
+    /// <summary>
+    /// The bundle's source as the plan sees it: the directory or ref asked for when the source is Git; a HelmRepository
+    /// bundle's chart as the repository's index resolves it now (a branch or directory does not move a chart version).
+    /// </summary>
+    private async Task<PreviewSource> SourceAsync(BundleResource bundle, CancellationToken ct)
     {
-        if (source.Directory is { } directory) return ($"directory {directory}", directory);
-        var fetched = await FetchAsync(bundle, ct);
-        return (fetched.CommitSha, fetched.SnapshotDirectory);
+        if (bundle.Spec.SourceRef.IsHelmRepository) return await BundlePreview.FetchChartAsync(hub, bundle, ct);
+        if (source.Directory is { } directory)
+            return new($"directory {directory}", directory, Git.Render.ChartRenderer.IsChart(directory, bundle.Spec.Path), bundle.Spec.Path);
+        return BundlePreview.Of(await FetchAsync(bundle, ct), bundle);
     }
 
     /// <summary>
@@ -70,18 +79,18 @@ public sealed class BundlePlanner(IKubernetes hub, MemberPreviews members, Chart
     /// all, a chart once per distinct input (values, the member's capabilities). Errors of the whole bundle, or null.
     /// </summary>
     private async Task<(Func<string, ClusterObjects> Objects, List<string>? Errors)> ObjectsAsync(
-        BundleResource bundle, string root, string revision, IReadOnlyList<ClusterResource> selected, CancellationToken ct)
+        BundleResource bundle, PreviewSource source, IReadOnlyList<ClusterResource> selected, CancellationToken ct)
     {
-        if (!ChartPreviews.IsChart(root, bundle))
+        if (!source.IsChart)
         {
-            var rendered = await BundlePreview.RenderAsync(root, bundle, ct);
+            var rendered = await BundlePreview.RenderAsync(source.Root, bundle, ct);
             if (rendered.Manifests is not { } manifests) return (_ => default, [.. rendered.Errors.Select(e => e.ToString())]);
             var prepared = BundlePreview.PrepareOverrides(bundle, manifests, out var invalid);
             if (invalid.Count > 0) return (_ => default, [.. invalid]);
             return (_ => new ClusterObjects(manifests, prepared, null), null);
         }
 
-        var (outcomes, problem) = await charts.RenderAsync(root, revision, bundle, selected, ct);
+        var (outcomes, problem) = await charts.RenderAsync(source, bundle, selected, ct);
         if (problem is not null) return (_ => default, [problem]);
         // Overrides are prepared once per distinct render, as on the hub.
         var byRender = new Dictionary<ManifestSet, (PreparedOverrides? Prepared, string? Error)>(ReferenceEqualityComparer.Instance);

@@ -33,7 +33,7 @@ public sealed class HelmRepositoryReconciler(IKubernetes hub, HelmRepositoryClie
         {
             var interval = Durations.Parse(repository.Spec.Interval) ?? DefaultInterval;
             var url = new Uri(repository.Spec.Url);
-            var credentials = await CredentialsAsync(repository, ct);
+            var credentials = await HelmRepositorySecrets.ReadAsync(hub, repository, ct);
             var (index, digest) = await client.FetchIndexAsync(url, credentials, ct);
             indexes.Set(key, new HelmIndex(url, credentials, index, digest));
             status.IndexDigest = digest;
@@ -59,21 +59,5 @@ public sealed class HelmRepositoryReconciler(IKubernetes hub, HelmRepositoryClie
             FlotillaApi.Group, FlotillaApi.Version, ns, HelmRepositoryResource.Plural, name, cancellationToken: ct);
         metrics.StatusWritten();
         return result;
-    }
-
-    /// <summary>The Secret's <c>username</c>/<c>password</c>, <c>token</c> and <c>ca.crt</c>; none without a secretRef.</summary>
-    private async Task<HelmRepositoryCredentials> CredentialsAsync(HelmRepositoryResource repository, CancellationToken ct)
-    {
-        if (repository.Spec.SecretRef is not { } reference) return HelmRepositoryCredentials.None;
-        k8s.Models.V1Secret secret;
-        try
-        {
-            secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, repository.Metadata.NamespaceProperty, cancellationToken: ct);
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new InvalidOperationException($"spec.secretRef: Secret {reference.Name} not found");
-        }
-        return HelmRepositoryCredentials.FromSecret(secret.Data);
     }
 }
