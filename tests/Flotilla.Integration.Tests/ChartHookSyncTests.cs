@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Discovery;
 using k8s;
+using Xunit.Abstractions;
 
 namespace Flotilla.Integration.Tests;
 
@@ -15,7 +16,7 @@ namespace Flotilla.Integration.Tests;
 /// recreates it (a new uid).
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class ChartHookSyncTests(FleetFixture fleet)
+public sealed class ChartHookSyncTests(FleetFixture fleet, ITestOutputHelper output)
 {
     private const string Ns = "charthooks";
     private const string Member = "member-1";
@@ -117,7 +118,17 @@ public sealed class ChartHookSyncTests(FleetFixture fleet)
                     ["helm"] = new JsonObject(),
                 },
             });
-            await Eventually.WaitAsync(() => hub.SyncedAsync("hooked", first, [Member]), TimeSpan.FromSeconds(180), "hooked synced", Status);
+            // While the hooks run, the cluster's status says what the sync waits for (a sync that waits is not a failed one).
+            var seen = new HashSet<string>();
+            await Eventually.WaitAsync(async () =>
+            {
+                var entry = (await hub.BundleStatusAsync("hooked")).Status?.Clusters?.FirstOrDefault(c => c.Name == Member);
+                if (entry is not null) seen.Add($"{entry.Phase}/{entry.Health}/{entry.Stage}: {entry.HealthMessage}");
+                return entry is { Phase: "Synced" } && entry.AppliedRevision == first;
+            }, TimeSpan.FromSeconds(180), "hooked synced", Status);
+            output.WriteLine($"statuses seen: {string.Join(" | ", seen)}");
+            Assert.Contains(seen, s => s.StartsWith("OutOfSync/Progressing/PreSyncHooks: waiting for hook Job chart-hooked/migrate", StringComparison.Ordinal));
+            Assert.DoesNotContain(seen, s => s.StartsWith("Failed", StringComparison.Ordinal));
             await Eventually.WaitAsync(() => Task.FromResult(jobs.Events.Any(e => e.Type == "DELETED" && Name(e) == "notify")), TimeSpan.FromSeconds(30), "post hook deleted", Status);
 
             // Pre hook: created, then Complete, before the ConfigMap and the Deployment were created.
@@ -136,6 +147,8 @@ public sealed class ChartHookSyncTests(FleetFixture fleet)
             Assert.True(Version(settingsAdded) < Version(notifyAdded) && Version(webAvailable) < Version(notifyAdded),
                 $"settings {Version(settingsAdded)}, web available {Version(webAvailable)}, notify {Version(notifyAdded)}");
             Assert.True(Version(notifyComplete) < Version(notifyDeleted), $"notify complete {Version(notifyComplete)}, deleted {Version(notifyDeleted)}");
+            output.WriteLine($"resourceVersions: migrate added {Version(migrateAdded)}, Complete {Version(migrateComplete)}; settings added {Version(settingsAdded)}; "
+                + $"web added {Version(webAdded)}, available {Version(webAvailable)}; notify added {Version(notifyAdded)}, Complete {Version(notifyComplete)}, deleted {Version(notifyDeleted)}");
 
             // Later syncs (every 5 s) neither create the post hook again nor call it missing.
             var afterDelete = (await hub.BundleStatusAsync("hooked")).Status!.Clusters!.Single(c => c.Name == Member).LastSyncTime!.Value;
@@ -160,6 +173,8 @@ public sealed class ChartHookSyncTests(FleetFixture fleet)
             var oldDeleted = First(jobs, "migrate", e => e.Type == "DELETED" && Uid(e) == oldUid, "old migrate deleted");
             var newAdded = First(jobs, "migrate", e => e.Type == "ADDED" && Uid(e) == recreated.Metadata.Uid, "new migrate created");
             Assert.True(Version(oldDeleted) < Version(newAdded));
+            output.WriteLine($"migrate uid {oldUid} deleted at {Version(oldDeleted)}, {recreated.Metadata.Uid} created at {Version(newAdded)}; "
+                + $"notify created {jobs.Events.Count(e => e.Type == "ADDED" && Name(e) == "notify")} time(s) in all");
             // The post hook's content did not change: it is not run again.
             Assert.Single(jobs.Events, e => e.Type == "ADDED" && Name(e) == "notify");
         }
