@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Flotilla.Core.Manifests;
 
 namespace Flotilla.Core.Charts;
@@ -10,10 +11,15 @@ public static class ChartHook
 {
     public const string HookAnnotation = "helm.sh/hook";
 
+    public const string DeletePolicyAnnotation = "helm.sh/hook-delete-policy";
+
     /// <summary>The phase of <paramref name="manifest"/>.</summary>
-    public static HookPhase PhaseOf(Manifest manifest)
+    public static HookPhase PhaseOf(Manifest manifest) => PhaseOf(manifest.Object);
+
+    /// <summary>The phase of an object's body (rendered or prepared: the annotations are the same).</summary>
+    public static HookPhase PhaseOf(JsonObject body)
     {
-        if (Annotation(manifest, HookAnnotation) is not { } hooks) return HookPhase.None;
+        if (Annotation(body, HookAnnotation) is not { } hooks) return HookPhase.None;
         var names = Split(hooks);
         if (names.Any(h => h is "pre-install" or "pre-upgrade")) return HookPhase.PreSync;
         if (names.Any(h => h is "post-install" or "post-upgrade")) return HookPhase.PostSync;
@@ -33,8 +39,33 @@ public static class ChartHook
             HookPhase.Ignored => false,
         }).ToList();
 
-    private static string? Annotation(Manifest manifest, string name) =>
-        manifest.Object["metadata"]?["annotations"]?[name] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    /// <summary>True for objects applied in a hook stage of their own (pre-install/upgrade and post-install/upgrade).</summary>
+    public static bool IsSyncHook(JsonObject body) => PhaseOf(body) is HookPhase.PreSync or HookPhase.PostSync;
+
+    /// <summary>
+    /// The delete policy of a hook: the policies named in <c>helm.sh/hook-delete-policy</c> (unknown names ignored), or
+    /// <see cref="HookDeletePolicy.BeforeHookCreation"/> when it names none, as Helm and Argo CD default it.
+    /// <see cref="HookDeletePolicy.None"/> for an object that is no hook.
+    /// </summary>
+    public static HookDeletePolicy DeletePolicyOf(JsonObject body)
+    {
+        if (PhaseOf(body) == HookPhase.None) return HookDeletePolicy.None;
+        var policy = HookDeletePolicy.None;
+        foreach (var name in Split(Annotation(body, DeletePolicyAnnotation) ?? ""))
+        {
+            policy |= name switch
+            {
+                "before-hook-creation" => HookDeletePolicy.BeforeHookCreation,
+                "hook-succeeded" => HookDeletePolicy.HookSucceeded,
+                "hook-failed" => HookDeletePolicy.HookFailed,
+                _ => HookDeletePolicy.None,
+            };
+        }
+        return policy == HookDeletePolicy.None ? HookDeletePolicy.BeforeHookCreation : policy;
+    }
+
+    private static string? Annotation(JsonObject body, string name) =>
+        body["metadata"]?["annotations"]?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static string[] Split(string text) =>
         text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Flotilla.Core.Charts;
 using Flotilla.Core.Manifests;
 
 namespace Flotilla.Core.Sync;
@@ -16,12 +18,23 @@ public sealed class ApplyOrder : IComparer<ObjectRef>
     /// <summary>The single instance.</summary>
     public static ApplyOrder Instance { get; } = new();
 
-    /// <summary>Which stage applies an object of this group and kind.</summary>
+    /// <summary>Which stage applies an object of this group and kind (hooks aside: see the overloads taking the object).</summary>
     public static ApplyStageKind StageOf(ObjectRef reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
         return KindOrder.Of(reference).Stage;
     }
+
+    /// <summary>Which stage applies this object: a Helm pre/post hook's own stage, whatever its kind; else its kind's.</summary>
+    public static ApplyStageKind StageOf(ObjectRef reference, JsonObject body) => ChartHook.PhaseOf(body) switch
+    {
+        HookPhase.PreSync => ApplyStageKind.PreSyncHooks,
+        HookPhase.PostSync => ApplyStageKind.PostSyncHooks,
+        HookPhase.None or HookPhase.Test or HookPhase.Ignored => StageOf(reference),
+    };
+
+    /// <summary>Which stage applies this rendered object.</summary>
+    public static ApplyStageKind StageOf(Manifest manifest) => StageOf(manifest.Ref, manifest.Object);
 
     /// <inheritdoc />
     public int Compare(ObjectRef? x, ObjectRef? y)

@@ -10,12 +10,24 @@ public enum ApplyStageKind
     /// </summary>
     ClusterDefinitions = 1,
 
+    /// <summary>
+    /// Helm <c>pre-install</c>/<c>pre-upgrade</c> hooks (Argo CD's PreSync), whatever their kind. The stages after it
+    /// are applied only once every hook in it is healthy (a Job Complete); a failed hook fails the sync.
+    /// </summary>
+    PreSyncHooks = 2,
+
     /// <summary>Everything else, in a fixed kind order (ServiceAccounts, Roles, …, workloads), custom resources last.</summary>
-    Resources = 2,
+    Resources = 3,
 
     /// <summary>
     /// Admission webhooks, admission policies and APIServices. Applied last so that a webhook whose
     /// backing Service is applied in the same change cannot block that change.
     /// </summary>
-    Webhooks = 3,
+    Webhooks = 4,
+
+    /// <summary>
+    /// Helm <c>post-install</c>/<c>post-upgrade</c> hooks (Argo CD's PostSync), applied only once everything before
+    /// them is healthy; the revision counts as applied once they are healthy too.
+    /// </summary>
+    PostSyncHooks = 5,
 }

@@ -3,8 +3,8 @@ using Flotilla.Core.Manifests;
 namespace Flotilla.Core.Sync;
 
 /// <summary>
-/// Splits desired manifests into ordered apply stages, Flux-ssa style: cluster definitions first,
-/// then ordinary resources by kind, webhooks last. Deterministic: the same input in any order gives
+/// Splits desired manifests into ordered apply stages, Flux-ssa style: cluster definitions first, Helm pre hooks,
+/// then ordinary resources by kind, webhooks, and Helm post hooks last. Deterministic: the same input in any order gives
 /// the same plan.
 /// </summary>
 public static class ApplyStagePlanner
@@ -20,7 +20,7 @@ public static class ApplyStagePlanner
         ordered.Sort(static (a, b) => ApplyOrder.Instance.Compare(a.Ref, b.Ref));
 
         var stages = ordered
-            .GroupBy(m => ApplyOrder.StageOf(m.Ref))
+            .GroupBy(ApplyOrder.StageOf)
             .OrderBy(g => g.Key)
             .Select(g => new ApplyStage(g.Key, g.ToArray()))
             .ToArray();

@@ -85,11 +85,7 @@ public sealed record Inventory
         var text = new StringBuilder(Header).Append('\n');
         foreach (var e in _entries)
         {
-            text.Append(e.Group).Append(Separator)
-                .Append(e.Kind).Append(Separator)
-                .Append(e.Namespace).Append(Separator)
-                .Append(e.Name).Append(Separator)
-                .Append(e.Version).Append('\n');
+            text.Append(Encode(e)).Append('\n');
         }
 
         return text.ToString();
@@ -158,7 +154,14 @@ public sealed record Inventory
     /// <summary>A summary: <c>Inventory (n entries)</c>.</summary>
     public override string ToString() => $"Inventory ({_entries.Length} entries)";
 
-    private static ObjectRef ParseEntry(string line, int lineNumber)
+    /// <summary>One entry's text form, <c>group_kind_namespace_name_version</c> (shared with <see cref="HookRecords"/>).</summary>
+    internal static string Encode(ObjectRef e)
+    {
+        EnsureEncodable(e);
+        return $"{e.Group}{Separator}{e.Kind}{Separator}{e.Namespace}{Separator}{e.Name}{Separator}{e.Version}";
+    }
+
+    internal static ObjectRef ParseEntry(string line, int lineNumber)
     {
         var parts = line.Split(Separator);
         if (parts.Length < 5)

@@ -8,6 +8,8 @@ namespace Flotilla.Core.Sync;
 /// <see cref="Live"/> the object as last seen on the cluster (null when absent). <see cref="Detail"/> is the reason
 /// (drift: the first differing field; conflict: the server's words; prune skipped: why). <see cref="Manager"/> is
 /// the other field manager involved, when known. <see cref="Force"/>: the apply takes fields from other managers.
+/// <see cref="Recreate"/>: the live object is deleted and the desired one created (a changed hook with
+/// <c>before-hook-creation</c>: a Job cannot be updated in place).
 /// </summary>
 public sealed record PlannedChange(
     ObjectRef Ref,
@@ -16,7 +18,8 @@ public sealed record PlannedChange(
     JsonObject? Live,
     string? Detail = null,
     string? Manager = null,
-    bool Force = false)
+    bool Force = false,
+    bool Recreate = false)
 {
     /// <summary>True when the executor must send this object to the server (dry-run, then apply).</summary>
     public bool Writes => Action switch
@@ -36,5 +39,6 @@ public sealed record PlannedChange(
 
     /// <summary>One line for status and logs: <c>Update ConfigMap/shop/a</c>, with the detail when there is one.</summary>
     public override string ToString() =>
-        Detail is null ? $"{Action} {Ref}" : $"{Action} {Ref}: {Detail}{(Manager is null ? "" : $" (by {Manager})")}";
+        (Detail ?? (Recreate ? "recreated (before-hook-creation)" : null)) is not { } detail ? $"{Action} {Ref}"
+            : $"{Action} {Ref}: {detail}{(Manager is null ? "" : $" (by {Manager})")}";
 }

@@ -24,5 +24,8 @@ public sealed record SyncPlanInput(
     /// </summary>
     public IReadOnlySet<ObjectRef> KnownUnchanged { get; init; } = NoObjects;
 
+    /// <summary>Hooks a delete policy removed after they ran: absent at the recorded hash is their expected state.</summary>
+    public HookRecords Hooks { get; init; } = HookRecords.Empty;
+
     private static readonly IReadOnlySet<ObjectRef> NoObjects = new HashSet<ObjectRef>();
 }

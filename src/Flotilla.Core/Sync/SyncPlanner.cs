@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flotilla.Core.Charts;
 using Flotilla.Core.Manifests;
 
 namespace Flotilla.Core.Sync;
@@ -15,7 +16,7 @@ public static class SyncPlanner
     {
         if (Refusal(input.Desired.Count, input.Inventory, input.Policy) is { } refusal) return new ChangeSet([], [], refusal);
         var stages = input.Desired
-            .GroupBy(d => ApplyOrder.StageOf(d.Ref))
+            .GroupBy(d => ApplyOrder.StageOf(d.Ref, d.Body))
             .OrderBy(g => g.Key)
             .Select(g => PlanStage(g.Key, g.ToList(), input))
             .ToList();
@@ -34,7 +35,9 @@ public static class SyncPlanner
             .OrderBy(d => d.Ref, ApplyOrder.Instance)
             .Select(d => input.KnownUnchanged.Contains(d.Ref) && input.Live.ContainsKey(d.Ref)
                 ? new PlannedChange(d.Ref, ChangeAction.Unchanged, d.Body, null)
-                : PlanObject(d, input.Live.GetValueOrDefault(d.Ref), input.Owner, input.Policy, input.Held(d.Ref)))
+                : !input.Live.ContainsKey(d.Ref) && input.Hooks.OutcomeOf(d.Ref, d.Hash) is { } ran
+                    ? new PlannedChange(d.Ref, ChangeAction.Unchanged, d.Body, null, HookGate.Ran(ran))
+                    : PlanObject(d, input.Live.GetValueOrDefault(d.Ref), input.Owner, input.Policy, input.Held(d.Ref)))
             .ToList());
 
     /// <summary>What to do with one desired object given its live copy (null: not among Flotilla's objects there).</summary>
@@ -48,7 +51,9 @@ public static class SyncPlanner
             return new(desired.Ref, ChangeAction.OwnedByOtherBundle, desired.Body, live, $"already managed by bundle {name}; an object can belong to one bundle only");
         }
         var liveHash = live["metadata"]?["annotations"]?[OwnershipLabels.DesiredHash]?.GetValue<string>();
-        if (liveHash != desired.Hash) return new(desired.Ref, ChangeAction.Update, desired.Body, live, Force: policy.Force);
+        if (liveHash != desired.Hash)
+            return new(desired.Ref, ChangeAction.Update, desired.Body, live, Force: policy.Force,
+                Recreate: ChartHook.DeletePolicyOf(desired.Body).HasFlag(HookDeletePolicy.BeforeHookCreation));
         if (DriftComparer.FirstDifference(desired.Body, live) is not { } field) return new(desired.Ref, ChangeAction.Unchanged, desired.Body, live);
 
         var manager = DriftComparer.LastOtherManager(live, FieldManager);

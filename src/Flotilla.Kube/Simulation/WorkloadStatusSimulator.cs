@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Flotilla.Kube.Simulation;
 
 /// <summary>
-/// Fakes the status that the deployment, statefulset and daemonset controllers (and the kubelets behind them)
+/// Fakes the status that the deployment, statefulset, daemonset and job controllers (and the kubelets behind them)
 /// would write, for ONE member of the local fleet, whose clusters have no nodes. Level-triggered: every
 /// <see cref="WorkloadSimulatorOptions.PollInterval"/> it lists the three kinds in all namespaces and, for each
 /// object whose status does not show its current generation and outcome (see <see cref="WorkloadStatusRules"/>),
@@ -122,6 +122,8 @@ public sealed class WorkloadStatusSimulator
             .Select(WorkloadStatusRules.Plan).ToList(),
         WorkloadKind.LoadBalancerService => ((await _client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
             .Where(s => s.Spec?.Type == "LoadBalancer").Select(s => LoadBalancerStatusRules.Plan(s, ClusterName)).ToList(),
+        WorkloadKind.Job => ((await _client.BatchV1.ListJobForAllNamespacesAsync(cancellationToken: ct)).Items ?? [])
+            .Select(j => JobStatusRules.Plan(j, now)).ToList(),
     };
 
     private void ForgetMissing(WorkloadKind kind, IReadOnlyList<WorkloadStatusPlan> plans)
@@ -173,6 +175,9 @@ public sealed class WorkloadStatusSimulator
                 break;
             case WorkloadKind.LoadBalancerService:
                 await _client.CoreV1.PatchNamespacedServiceStatusAsync(patch, plan.Name, plan.Namespace, cancellationToken: ct);
+                break;
+            case WorkloadKind.Job:
+                await _client.BatchV1.PatchNamespacedJobStatusAsync(patch, plan.Name, plan.Namespace, cancellationToken: ct);
                 break;
         }
     }

@@ -18,7 +18,7 @@ namespace Flotilla.Kube.Sync;
 /// only what the plan marks <see cref="ChangeAction.Prune"/>. With <c>apply: false</c> it is the preview
 /// (<c>flotilla diff</c>): the same planning and dry-runs, no writes. One per member, for the process's life.
 /// </summary>
-public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32, DesiredObjects? prepared = null, TimeSpan? establishNudgeAfter = null)
+public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int parallelism = 32, DesiredObjects? prepared = null, TimeSpan? establishNudgeAfter = null)
 {
     private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
 
@@ -41,20 +41,32 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         if (SyncPlanner.Refusal(request.Desired.Count, run.Stored.Inventory, request.Policy) is { } refusal)
             return run.Outcome(new ChangeSet([], [], refusal), SyncResult.Failure(SyncPhase.Failed, run.Stored.Revision, refusal));
 
-        var stages = request.Desired.GroupBy(m => ApplyOrder.StageOf(m.Ref)).ToDictionary(g => g.Key, g => g.ToList());
+        var stages = request.Desired.GroupBy(ApplyOrder.StageOf).ToDictionary(g => g.Key, g => g.ToList());
         if (request.Policy is { CreateNamespace: true, TargetNamespace: not null }) stages.TryAdd(ApplyStageKind.ClusterDefinitions, []);
         // Stages are planned in order and wait, unwritten, until one of them must be written before the next can be
         // planned or dry-run (it creates objects or CRDs); then every waiting stage is dry-run in one round and written
         // in order. A commit that only updates objects costs one round of dry-runs, however many stages it touches.
+        // Hook stages are gates (HookGate): written at once, and nothing after them until their hooks are healthy; post
+        // hooks only once everything before them is healthy. Not healthy yet ends the run as waiting, not failed.
         var waiting = new List<PlannedStage>();
         foreach (var (kind, manifests) in stages.OrderBy(s => s.Key))
         {
+            if (apply && kind == ApplyStageKind.PostSyncHooks)
+            {
+                if (waiting.Count > 0 && await WriteStagesAsync(run, waiting, ct) is { } stoppedBefore) return stoppedBefore;
+                waiting.Clear();
+                var earlier = run.Prepared.Values.ToList();
+                if (await PassGateAsync(run, kind, HookGate.BeforePostSync(earlier, run.Current.GetValueOrDefault, run.Stored.Hooks), ct) is { } held) return held;
+            }
             var stage = await PlanStageAsync(run, kind, manifests, ct);
             waiting.Add(stage);
+            var hooks = apply && kind is ApplyStageKind.PreSyncHooks or ApplyStageKind.PostSyncHooks;
             var blocked = apply && (stage.Plan.FirstBlocking is not null || run.HasStageErrors(kind));
-            if (!blocked && (!apply || !stage.NeededByLaterStages) && kind != stages.Keys.Max()) continue;
+            if (!blocked && !hooks && (!apply || !stage.NeededByLaterStages) && kind != stages.Keys.Max()) continue;
             if (await WriteStagesAsync(run, waiting, ct) is { } stopped) return stopped;
             waiting.Clear();
+            if (hooks && await PassGateAsync(run, kind, HookGate.AfterHooks(stage.Desired, run.Current.GetValueOrDefault, run.Stored.Hooks), ct) is { } gated)
+                return gated;
         }
         // Objects of an API group that failed discovery were left out of their stages while the rest went on: until they
         // are written too, nothing is pruned and the revision is not recorded as applied.
@@ -72,7 +84,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         // object whose delete failed, so the next sync prunes it.
         var kept = prunes.Where(c => c.Action == ChangeAction.PruneSkipped && c.Live is not null && !request.Policy.Prune).Select(c => c.Ref)
             .Concat(undeleted.Select(u => u.Ref));
-        var final = new StoredInventory(new Inventory(plan.Desired.Concat(kept)), request.Revision);
+        var inventory = new Inventory(plan.Desired.Concat(kept));
+        // A hook removed from the chart is forgotten with its inventory entry: back in the chart, it runs again.
+        var final = new StoredInventory(inventory, request.Revision) { Hooks = run.Stored.Hooks.Within(inventory) };
         if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
         var result = await CompletedAsync(run, plan, pruned, ct);
         if (undeleted.Count == 0) return run.Outcome(plan, result);
@@ -120,8 +134,8 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         return (await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct), kinds);
     }
 
-    /// <summary>One planned stage with the resources and live objects it was planned from.</summary>
-    private sealed record PlannedStage(StagePlan Plan, Dictionary<ObjectRef, ApiResource> Kinds, IReadOnlyDictionary<ObjectRef, JsonObject> Live)
+    /// <summary>One planned stage with its prepared objects, their resources and the live objects it was planned from.</summary>
+    private sealed record PlannedStage(StagePlan Plan, IReadOnlyList<DesiredObject> Desired, Dictionary<ObjectRef, ApiResource> Kinds, IReadOnlyDictionary<ObjectRef, JsonObject> Live)
     {
         /// <summary>
         /// Whether a later stage may need this one written before it can be planned or dry-run: it creates objects (a
@@ -143,12 +157,20 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         }
         foreach (var (reference, resource) in kinds) run.Kinds[reference] = resource;
         var live = await cluster.ManagedAsync([.. kinds.Values.Distinct()], ct);
+        foreach (var d in desired)
+        {
+            run.Prepared[d.Ref] = d;
+            if (live.GetValueOrDefault(d.Ref) is { } found) run.Current[d.Ref] = found;
+        }
         var owner = run.Request.Owner;
         var versions = live as LiveObjects;
         var knownUnchanged = versions is null ? [] : desired
             .Where(d => _unchanged.TryGetValue((d.Ref, owner), out var seen) && seen.Hash == d.Hash && seen.Version == versions.VersionOf(d.Ref))
             .Select(d => d.Ref).ToHashSet();
-        var input = new SyncPlanInput(desired, live, run.Recorded, owner, run.Request.Policy) { Held = run.Request.Held, KnownUnchanged = knownUnchanged };
+        var input = new SyncPlanInput(desired, live, run.Recorded, owner, run.Request.Policy)
+        {
+            Held = run.Request.Held, KnownUnchanged = knownUnchanged, Hooks = run.Stored.Hooks,
+        };
         var stage = SyncPlanner.PlanStage(kind, desired, input);
         if (versions is not null)
         {
@@ -163,7 +185,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         }
         // The note stays while an object is managed that way, not only on the sync that first fell back.
         foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
-        return new PlannedStage(stage, kinds, live);
+        return new PlannedStage(stage, desired, kinds, live);
     }
 
     /// <summary>
@@ -174,7 +196,9 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     private async Task<SyncOutcome?> WriteStagesAsync(SyncRun run, List<PlannedStage> stages, CancellationToken ct)
     {
         var dryRunnable = run.Apply ? stages.TakeWhile(s => s.Plan.FirstBlocking is null && !run.HasStageErrors(s.Plan.Kind)).ToList() : stages;
-        var dryRuns = await DryRunAsync(run, dryRunnable.SelectMany(s => s.Plan.Writes.Select(c => (Change: c, Kind: s.Kinds[c.Ref]))).ToList(), ct);
+        // A recreated hook is not dry-run: its changed content is what the server refuses as an update (a Job's template
+        // is immutable), and the create that replaces it cannot be dry-run while the old one is there.
+        var dryRuns = await DryRunAsync(run, dryRunnable.SelectMany(s => s.Plan.Writes.Where(c => !c.Recreate).Select(c => (Change: c, Kind: s.Kinds[c.Ref]))).ToList(), ct);
         foreach (var stage in stages)
         {
             var plan = stage.Plan with { Changes = stage.Plan.Changes.Select(c => dryRuns.GetValueOrDefault(c.Ref) ?? c).ToList() };
@@ -210,9 +234,11 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
             await RecordAsync(run, stage.Plan.Kind, stage.Plan, ct);
             await Parallel.ForEachAsync(writes, Options(ct), async (change, token) =>
             {
+                if (change.Recreate && !await DeleteForRecreateAsync(run, stage.Kinds[change.Ref], change, token)) return;
                 // What the server stored from this apply is this desired object, unchanged until its resourceVersion moves.
-                if (await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token) is { } stored
-                    && stored["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version)
+                if (await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token) is not { } stored) return;
+                run.Current[change.Ref] = stored;
+                if (stored["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version)
                     _unchanged[(change.Ref, run.Request.Owner)] = (version, DesiredObject.HashOf(change.Desired!));
             });
             run.Written += writes.Count;
@@ -266,6 +292,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
                 continue;
             }
             var prepared = _prepared.For(manifest, resource.Namespaced, run.Request.Policy, run.Request.Owner, run.Request.BundleKey);
+            run.StageByRef[prepared.Ref] = stage;
             desired.Add(prepared);
             foreach (var warning in prepared.Warnings) run.Warnings.Add(warning);
             kinds[prepared.Ref] = resource;
@@ -283,7 +310,7 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
         var staged = stage.Changes.Select(c => c.Ref).ToHashSet();
         // The stage's entries replace recorded ones of the same identity (the version may have changed).
         var union = new Inventory(run.Recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));
-        var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString());
+        var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString()) { Hooks = run.Stored.Hooks };
         if (!union.Equals(run.Recorded)) await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
         (run.Recorded, run.Stored) = (union, record);
     }
@@ -384,7 +411,10 @@ public sealed class ClusterSyncExecutor(IClusterClient cluster, int parallelism 
     private async Task<SyncResult> CompletedAsync(SyncRun run, ChangeSet plan, int pruned, CancellationToken ct)
     {
         var live = await cluster.ManagedAsync([.. plan.Desired.Select(r => run.Kinds[r]).Distinct()], ct);
-        var health = HealthAggregator.Worst(plan.Desired.Select(r => live.GetValueOrDefault(r)));
+        // A hook its policy deleted after it succeeded is absent as expected, not Missing.
+        var expected = plan.Desired.Where(r => live.ContainsKey(r) || !run.Prepared.TryGetValue(r, out var d)
+            || run.Stored.Hooks.OutcomeOf(r, d.Hash) != HookOutcome.Succeeded);
+        var health = HealthAggregator.Worst(expected.Select(r => live.GetValueOrDefault(r)));
         var drift = plan.All.Where(c => c.Action is ChangeAction.DriftCorrect or ChangeAction.DriftReport)
             .Select(c => new DriftRecord(c.Ref, c.Detail ?? "", c.Manager, c.Action == ChangeAction.DriftCorrect, run.Request.Held(c.Ref))).ToList();
         var phase = drift.Any(d => !d.Corrected) ? SyncPhase.OutOfSync : SyncPhase.Synced;

@@ -87,7 +87,10 @@ public sealed class MemberClusterClient(DynamicClient client, MemberObjectCache 
         var map = await client.GetAsync(ConfigMaps, FlotillaApi.SystemNamespace, InventoryName(owner), ct);
         var data = map?["data"];
         var stored = map is null ? StoredInventory.Empty : new StoredInventory(Inventory.Parse(data?["entries"]?.GetValue<string>() ?? ""),
-            data?["revision"]?.GetValue<string>(), data?["applying"]?.GetValue<string>(), data?["stage"]?.GetValue<string>());
+            data?["revision"]?.GetValue<string>(), data?["applying"]?.GetValue<string>(), data?["stage"]?.GetValue<string>())
+        {
+            Hooks = HookRecords.Parse(data?["hooks"]?.GetValue<string>() ?? ""),
+        };
         return _inventories.GetOrAdd(owner, stored);
     }
 
@@ -119,6 +122,7 @@ public sealed class MemberClusterClient(DynamicClient client, MemberObjectCache 
         if (inventory.Revision is not null) data["revision"] = inventory.Revision;
         if (inventory.Applying is not null) data["applying"] = inventory.Applying;
         if (inventory.Stage is not null) data["stage"] = inventory.Stage;
+        if (inventory.Hooks.Count > 0) data["hooks"] = inventory.Hooks.Serialize();
         return new JsonObject
         {
             ["apiVersion"] = "v1",

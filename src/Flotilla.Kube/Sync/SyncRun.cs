@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
 using Flotilla.Kube.Discovery;
@@ -14,6 +15,19 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     private readonly List<(ApplyStageKind Stage, ObjectRef Ref, string Error)> _leftOut = [];
 
     public SyncRequest Request => request;
+
+    /// <summary>
+    /// The stage of every object by identity, as rendered and as prepared (a hook's stage is not its kind's), so an
+    /// object's error is held against the stage that writes it.
+    /// </summary>
+    public ConcurrentDictionary<ObjectRef, ApplyStageKind> StageByRef { get; } =
+        new(request.Desired.Select(m => KeyValuePair.Create(m.Ref, ApplyOrder.StageOf(m))));
+
+    /// <summary>The prepared desired objects planned so far, by identity.</summary>
+    public ConcurrentDictionary<ObjectRef, DesiredObject> Prepared { get; } = new();
+
+    /// <summary>Each planned object as last known: the cache's copy when planned, the server's answer once written, gone once deleted.</summary>
+    public ConcurrentDictionary<ObjectRef, JsonObject> Current { get; } = new();
 
     public bool Apply => apply;
 
@@ -66,7 +80,7 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     public void Fail(ObjectRef reference, string error)
     {
         Errors[reference] = error;
-        _stageErrors.GetOrAdd(ApplyOrder.StageOf(reference), _ => new()).Enqueue((reference, error));
+        _stageErrors.GetOrAdd(StageByRef.TryGetValue(reference, out var stage) ? stage : ApplyOrder.StageOf(reference), _ => new()).Enqueue((reference, error));
     }
 
     /// <summary>Why <paramref name="stage"/> cannot be written (its first error, in apply order, and how many more), or null.</summary>
@@ -88,6 +102,28 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
         {
             Stage = stage.ToString(),
             PartialRevision = Stored.Applying,
+            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
+        };
+
+    /// <summary>
+    /// The result of a run that stopped at a hook gate (<paramref name="message"/>: what it waits for): not failed, the
+    /// revision not yet applied; the pair is driven again when a watched status changes.
+    /// </summary>
+    public SyncResult Waiting(ApplyStageKind stage, string message, HealthStatus health) =>
+        new SyncResult(SyncPhase.OutOfSync, Stored.Revision, Prepared.Count, Written, 0, health, null, [])
+        {
+            HealthMessage = message,
+            Stage = stage.ToString(),
+            PartialRevision = Stored.Revision == Request.Revision ? null : Request.Revision,
+            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
+        };
+
+    /// <summary>The result of a run stopped by a failed hook: the sync fails, naming the hook.</summary>
+    public SyncResult HookFailed(ApplyStageKind stage, string message) =>
+        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, message) with
+        {
+            Stage = stage.ToString(),
+            PartialRevision = Stored.Revision == Request.Revision ? null : Request.Revision,
             Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
         };
 

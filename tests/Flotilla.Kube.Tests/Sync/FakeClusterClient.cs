@@ -25,8 +25,9 @@ internal sealed class FakeClusterClient : IClusterClient
     public static readonly ApiResource ApiServices = new("apiregistration.k8s.io", "v1", "APIService", "apiservices", false);
     public static readonly ApiResource Webhooks = new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false);
     public static readonly ApiResource Widgets = new("example.io", "v1", "Widget", "widgets", true);
+    public static readonly ApiResource Jobs = new("batch", "v1", "Job", "jobs", true);
 
-    private static readonly ApiResource[] Catalogue = [ConfigMaps, Namespaces, Crds, ApiServices, Webhooks, Widgets];
+    private static readonly ApiResource[] Catalogue = [ConfigMaps, Namespaces, Crds, ApiServices, Webhooks, Widgets, Jobs];
 
     private readonly Lock _lock = new();
     private readonly List<RecordedCall> _calls = [];
@@ -145,6 +146,9 @@ internal sealed class FakeClusterClient : IClusterClient
             if (reference.Equals(_goesDownAt)) _down = true;
             ThrowIfDown();
             if (_failures.TryGetValue(reference, out var failure) && failure(dryRun, method) is { } error) throw error;
+            // As a real server: a Job's spec (its pod template) cannot be changed in place.
+            if (kind == Jobs && _live.GetValueOrDefault(reference) is { } job && !JsonNode.DeepEquals(job["spec"], body["spec"]))
+                throw Status(reference, dryRun, HttpStatusCode.UnprocessableEntity, "Invalid", "Job.batch is invalid: spec.template: Invalid value: field is immutable");
             if (method == WriteMethod.ServerSideApply && _noServerSideApply.Contains(kind.Kind))
                 throw new HttpRequestException("An error occurred while sending the request.", new IOException("The HTTP/2 server reset the stream. HTTP/2 error code 'INTERNAL_ERROR' (0x2)."));
             var result = body.DeepClone().AsObject();
@@ -250,6 +254,8 @@ internal sealed class FakeClusterClient : IClusterClient
         // Every write is a new resourceVersion, as on a real server.
         obj["metadata"]!["resourceVersion"] = (++_versions).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (kind == Crds) obj["status"] = JsonNode.Parse(_stuckInstalling ? Installing : Established);
+        // An apply leaves the status subresource alone.
+        if (kind == Jobs && obj["status"] is null && _live.GetValueOrDefault(reference)?["status"] is { } status) obj["status"] = status.DeepClone();
         _live[reference] = obj;
         return uid;
     }

@@ -28,6 +28,29 @@ internal static class SyncObjects
 
     public static JsonObject Widget(string name) => Body("example.io/v1", "Widget", name, "shop", new JsonObject { ["spec"] = new JsonObject { ["size"] = 3 } });
 
+    /// <summary>A Helm hook Job (<paramref name="hook"/>: the <c>helm.sh/hook</c> value) running <paramref name="command"/>.</summary>
+    public static JsonObject HookJob(string name, string hook, string? deletePolicy = null, string command = "true")
+    {
+        var annotations = new JsonObject { ["helm.sh/hook"] = hook };
+        if (deletePolicy is not null) annotations["helm.sh/hook-delete-policy"] = deletePolicy;
+        var job = Body("batch/v1", "Job", name, "shop", new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["template"] = new JsonObject
+                {
+                    ["spec"] = new JsonObject
+                    {
+                        ["restartPolicy"] = "Never",
+                        ["containers"] = new JsonArray(new JsonObject { ["name"] = "run", ["image"] = "busybox", ["command"] = new JsonArray("sh", "-c", command) }),
+                    },
+                },
+            },
+        });
+        job["metadata"]!["annotations"] = annotations;
+        return job;
+    }
+
     /// <summary>A copy of <paramref name="body"/> with annotation <c>note</c> set: the same object, changed.</summary>
     public static JsonObject Annotated(JsonObject body, string note)
     {
