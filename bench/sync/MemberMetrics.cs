@@ -21,6 +21,10 @@ public sealed class MemberMetrics : IDisposable
         (await Task.WhenAll(_members.Select(async m => (m.Name, Counts: Parse(await m.Http.GetStringAsync("/metrics"))))))
             .ToDictionary(m => m.Name, m => m.Counts);
 
+    /// <summary>One member's counters now (one page to read and parse: for polling one member closely).</summary>
+    public async Task<RequestCounts> ReadAsync(string member) =>
+        Parse(await _members.Single(m => m.Name == member).Http.GetStringAsync("/metrics"));
+
     /// <summary>What every member received since <paramref name="before"/>, summed.</summary>
     public async Task<RequestCounts> SinceAsync(IReadOnlyDictionary<string, RequestCounts> before) =>
         (await ReadAsync()).Aggregate(RequestCounts.Empty, (sum, m) => sum.Plus(m.Value.Since(before[m.Key])));

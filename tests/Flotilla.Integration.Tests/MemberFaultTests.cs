@@ -43,13 +43,14 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
     /// <summary>
     /// Client requests (no probe, no watch streams, no /metrics) matching <paramref name="which"/>, leaving out two that
     /// are not the sync's: the local fleet's workload simulator (inside the hub process, standing in for kubelets) lists
-    /// Deployments, StatefulSets, DaemonSets and Services every 500 ms, and a restarted API server's RBAC bootstrap reads every
+    /// Deployments, StatefulSets, DaemonSets, Services and Jobs every 500 ms, and a restarted API server's RBAC bootstrap reads every
     /// default role and binding once.
     /// </summary>
     private static long Sum(RequestCounts counts, Func<RequestKey, bool> which) => counts.ByKey
         .Where(c => RequestCounts.IsClient(c.Key) && !RequestCounts.IsProbe(c.Key) && which(c.Key)
             && c.Key is not { Verb: "LIST", Group: "apps", Resource: "deployments" or "statefulsets" or "daemonsets" }
             && c.Key is not { Verb: "LIST", Group: "", Resource: "services" }
+            && c.Key is not { Verb: "LIST", Group: "batch", Resource: "jobs" }
             && c.Key is not { Verb: "GET", Group: "rbac.authorization.k8s.io" })
         .Sum(c => c.Value);
 
@@ -84,22 +85,21 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
         var bundleLabel = $"{OwnershipLabels.Bundle}={OwnershipLabels.ValueFor(ns, "app")}";
         using var killedClient = fleet.Member(Killed);
         await using var watch = await RecordedWatch.StartAsync(killedClient, new ApiResource("", "v1", "ConfigMap", "configmaps", true), bundleLabel);
+        // Killed once its v3 sync has begun: its own counter shows the first configmap dry-runs. (Waiting for the first v3
+        // write on a watch came too late once the engine got faster: the watch delivered it after all 300 writes.) The
+        // count before is read before the commit, and only the killed member is polled: read after the fetch request,
+        // a fast sync had already dry-run everything, and the count never moved again.
+        using var trigger = new MemberMetrics(fleet.State);
+        async Task<long> DryRunsAsync() => (await trigger.ReadAsync(Killed)).ByKey.Where(c => c.Key is { Resource: "configmaps", DryRun.Length: > 0 }).Sum(c => c.Value);
+        var before = await DryRunsAsync();
         var v3 = repo.Commit(Files(ns, "v3"));
         var logStart = HubLogLength;
         clock.Restart();
         await hub.RequestFetchAsync("repo");
         try
         {
-            // Killed once its v3 sync has begun: its own counter shows the first configmap dry-runs. (Waiting for the first
-            // v3 write on a watch came too late once the engine got faster: the watch delivered it after all 300 writes.)
-            using (var trigger = new MemberMetrics(fleet.State))
-            {
-                long DryRuns(IReadOnlyDictionary<string, RequestCounts> all) =>
-                    all[Killed].ByKey.Where(c => c.Key is { Resource: "configmaps", DryRun.Length: > 0 }).Sum(c => c.Value);
-                var before = DryRuns(await trigger.ReadAsync());
-                await Eventually.WaitAsync(async () => DryRuns(await trigger.ReadAsync()) > before, TimeSpan.FromSeconds(60),
-                    $"{Killed} receives its first v3 dry-run", pollEvery: TimeSpan.FromMilliseconds(5));
-            }
+            await Eventually.WaitAsync(async () => await DryRunsAsync() > before, TimeSpan.FromSeconds(60),
+                $"{Killed} receives its first v3 dry-run", pollEvery: TimeSpan.FromMilliseconds(5));
             var apiServer = fleet.Launcher.State!.Processes.Single(p => p.Name == $"{Killed}-apiserver");
             using (var process = Process.GetProcessById(apiServer.Pid)) process.Kill();
             var killedAt = clock.Elapsed;
@@ -117,15 +117,25 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
             Assert.Equal(v2, down.AppliedRevision); // a partly written v3 is not claimed as applied
             Assert.Contains("backoff", down.Error ?? "");
 
-            // Held down until the pair has failed 5 times: with backoff (2 s doubling, at most 10% jitter off) that takes at
-            // least 2 + 4 + 8 + 16 = 30 s less jitter; a fixed 3 s requeue would get there in 12 s.
-            var pair = $"cluster-sync failed to reconcile {ns}/app/{Killed} ";
-            int Attempts() => HubLogSince(logStart).Count(l => l.Contains(pair, StringComparison.Ordinal));
-            await Eventually.WaitAsync(() => Task.FromResult(Attempts() >= 5), TimeSpan.FromSeconds(120), "five failed attempts",
+            // Held down until the pair has failed 4 times in a row; every wait between failures k and k+1 is the backoff's
+            // 2 s doubling (2, 4, 8 s, at most 10% jitter off), where a fixed 3 s requeue would give 3, 3, 3. The hub's own
+            // log numbers the failures: the count starts over once when the cluster turns Unavailable (its pairs are
+            // restarted to show Unreachable at once; from then on they make no request to it) — that new run backs off too.
+            var pair = $"cluster-sync failed to reconcile {ns}/app/{Killed} (failure ";
+            List<(TimeSpan At, int Failure, string Line)> Failures() => [.. HubLogSince(logStart)
+                .Where(l => l.Contains(pair, StringComparison.Ordinal))
+                .Select(l => (TimeSpan.ParseExact(l[..12], @"hh\:mm\:ss\.fff", null), int.Parse(l[(l.IndexOf(pair, StringComparison.Ordinal) + pair.Length)..].Split(')')[0]), l))];
+            await Eventually.WaitAsync(() => Task.FromResult(Failures().Any(f => f.Failure >= 4)), TimeSpan.FromSeconds(120), "four failures in a row",
                 pollEvery: TimeSpan.FromMilliseconds(100));
-            var downFor = clock.Elapsed - killedAt;
-            output.WriteLine($"{Killed} down {downFor.TotalSeconds:0.0}s when its pair had failed {Attempts()} times (the hub's own log)");
-            Assert.True(downFor >= TimeSpan.FromSeconds(27), $"5 attempts in {downFor.TotalSeconds:0.0}s: not backing off");
+            var failures = Failures();
+            output.WriteLine($"{Killed}'s pair while it is down (the hub's own log):\n{string.Join("\n", failures.Select(f => f.Line))}");
+            var waits = failures.Zip(failures.Skip(1)).Where(p => p.Second.Failure == p.First.Failure + 1).ToList();
+            Assert.Contains(waits, w => w.First.Failure == 3);
+            foreach (var (first, second) in waits)
+            {
+                var backoff = TimeSpan.FromSeconds(2 << (first.Failure - 1));
+                Assert.True(second.At - first.At >= backoff * 0.9, $"failure {second.Failure} came {(second.At - first.At).TotalSeconds:0.0}s after failure {first.Failure}: not backing off ({backoff.TotalSeconds}s)");
+            }
         }
         finally
         {
