@@ -98,34 +98,29 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
 
     /// <summary>The result of a run that stopped at <paramref name="stage"/>; <paramref name="partly"/>: some of its objects were written.</summary>
     public SyncResult StoppedAt(ApplyStageKind stage, string error, bool partly) =>
-        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, $"stage {stage} {(partly ? "partly applied" : "not applied")}: {error}") with
-        {
-            Stage = stage.ToString(),
-            PartialRevision = Stored.Applying,
-            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
-        };
+        At(SyncResult.Failure(SyncPhase.Failed, Stored.Revision, $"stage {stage} {(partly ? "partly applied" : "not applied")}: {error}"), stage, Stored.Applying);
 
     /// <summary>
     /// The result of a run that stopped at a hook gate (<paramref name="message"/>: what it waits for): not failed, the
     /// revision not yet applied; the pair is driven again when a watched status changes.
     /// </summary>
     public SyncResult Waiting(ApplyStageKind stage, string message, HealthStatus health) =>
-        new SyncResult(SyncPhase.OutOfSync, Stored.Revision, Prepared.Count, Written, 0, health, null, [])
-        {
-            HealthMessage = message,
-            Stage = stage.ToString(),
-            PartialRevision = Stored.Revision == Request.Revision ? null : Request.Revision,
-            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
-        };
+        At(new SyncResult(SyncPhase.OutOfSync, Stored.Revision, Prepared.Count, Written, 0, health, null, []) { HealthMessage = message }, stage, Unapplied);
 
     /// <summary>The result of a run stopped by a failed hook: the sync fails, naming the hook.</summary>
     public SyncResult HookFailed(ApplyStageKind stage, string message) =>
-        SyncResult.Failure(SyncPhase.Failed, Stored.Revision, message) with
-        {
-            Stage = stage.ToString(),
-            PartialRevision = Stored.Revision == Request.Revision ? null : Request.Revision,
-            Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
-        };
+        At(SyncResult.Failure(SyncPhase.Failed, Stored.Revision, message), stage, Unapplied);
+
+    /// <summary>The requested revision while it is not the applied one: a run stopped at a gate has written part of it.</summary>
+    private string? Unapplied => Stored.Revision == Request.Revision ? null : Request.Revision;
+
+    /// <summary><paramref name="result"/> of a run that stopped at <paramref name="stage"/>, with what it had partly written and its warnings.</summary>
+    private SyncResult At(SyncResult result, ApplyStageKind stage, string? partialRevision) => result with
+    {
+        Stage = stage.ToString(),
+        PartialRevision = partialRevision,
+        Warnings = [.. Warnings.Distinct().Order(StringComparer.Ordinal)],
+    };
 
     public SyncOutcome Outcome(ChangeSet plan, SyncResult result) =>
         new(plan, new Dictionary<ObjectRef, JsonObject>(DryRuns), new Dictionary<ObjectRef, string>(Errors), result);
