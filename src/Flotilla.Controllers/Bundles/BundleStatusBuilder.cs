@@ -1,3 +1,4 @@
+using Flotilla.Core;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Rollouts;
 using Flotilla.Core.Health;
@@ -198,5 +199,5 @@ public sealed class BundleStatusBuilder(BundleResource bundle, DateTimeOffset no
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string Short(string? revision) => revision is null ? "(none)" : revision.Length > 12 ? revision[..12] : revision;
+    private static string Short(string? revision) => revision is null ? "(none)" : Revisions.Short(revision);
 }

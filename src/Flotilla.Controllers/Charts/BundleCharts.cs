@@ -1,3 +1,4 @@
+using Flotilla.Core;
 using System.Collections.Concurrent;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterSync;
@@ -86,14 +87,14 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
             var isCurrent = revision == current.Artifact.Revision;
             if ((isCurrent ? current : older(revision)) is not { } source)
             {
-                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} is not available any more (its snapshot or cached chart is gone); kept as applied";
+                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Revisions.Short(revision)} is not available any more (its snapshot or cached chart is gone); kept as applied";
                 continue;
             }
             var (rendered, problem) = await RenderAsync(bundle, source.Artifact, source.ChartPath, clusters, ct);
             if (problem is not null)
             {
                 if (isCurrent) return (null, heldBack, problem);
-                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Short(revision)} does not render: {problem.Message}";
+                foreach (var c in clusters) heldBack[c.Metadata.Name] = $"revision {Revisions.Short(revision)} does not render: {problem.Message}";
                 continue;
             }
             foreach (var (cluster, outcome) in rendered!) outcomes[cluster] = outcome;
@@ -101,9 +102,6 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         return (outcomes, heldBack, null);
     }
 
-    // A chart version's revision (NAME@VERSION+sha256:…) is named by its version; a commit by its first 12 characters.
-    private static string Short(string revision) =>
-        revision.IndexOf("+sha256:", StringComparison.Ordinal) is > 0 and var digest ? revision[..digest] : revision.Length > 12 ? revision[..12] : revision;
 
     private async Task<(ChartValuesPlan? Plan, BundleProblem? Problem)> PlanAsync(BundleHelm helm, SourceArtifact artifact, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Flotilla.Core;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Controllers.ClusterSync;
 using Flotilla.Controllers.Sources;
@@ -53,12 +54,12 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
                 if (await RenderAsync(sourceKey, revision, bundle.Spec.Path, ct) is { } older) objects[revision] = older;
                 else
                 {
-                    unavailable[revision] = $"revision {Short(revision)} is not available any more (its snapshot is gone or it does not render); kept as applied";
+                    unavailable[revision] = $"revision {Revisions.Short(revision)} is not available any more (its snapshot is gone or it does not render); kept as applied";
                     continue;
                 }
             }
             var (overrides, problem) = prepare(revision, objects[revision]);
-            if (problem is not null) unavailable[revision] = $"overrides do not prepare for revision {Short(revision)}: {problem.Message}; kept as applied";
+            if (problem is not null) unavailable[revision] = $"overrides do not prepare for revision {Revisions.Short(revision)}: {problem.Message}; kept as applied";
             else prepared[revision] = overrides;
         }
 
@@ -83,5 +84,4 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
         return (await renders.RenderAsync(snapshot, path, ct)).Manifests;
     }
 
-    private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 }

@@ -30,11 +30,10 @@ public static class DependencyReadiness
             SyncPhase.Pending => (DependencyState.NotSynced, "not synced yet"),
             SyncPhase.DependencyNotReady => (DependencyState.Waiting, "waiting for its own dependencies"),
             SyncPhase.Failed or SyncPhase.Unreachable or SyncPhase.Removing => (DependencyState.Failed, phase.ToString()),
-            SyncPhase.Synced or SyncPhase.OutOfSync => dependency.AppliedRevision != wanted ? (DependencyState.Progressing, $"applying revision {Short(wanted)}")
+            SyncPhase.Synced or SyncPhase.OutOfSync => dependency.AppliedRevision != wanted ? (DependencyState.Progressing, $"applying revision {Revisions.Short(wanted)}")
                 : dependency.Health == HealthStatus.Healthy ? (DependencyState.Ready, "Ready")
                 : (DependencyState.Progressing, dependency.Health.ToString()),
         };
     }
 
-    private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 }

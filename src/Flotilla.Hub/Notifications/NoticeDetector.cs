@@ -1,3 +1,4 @@
+using Flotilla.Core;
 using Flotilla.Core.Rollout;
 using Flotilla.Kube.Api;
 
@@ -69,16 +70,15 @@ public static class NoticeDetector
         {
             var s = now.Stages[i];
             yield return new(NoticeKind.RolloutStageCompleted, "Bundle", ns, name, target,
-                $"stage {s.Name} completed: {s.Done} of {s.Clusters} clusters on {Short(target)}" + (s.Failed > 0 ? $", {s.Failed} failed" : ""), []);
+                $"stage {s.Name} completed: {s.Done} of {s.Clusters} clusters on {Revisions.Short(target)}" + (s.Failed > 0 ? $", {s.Failed} failed" : ""), []);
         }
         if (now.Stage > was && now.Stage < total)
             yield return new(NoticeKind.RolloutStageStarted, "Bundle", ns, name, target,
-                $"stage {now.Stages[now.Stage].Name} started ({now.Stage + 1} of {total}): {now.Stages[now.Stage].Clusters} clusters to move to {Short(target)}", []);
+                $"stage {now.Stages[now.Stage].Name} started ({now.Stage + 1} of {total}): {now.Stages[now.Stage].Clusters} clusters to move to {Revisions.Short(target)}", []);
     }
 
     private static RolloutState? State(BundleResource bundle) => RolloutState.TryParse(bundle.Status?.Rollout?.State);
 
-    private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 
     private static StatusCondition? Available(ClusterResource cluster) => cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available");
 
