@@ -1,6 +1,7 @@
 // bench/matrix: the hub's bundle x cluster matrix endpoint's work (MatrixBuilder + JSON, as /api/v1/matrix answers) at
 // 1,000 clusters x 100 bundles held in memory, per query shape: p50 and p95 over many requests, against a naive
-// baseline (a status-list scan per cell, every row sent) measured in the same run.
+// baseline (a status-list scan per cell, every row sent) measured in the same run. With --render: the matrix page's
+// first render in chromium instead (RenderBenchmark).
 using System.Diagnostics;
 using System.Globalization;
 using Flotilla.Bench.Matrix;
@@ -14,6 +15,12 @@ var requests = Arg("--requests", 200);
 const double Target = 100;
 
 var view = SyntheticFleet.Generate(clusterCount, bundleCount);
+if (args.Contains("--render"))
+{
+    await RenderBenchmark.RunAsync(view, Arg("--loads", 40));
+    return;
+}
+
 Console.WriteLine($"bench/matrix: {clusterCount} clusters x {bundleCount} bundles in memory; {requests} requests per shape after 20 warm-up requests");
 
 var shapes = new (string Name, MatrixQuery Query)[]
