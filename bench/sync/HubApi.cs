@@ -113,12 +113,21 @@ public sealed class HubApi(Kubernetes hub, int port)
         }
     }
 
-    /// <summary>The hub's <c>flotilla_sync_duration_seconds</c> sum and count (executor time of every (bundle, cluster) sync so far).</summary>
-    public async Task<(double Sum, long Count)> SyncDurationsAsync()
+    /// <summary>
+    /// The hub's own time histograms Flotilla's end-to-end time is split by: the executor time of every (bundle, cluster)
+    /// sync (<c>flotilla_sync_duration_seconds</c>) and the reconciles of the GitRepository (fetch and snapshot) and of
+    /// the Bundle (render, placement, rollout) from <c>controller_runtime_reconcile_time_seconds</c>.
+    /// </summary>
+    public async Task<HubTimes> TimesAsync()
     {
         var lines = (await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics")).Split('\n');
-        string Value(string name) => lines.First(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1];
-        return (double.Parse(Value("flotilla_sync_duration_seconds_sum"), System.Globalization.CultureInfo.InvariantCulture), long.Parse(Value("flotilla_sync_duration_seconds_count")));
+        HubTimes.Series Series(string name, string labels = "")
+        {
+            string? Value(string suffix) => lines.FirstOrDefault(l => l.StartsWith(name + suffix + labels + " ", StringComparison.Ordinal))?.Split(' ')[1];
+            return new(double.Parse(Value("_sum") ?? "0", System.Globalization.CultureInfo.InvariantCulture), long.Parse(Value("_count") ?? "0"));
+        }
+        const string Reconcile = "controller_runtime_reconcile_time_seconds";
+        return new(Series("flotilla_sync_duration_seconds"), Series(Reconcile, "{controller=\"gitrepository\"}"), Series(Reconcile, "{controller=\"bundle\"}"));
     }
 
     /// <summary>Kinds the hub's watch cache covers, per member (<c>flotilla_watched_kinds</c>).</summary>

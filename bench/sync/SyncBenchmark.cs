@@ -11,15 +11,20 @@ namespace Flotilla.Bench.Sync;
 /// with the changes given for free). Commits: a first one, then per run one changing every object and one changing
 /// 5%. Tools take each commit in a rotating order. The hub runs throughout, as it would in production (warm, its
 /// watches open), and is idle while the baselines run: its bench Bundle has nothing to do between Flotilla's turns
-/// and its watches select only Flotilla's objects. Requests are counted by the members' own API servers.
+/// and its watches select only Flotilla's objects. Before the timed runs the two .NET tools (Flotilla and the dry-run
+/// driver) take <c>warmups</c> rounds of the same two commit kinds untimed: a fresh .NET process spends much of its CPU
+/// re-compiling code as it turns hot (the tiered JIT: perf put 79% of the hub's samples over its first commits in the
+/// JIT's background thread, still 55% after two rounds, because the sync path runs a few times per commit and a method
+/// is promoted after 30 calls), which a hub that has run for an hour has long done. Requests are counted by the
+/// members' own API servers.
 /// </summary>
 public static class SyncBenchmark
 {
     private const string Bundle = "bench";
 
-    public static async Task RunAsync(int members, int objects, int runs)
+    public static async Task RunAsync(int members, int objects, int runs, int warmups)
     {
-        Console.WriteLine($"bench/sync: {members} members x {objects} objects, median of {runs} runs, tools in rotating order, the bench's own processes let settle before each");
+        Console.WriteLine($"bench/sync: {members} members x {objects} objects, median of {runs} runs after {warmups} untimed warm-up rounds, tools in rotating order, the bench's own processes let settle before each");
         // The raw and dry-run drivers get Flotilla's per-cluster concurrency, so they show the API servers' limit, not a weaker client.
         var parallelism = new Flotilla.Controllers.ClusterSync.ClusterSyncOptions().ObjectParallelism;
         await using var fleet = await BenchFleet.UpAsync(members);
@@ -34,12 +39,15 @@ public static class SyncBenchmark
         var revision = "";
         var commit = 0;
         await fleet.Hub.StartAsync();
-        foreach (var (scenario, versionOf) in Commits(runs))
+        foreach (var (scenario, versionOf, timed) in Commits(runs, warmups))
         {
             var changed = Enumerable.Range(0, objects).Count(i => versionOf(i) != previous(i));
-            Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member)");
+            Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member){(timed ? "" : ", warm-up: not counted")}");
             foreach (var tool in tools.Skip(commit % tools.Length).Concat(tools.Take(commit % tools.Length)))
             {
+                // Warm-ups are for the .NET tools: kubectl is a fresh Go process each time, and the raw driver shares the
+                // dry-run driver's process and client code.
+                if (!timed && tool is not (Tool.Flotilla or Tool.DryRunApply)) continue;
                 var prior = previous;
                 var run = tool switch
                 {
@@ -70,11 +78,11 @@ public static class SyncBenchmark
                         await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, names.Count);
                     }),
                 };
-                var engineBefore = tool == Tool.Flotilla ? await fleet.Hub.Api.SyncDurationsAsync() : default;
+                var timesBefore = tool == Tool.Flotilla ? await fleet.Hub.Api.TimesAsync() : null;
                 var (seconds, requests, cpu) = await TimeAsync(fleet, run);
-                var engine = tool == Tool.Flotilla ? EngineSeconds(engineBefore, await fleet.Hub.Api.SyncDurationsAsync()) : null;
-                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{(engine is { } e ? $" (engine {e:0.00} s per cluster)" : "")} ({cpu})");
-                results.Add(tool, scenario, new Results.Run(seconds, requests, changed, engine));
+                var phases = timesBefore is null ? null : (await fleet.Hub.Api.TimesAsync()).Since(timesBefore);
+                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{(phases is null ? "" : $" ({Results.Describe(phases)})")} ({cpu})");
+                if (timed) results.Add(tool, scenario, new Results.Run(seconds, requests, changed, phases));
             }
             previous = versionOf;
             commit++;
@@ -121,24 +129,21 @@ public static class SyncBenchmark
         return (seconds, await fleet.Metrics.SinceAsync(before), used);
     }
 
-    /// <summary>The mean executor time of the (bundle, cluster) syncs between two reads of the hub's histogram.</summary>
-    private static double? EngineSeconds((double Sum, long Count) before, (double Sum, long Count) after) =>
-        after.Count > before.Count ? (after.Sum - before.Sum) / (after.Count - before.Count) : null;
-
     /// <summary>The objects of <paramref name="next"/> that differ from <paramref name="current"/> (all of them when nothing was there).</summary>
     private static List<JsonObject> Changed(List<JsonObject> current, List<JsonObject> next) =>
         [.. next.Where((o, i) => i >= current.Count || o.ToJsonString() != current[i].ToJsonString())];
 
-    // The commits every tool applies, in this order: the first, then per run one changing every object and one changing 5%.
-    private static IEnumerable<(Scenario Scenario, Func<int, string> VersionOf)> Commits(int runs)
+    // The commits every tool applies, in this order: the first (timed), then per warm-up round (untimed) and per run one
+    // changing every object and one changing 5%.
+    private static IEnumerable<(Scenario Scenario, Func<int, string> VersionOf, bool Timed)> Commits(int runs, int warmups)
     {
-        yield return (Scenario.First, _ => "v1");
-        for (var run = 1; run <= runs; run++)
+        yield return (Scenario.First, _ => "v1", true);
+        for (var run = 1 - warmups; run <= runs; run++)
         {
-            var all = $"all-{run}";
-            var few = $"few-{run}";
-            yield return (Scenario.EveryObject, _ => all);
-            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all);
+            var all = $"all-{run + warmups}";
+            var few = $"few-{run + warmups}";
+            yield return (Scenario.EveryObject, _ => all, run > 0);
+            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all, run > 0);
         }
     }
 }
