@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Flotilla.Hub.Api;
 using Flotilla.Hub.Api.Auth;
 using Flotilla.Hub.Dashboard;
@@ -24,12 +23,6 @@ public static class RenderBenchmark
     public const double TargetMs = 1000;
     private const string Executable = "/usr/bin/chromium";
 
-    private const string MarkRows = """
-        addEventListener('DOMContentLoaded', () => requestAnimationFrame(() => setTimeout(() => {
-          window.matrixRendered = { at: performance.now(), rows: document.querySelectorAll('#matrix tbody tr').length };
-        })));
-        """;
-
     public static async Task RunAsync(FleetView view, int loads)
     {
         var pages = new DashboardPages(view, TimeProvider.System);
@@ -44,22 +37,14 @@ public static class RenderBenchmark
         await using var app = builder.Build();
         app.MapGet("/matrix", () => Results.Content(Page(), "text/html; charset=utf-8"));
         app.MapGet("/baseline/matrix", () => Results.Content(prebuilt, "text/html; charset=utf-8"));
-        foreach (var (file, type) in new[] { ("dashboard.css", "text/css"), ("dashboard.js", "text/javascript") })
-        {
-            var text = Asset(file);
-            app.MapGet($"/assets/{file}", (HttpContext http) =>
-            {
-                http.Response.Headers.CacheControl = "public, max-age=300";
-                return Results.Text(text, type + "; charset=utf-8");
-            });
-        }
+        DashboardHost.MapAssets(app);
         await app.StartAsync();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Executable, Headless = true, Args = ["--no-sandbox"] });
         var context = await browser.NewContextAsync(new() { BaseURL = $"http://127.0.0.1:{port}", ViewportSize = new() { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
-        await page.AddInitScriptAsync(MarkRows);
+        await page.AddInitScriptAsync(RenderMark.Script);
 
         var ours = new List<Load>();
         var baseline = new List<Load>();
@@ -83,11 +68,11 @@ public static class RenderBenchmark
     private static async Task<Load> LoadAsync(IPage page, string path)
     {
         await page.GotoAsync(path);
-        await page.WaitForFunctionAsync("window.matrixRendered !== undefined");
-        var paint = await page.EvaluateAsync<double>("performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')?.startTime ?? -1");
-        var response = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].responseEnd");
-        var rows = await page.EvaluateAsync<int>("window.matrixRendered.rows");
-        return new Load(response, paint, await page.EvaluateAsync<double>("window.matrixRendered.at"), rows);
+        await page.WaitForFunctionAsync(RenderMark.Done);
+        var paint = await page.EvaluateAsync<double>(RenderMark.FirstContentfulPaint);
+        var response = await page.EvaluateAsync<double>(RenderMark.ResponseEnd);
+        var rows = await page.EvaluateAsync<int>(RenderMark.Rows);
+        return new Load(response, paint, await page.EvaluateAsync<double>(RenderMark.At), rows);
     }
 
     private static void Print(string name, List<Load> loads) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -97,13 +82,6 @@ public static class RenderBenchmark
     private static double Median(List<Load> loads, Func<Load, double> of) => Sorted(loads, of)[loads.Count / 2];
     private static double P95(List<Load> loads, Func<Load, double> of) => Sorted(loads, of)[(int)Math.Ceiling(loads.Count * 0.95) - 1];
     private static double[] Sorted(List<Load> loads, Func<Load, double> of) => [.. loads.Select(of).Order()];
-
-    private static string Asset(string file)
-    {
-        using var stream = typeof(DashboardPages).Assembly.GetManifestResourceStream($"Flotilla.Dashboard.{file}")
-            ?? throw new InvalidOperationException($"dashboard asset {file} is not embedded");
-        return new StreamReader(stream).ReadToEnd();
-    }
 
     private sealed record Load(double ResponseEnd, double Paint, double RowsPainted, int Rows);
 }

@@ -102,7 +102,6 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         return (outcomes, heldBack, null);
     }
 
-
     private async Task<(ChartValuesPlan? Plan, BundleProblem? Problem)> PlanAsync(BundleHelm helm, SourceArtifact artifact, CancellationToken ct)
     {
         var (files, errors) = await renderer.ReadValuesFilesAsync(artifact.SnapshotDirectory, helm.ValuesFiles ?? [], ct);

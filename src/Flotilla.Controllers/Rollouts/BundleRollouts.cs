@@ -83,5 +83,4 @@ public sealed class BundleRollouts(SourceArtifacts artifacts, RenderCache render
         if (artifacts.SnapshotOf(sourceKey, revision) is not { } snapshot) return null;
         return (await renders.RenderAsync(snapshot, path, ct)).Manifests;
     }
-
 }

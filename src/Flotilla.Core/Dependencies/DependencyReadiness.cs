@@ -35,5 +35,4 @@ public static class DependencyReadiness
                 : (DependencyState.Progressing, dependency.Health.ToString()),
         };
     }
-
 }

@@ -22,8 +22,7 @@ public static class DashboardHost
         var auth = new RequestAuth(new AccessReviewer(hub, clock), new SessionStore(clock));
         ApiEndpoints.Map(app, view, auth, new RolloutActions(hub, view, auth, new BundleEvents(hub, clock)));
         LoginEndpoints.Map(app, auth);
-        MapAsset(app, "dashboard.css", "text/css; charset=utf-8");
-        MapAsset(app, "dashboard.js", "text/javascript; charset=utf-8");
+        MapAssets(app);
         var pages = new DashboardPages(view, clock);
         Page(app, auth, "/", _ => [AccessCheck.ListClusters, AccessCheck.ListBundles()], (http, s) => pages.Overview(s));
         Page(app, auth, "/clusters", _ => [AccessCheck.ListClusters], (http, s) => pages.Clusters(s, http.Request.Query["selector"]));
@@ -79,6 +78,13 @@ public static class DashboardHost
         }));
 
     public static IResult HtmlPage(string html, int status) => Results.Text(html, "text/html; charset=utf-8", statusCode: status);
+
+    /// <summary>The pages' stylesheet and script under <c>/assets/</c>, served from the assembly (no login needed).</summary>
+    public static void MapAssets(IEndpointRouteBuilder app)
+    {
+        MapAsset(app, "dashboard.css", "text/css; charset=utf-8");
+        MapAsset(app, "dashboard.js", "text/javascript; charset=utf-8");
+    }
 
     private static void MapAsset(IEndpointRouteBuilder app, string file, string contentType)
     {

@@ -79,7 +79,6 @@ public static class NoticeDetector
 
     private static RolloutState? State(BundleResource bundle) => RolloutState.TryParse(bundle.Status?.Rollout?.State);
 
-
     private static StatusCondition? Available(ClusterResource cluster) => cluster.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available");
 
     private static NoticeKind? PhaseNotice(string phase) => phase switch
