@@ -243,11 +243,14 @@ public sealed class GitOpsTests(FleetFixture fleet)
             await Task.Delay(50);
         }
 
-        // Reported after five corrections (the sixth edit may have raced the report), then held: no hot loop.
+        // Reported after five corrections (the sixth edit may have raced the report), then held: no hot loop. The rogue
+        // value is put back once more if the last correction won; the hub's next sync of member-1 (driven by that edit's
+        // watch event; its own corrections drive none) reports the drift as held, and the value must still be the rogue one.
         Assert.InRange(edits, 5, 6);
         if (await ValueOnAsync("member-1", ns, "contested") == "desired")
             await member.CoreV1.PatchNamespacedConfigMapAsync(patch, "contested", ns, fieldManager: "rogue-operator");
-        await Task.Delay(3000);
+        await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("fight")).Status?.Clusters?.FirstOrDefault(c => c.Name == "member-1")?.Drift
+            ?.Contains("fight: no longer corrected", StringComparison.Ordinal) == true, Converge, "member-1's drift held, in the status");
         Assert.Equal("mine", await ValueOnAsync("member-1", ns, "contested"));
         Assert.Equal("desired", await ValueOnAsync("member-2", ns, "contested")); // the other clusters are untouched
     }
