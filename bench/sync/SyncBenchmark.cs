@@ -7,11 +7,12 @@ namespace Flotilla.Bench.Sync;
 /// <summary>
 /// How fast Flotilla takes a commit to N clusters, beside three baselines doing the same job on the same fleet, each
 /// in its own namespace: a sequential <c>kubectl apply --server-side</c> loop, a raw parallel server-side apply of
-/// every object, and a dry-run then apply of just the changed objects (exactly what Flotilla's stage rule demands,
-/// with the changes given for free). Commits: a first one, then per run one changing every object and one changing
-/// 5%. Tools take each commit in a rotating order. The hub runs throughout, as it would in production (warm, its
-/// watches open), and is idle while the baselines run: its bench Bundle has nothing to do between Flotilla's turns
-/// and its watches select only Flotilla's objects. Before the timed runs the two .NET tools (Flotilla and the dry-run
+/// every object, and a dry-run then apply of just the changed objects (exactly what Flotilla's stage rule demands;
+/// like Flotilla it starts from a commit on a git remote, which it fetches and diffs with the git CLI: see
+/// <see cref="GitChanges"/>). Commits: a first one, then per run one changing every object and one changing 5%.
+/// Tools take each commit in a rotating order. The hub runs throughout, as it would in production (warm, its watches
+/// open), and is idle while the baselines run: its bench Bundle has nothing to do between Flotilla's turns and its
+/// watches select only Flotilla's objects. Before the timed runs the two .NET tools (Flotilla and the dry-run
 /// driver) take <c>warmups</c> rounds of the same two commit kinds untimed: a fresh .NET process spends much of its CPU
 /// re-compiling code as it turns hot (the tiered JIT: perf put 79% of the hub's samples over its first commits in the
 /// JIT's background thread, still 55% after two rounds, because the sync path runs a few times per commit and a method
@@ -33,6 +34,9 @@ public static class SyncBenchmark
         var kubectl = Path.Combine(fleet.Bin, "kubectl");
         var kubectlDir = Path.Combine(fleet.Dir, "kubectl");
         var repo = new BenchRepo(Path.Combine(fleet.Dir, "repo"));
+        var ruleRepo = new BenchRepo(Path.Combine(fleet.Dir, "repo-rule"));
+        var ruleChanges = new GitChanges(ruleRepo.Url, Path.Combine(fleet.Dir, "rule-cache.git"));
+        double? ruleGit = null;
         var results = new Results(names.Count);
         var tools = Enum.GetValues<Tool>();
         Func<int, string> previous = _ => "";
@@ -48,7 +52,7 @@ public static class SyncBenchmark
                 // Warm-ups are for the .NET tools: kubectl is a fresh Go process each time, and the raw driver shares the
                 // dry-run driver's process and client code.
                 if (!timed && tool is not (Tool.Flotilla or Tool.DryRunApply)) continue;
-                var prior = previous;
+                ruleGit = null;
                 var run = tool switch
                 {
                     Tool.Kubectl => new Timed(() =>
@@ -57,9 +61,20 @@ public static class SyncBenchmark
                         return Task.CompletedTask;
                     }, () => Drivers.KubectlLoopAsync(kubectl, fleet.State.KubeconfigPath, names, kubectlDir)),
                     Tool.Raw => new Timed(null, () => Drivers.RawParallelAsync(clients, Manifests.Generate("bench-raw", objects, versionOf), parallelism)),
-                    Tool.DryRunApply => new Timed(null, () => Drivers.DryRunThenApplyAsync(clients,
-                        Changed(Manifests.Generate("bench-rule", objects, prior), Manifests.Generate("bench-rule", objects, versionOf)),
-                        creates: scenario == Scenario.First, parallelism)),
+                    // Committed before the clock starts, as Flotilla's commit is; the baseline fetches it and finds what changed.
+                    Tool.DryRunApply => new Timed(() =>
+                    {
+                        ruleRepo.Commit(Manifests.Generate("bench-rule", objects, versionOf));
+                        return Task.CompletedTask;
+                    }, async () =>
+                    {
+                        var clock = Stopwatch.StartNew();
+                        var taken = await ruleChanges.TakeAsync();
+                        ruleGit = clock.Elapsed.TotalSeconds;
+                        // The git diff must name exactly the objects the commit changed, or the baseline would time less work.
+                        if (taken.Count != changed) throw new InvalidOperationException($"the baseline's git diff named {taken.Count} objects, the commit changed {changed}");
+                        await Drivers.DryRunThenApplyAsync(clients, taken, creates: scenario == Scenario.First, parallelism);
+                    }),
                     // Committed after the settle, just before the request, so the hub cannot pick the commit up before the
                     // clock starts (the source's 1 h interval keeps periodic fetches out of the way too).
                     Tool.Flotilla => new Timed(async () =>
@@ -81,8 +96,9 @@ public static class SyncBenchmark
                 var timesBefore = tool == Tool.Flotilla ? await fleet.Hub.Api.TimesAsync() : null;
                 var (seconds, requests, cpu) = await TimeAsync(fleet, run);
                 var phases = timesBefore is null ? null : (await fleet.Hub.Api.TimesAsync()).Since(timesBefore);
-                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{(phases is null ? "" : $" ({Results.Describe(phases)})")} ({cpu})");
-                if (timed) results.Add(tool, scenario, new Results.Run(seconds, requests, changed, phases));
+                var split = phases is not null ? $" ({Results.Describe(phases)})" : ruleGit is { } git ? $" (git {git:0.000} s, requests {seconds - git:0.000} s)" : "";
+                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{split} ({cpu})");
+                if (timed) results.Add(tool, scenario, new Results.Run(seconds, requests, changed, phases, ruleGit));
             }
             previous = versionOf;
             commit++;
@@ -128,10 +144,6 @@ public static class SyncBenchmark
         var used = CpuUsage.Now(fleet.Processes()).Since(cpu);
         return (seconds, await fleet.Metrics.SinceAsync(before), used);
     }
-
-    /// <summary>The objects of <paramref name="next"/> that differ from <paramref name="current"/> (all of them when nothing was there).</summary>
-    private static List<JsonObject> Changed(List<JsonObject> current, List<JsonObject> next) =>
-        [.. next.Where((o, i) => i >= current.Count || o.ToJsonString() != current[i].ToJsonString())];
 
     // The commits every tool applies, in this order: the first (timed), then per warm-up round (untimed) and per run one
     // changing every object and one changing 5%.

@@ -17,6 +17,9 @@ public sealed class GitFetcher : IGitFetcher
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
+    // The last snapshot exported from each cache repository: the next export links its unchanged files.
+    private readonly ConcurrentDictionary<string, ExportedTree> _exported = new(StringComparer.Ordinal);
+
     public GitFetcher(GitFetcherOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,8 +95,9 @@ public sealed class GitFetcher : IGitFetcher
         var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
         try
         {
-            await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, subject, ct);
+            await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, _exported.GetValueOrDefault(repository.GitDirectory), subject, ct);
             Directory.Move(temporary, snapshot);
+            _exported[repository.GitDirectory] = new ExportedTree(snapshot, entries.ToDictionary(e => e.Path, StringComparer.Ordinal));
         }
         catch (IOException) when (Directory.Exists(snapshot))
         {

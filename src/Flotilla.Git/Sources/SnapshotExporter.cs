@@ -18,13 +18,28 @@ internal static class SnapshotExporter
     private const UnixFileMode Executable =
         Regular | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    public static async Task ExportAsync(
-        GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
+    /// <summary>
+    /// Exports <paramref name="entries"/> into <paramref name="directory"/>: the files <paramref name="previous"/> holds
+    /// unchanged are hard-linked from it, the rest read from the cache.
+    /// </summary>
+    public static async Task ExportAsync(GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory,
+        ExportedTree? previous, string subject, CancellationToken ct)
     {
         subject = $"{subject}: commit {sha}";
         CheckLayout(entries, subject);
         Directory.CreateDirectory(directory);
+        var fresh = new List<GitTreeEntry>();
+        foreach (var entry in entries)
+        {
+            var path = Path.Combine(directory, entry.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (previous?.TryLink(entry, path) != true) fresh.Add(entry);
+        }
+        if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, subject, ct);
+    }
 
+    private static async Task WriteBlobsAsync(GitCacheRepository repository, List<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
+    {
         await using var process = repository.StartBlobReader();
         var names = WriteNamesAsync(process.StandardInput, entries);
         var symlinks = new List<(string Path, string Relative, string Target)>();
@@ -37,7 +52,6 @@ internal static class SnapshotExporter
                 {
                     var size = ExpectHeader(await reader.ReadHeaderAsync(CancellationToken.None), entry, subject);
                     var path = Path.Combine(directory, entry.Path);
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     if (entry.Kind == GitTreeEntryKind.Symlink)
                     {
                         using var target = new MemoryStream();

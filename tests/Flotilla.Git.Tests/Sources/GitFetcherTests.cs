@@ -122,6 +122,37 @@ public sealed class GitFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_commit_links_its_unchanged_files_from_the_last_snapshot_and_writes_the_changed_ones()
+    {
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "1", ["apps/b.yaml"] = "b" });
+        var first = await _workspace.FetchAsync(Spec());
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "2" });
+
+        var second = await _workspace.FetchAsync(Spec());
+
+        Assert.Equal(["a.yaml: 1", "apps/b.yaml: b"], FetcherWorkspace.Describe(first.SnapshotDirectory));
+        Assert.Equal(["a.yaml: 2", "apps/b.yaml: b"], FetcherWorkspace.Describe(second.SnapshotDirectory));
+        Assert.Equal(await InodeAsync(first, "apps/b.yaml"), await InodeAsync(second, "apps/b.yaml"));
+        Assert.NotEqual(await InodeAsync(first, "a.yaml"), await InodeAsync(second, "a.yaml"));
+    }
+
+    [Fact]
+    public async Task When_the_last_snapshot_was_collected_every_file_is_written_from_the_cache()
+    {
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "1", ["apps/b.yaml"] = "b" });
+        var first = await _workspace.FetchAsync(Spec());
+        Directory.Delete(first.SnapshotDirectory, recursive: true);
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "2" });
+
+        var second = await _workspace.FetchAsync(Spec());
+
+        Assert.Equal(["a.yaml: 2", "apps/b.yaml: b"], FetcherWorkspace.Describe(second.SnapshotDirectory));
+    }
+
+    private static async Task<string> InodeAsync(GitFetchResult snapshot, string path) =>
+        (await TestProcess.RunAsync(snapshot.SnapshotDirectory, "stat", "-c", "%i", path)).Trim();
+
+    [Fact]
     public async Task A_force_push_is_followed_to_the_rewritten_commit()
     {
         await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "base" });

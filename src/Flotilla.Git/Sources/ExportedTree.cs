@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace Flotilla.Git.Sources;
+
+/// <summary>
+/// A snapshot this fetcher exported, with the tree it holds: the next export of the same repository hard-links every
+/// file whose blob and mode did not change instead of writing it again (a commit usually changes a few files of
+/// hundreds). Snapshots are never written after their export, so sharing an inode between two of them is safe.
+/// </summary>
+internal sealed record ExportedTree(string Snapshot, IReadOnlyDictionary<string, GitTreeEntry> Entries)
+{
+    /// <summary>
+    /// Hard-links <paramref name="entry"/> at <paramref name="path"/> from this snapshot when it holds the same blob with
+    /// the same mode (never a symlink). False when it does not, or the link failed (the snapshot was collected meanwhile):
+    /// then the caller writes the file from the blob.
+    /// </summary>
+    public bool TryLink(GitTreeEntry entry, string path) =>
+        entry.Kind != GitTreeEntryKind.Symlink
+        && Entries.TryGetValue(entry.Path, out var before) && before.ObjectId == entry.ObjectId && before.Kind == entry.Kind
+        && link(System.IO.Path.Combine(Snapshot, entry.Path), path) == 0;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
+}
