@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Flotilla.Kube.Api;
 using k8s.Models;
 
 namespace Flotilla.Integration.Tests;
@@ -76,5 +78,42 @@ public sealed class FleetGetTests(FleetFixture fleet)
             .Where(n => n.StartsWith("page-", StringComparison.Ordinal)).ToList();
         Assert.Equal(count, names.Count);
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"page-{i:D4}"), names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Get_gitrepositories_lists_every_one_of_1200_on_the_hub_in_table_and_json_form()
+    {
+        const string ns = "hub-get-paging";
+        const int count = 1200;
+        await fleet.Hub.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } });
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            // Suspended, so the hub reads each once and fetches nothing.
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                await fleet.Hub.CustomObjects.CreateNamespacedCustomObjectAsync(new JsonObject
+                {
+                    ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = $"page-{i:D4}" },
+                    ["spec"] = new JsonObject { ["url"] = "https://git.example.com/fleet.git", ["suspend"] = true },
+                }, FlotillaApi.Group, FlotillaApi.Version, ns, GitRepositoryResource.Plural, cancellationToken: ct));
+            Console.WriteLine($"created {count} gitrepositories in {clock.Elapsed.TotalSeconds:0.0}s");
+
+            var table = await CliRunner.RunAsync(fleet.Env, "get", "gitrepositories", "-n", ns);
+            Assert.True(table.ExitCode == 0, table.ToString()[..Math.Min(2000, table.ToString().Length)]);
+            var rows = Regex.Matches(table.Stdout, @"^(page-\d{4})\s", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(count, rows.Count);
+            Assert.Equal(count, rows.Distinct(StringComparer.Ordinal).Count());
+            Assert.Single(Regex.Matches(table.Stdout, @"^NAME\s", RegexOptions.Multiline));
+
+            var json = await CliRunner.RunAsync(fleet.Env, "get", "gitrepositories", "-n", ns, "-o", "json");
+            Assert.True(json.ExitCode == 0, json.Stderr);
+            using var doc = JsonDocument.Parse(json.Stdout);
+            var names = doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
+            Assert.Equal(Enumerable.Range(0, count).Select(i => $"page-{i:D4}"), names.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            await fleet.Hub.CoreV1.DeleteNamespaceAsync(ns);
+        }
     }
 }
