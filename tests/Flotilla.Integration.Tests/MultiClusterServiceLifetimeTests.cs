@@ -54,6 +54,10 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
         await Eventually.WaitAsync(async () => await AvailableAsync("member-2") == "False", Deadline, "member-2 Unavailable on the hub");
     }
 
+    /// <summary>Why the set publishes or withdraws <paramref name="member"/>'s endpoints, from the ClusterSet's status.</summary>
+    private async Task<string?> EndpointsReasonAsync(string member) =>
+        (await mcs.SetAsync()).Status?.Endpoints?.FirstOrDefault(e => e.Name == member)?.Reason;
+
     [Fact]
     public async Task A_stopped_members_endpoints_stay_for_the_grace_are_then_withdrawn_and_return_with_it()
     {
@@ -73,6 +77,8 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
             output.WriteLine($"member-2's endpoints withdrawn {down.Elapsed.TotalSeconds:0.0}s after it was Unavailable (grace 5s)");
             // The condition's transition time has one-second resolution, and this test saw the transition a little late.
             Assert.True(down.Elapsed >= TimeSpan.FromSeconds(3), $"withdrawn after {down.Elapsed.TotalSeconds:0.0}s: no grace");
+            await Eventually.WaitAsync(async () => (await EndpointsReasonAsync("member-2"))?.EndsWith("endpoints withdrawn", StringComparison.Ordinal) == true,
+                Deadline, "the set's status naming the withdrawal");
             Assert.NotNull(await mcs.ImportAsync("member-3", ns, "api")); // member-1 still exports it
         }
         finally
@@ -97,14 +103,12 @@ public sealed class MultiClusterServiceLifetimeTests(FleetFixture fleet, ITestOu
         try
         {
             await StopMember2Async();
-            // Four times the grace a WithdrawAfter set would have been given, watched all along: member-2's copies stay.
-            var until = Stopwatch.StartNew();
-            while (until.Elapsed < TimeSpan.FromSeconds(8))
-            {
-                foreach (var m in new[] { "member-1", "member-3" })
-                    Assert.Equal("member-1=10.1.0.1 member-2=10.2.0.1", await mcs.SourcesAsync(m, ns, "api"));
-                await Task.Delay(500);
-            }
+            // The hub decides on member-2's endpoints when it sees member-2 Unavailable, and says so in the set's status;
+            // from then on Keep never withdraws them, so once the decision is there the copies must still be everywhere.
+            await Eventually.WaitAsync(async () => await EndpointsReasonAsync("member-2") == "Unavailable; endpoints kept (staleEndpoints: Keep)",
+                Deadline, "the set's status keeping member-2's endpoints");
+            foreach (var m in new[] { "member-1", "member-3" })
+                Assert.Equal("member-1=10.1.0.1 member-2=10.2.0.1", await mcs.SourcesAsync(m, ns, "api"));
         }
         finally
         {

@@ -48,6 +48,7 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
         var policy = ClusterSetMapping.Policy(set);
         var published = ImmutableSortedDictionary.CreateBuilder<string, bool>(StringComparer.Ordinal);
         DateTimeOffset? recheck = null;
+        var decisions = new List<MemberEndpointsStatus>();
         foreach (var member in membership.Members)
         {
             var health = ClusterSetMapping.Health(directory.Get(member)!);
@@ -56,6 +57,7 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
                 : EndpointLifetime.InitiallyPublished(health, membership.Members.Any(m => registry.Cache(m)?.HoldsCopiesFrom(member) == true));
             var decision = EndpointLifetime.Decide(current, health, policy, now);
             published[member] = decision.Published;
+            decisions.Add(new MemberEndpointsStatus { Name = member, Published = decision.Published, Reason = decision.Reason });
             if (decision.RecheckAt is { } at && (recheck is null || at < recheck)) recheck = at;
         }
         var state = new ClusterSetState(name, membership.Members, policy, published.ToImmutable());
@@ -63,7 +65,7 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
         await LeaveAsync(name, (before?.Members ?? []).Except(state.Members), ct);
         if (!state.SameAs(before)) registry.TouchAll(name);
 
-        await WriteStatusAsync(set, state, membership, problems, now, ct);
+        await WriteStatusAsync(set, state, membership, decisions, problems, now, ct);
         var wait = recheck is { } due ? Min(due - now + TimeSpan.FromMilliseconds(100), Resync) : Resync;
         return ReconcileResult.RequeueAfter(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(100));
     }
@@ -102,8 +104,8 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
         }
     }
 
-    private async Task WriteStatusAsync(ClusterSetResource set, ClusterSetState state, SetMembers membership, List<string> problems,
-        DateTimeOffset now, CancellationToken ct)
+    private async Task WriteStatusAsync(ClusterSetResource set, ClusterSetState state, SetMembers membership, List<MemberEndpointsStatus> endpoints,
+        List<string> problems, DateTimeOffset now, CancellationToken ct)
     {
         var unlisted = state.Members.Where(m => registry.Cache(m) is { Listed: false }).Select(m => $"{m}: first list in progress");
         var all = problems.Concat(unlisted).ToList();
@@ -117,6 +119,7 @@ public sealed class ClusterSetReconciler(IKubernetes hub, ClusterDirectory direc
             ServiceCount = registry.ServicesOf(state.Name).Count(),
             Members = [.. state.Members],
             Excluded = [.. membership.Excluded.Select(e => new ExcludedClusterStatus { Name = e.Name, Reason = e.Reason })],
+            Endpoints = endpoints,
             Conditions = [ready],
         };
         if (set.Status is not null && KubernetesJson.Serialize(status) == KubernetesJson.Serialize(set.Status)) return;

@@ -36,7 +36,16 @@ public sealed class ClusterSetStatus
     [JsonPropertyName("serviceCount")] public int? ServiceCount { get; set; }
     [JsonPropertyName("members")] public List<string>? Members { get; set; }
     [JsonPropertyName("excluded")] public List<ExcludedClusterStatus>? Excluded { get; set; }
+    [JsonPropertyName("endpoints")] public List<MemberEndpointsStatus>? Endpoints { get; set; }
     [JsonPropertyName("conditions")] public List<StatusCondition>? Conditions { get; set; }
+}
+
+/// <summary>Whether a member's exported endpoints are published to the set now, and why (the stale-endpoints decision).</summary>
+public sealed class MemberEndpointsStatus
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("published")] public bool Published { get; set; }
+    [JsonPropertyName("reason")] public string Reason { get; set; } = "";
 }
 
 public sealed class ExcludedClusterStatus
