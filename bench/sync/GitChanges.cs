@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -20,50 +19,34 @@ public sealed class GitChanges(string url, string cache)
     /// <summary>The objects of the files the newest commit on the remote's <c>main</c> adds or changes since the last call (all of them the first time).</summary>
     public async Task<List<JsonObject>> TakeAsync()
     {
-        if (!Directory.Exists(cache)) await GitAsync(null, "init", "--bare", "--quiet", "--", cache);
-        await GitAsync(null, "--git-dir=" + cache, "fetch", "--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--", url, $"+refs/heads/main:{Ref}");
-        var commit = (await GitAsync(null, "--git-dir=" + cache, "rev-parse", "--verify", Ref + "^{commit}")).Trim();
+        if (!Directory.Exists(cache)) await Shell.RunAsync("git", "init", "--bare", "--quiet", "--", cache);
+        await Shell.RunAsync("git", "--git-dir=" + cache, "fetch", "--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--", url, $"+refs/heads/main:{Ref}");
+        var commit = (await GitTextAsync("rev-parse", "--verify", Ref + "^{commit}")).Trim();
         var listing = _taken is null
-            ? await GitAsync(null, "--git-dir=" + cache, "ls-tree", "-r", "-z", "--name-only", commit)
-            : await GitAsync(null, "--git-dir=" + cache, "diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--diff-filter=AM", _taken, commit);
+            ? await GitTextAsync("ls-tree", "-r", "-z", "--name-only", commit)
+            : await GitTextAsync("diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--diff-filter=AM", _taken, commit);
         var paths = listing.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        var blobs = await GitAsync(string.Concat(paths.Select(p => $"{commit}:{p}\n")), "--git-dir=" + cache, "cat-file", "--batch");
+        var blobs = await Shell.OutputAsync("git", string.Concat(paths.Select(p => $"{commit}:{p}\n")), "--git-dir=" + cache, "cat-file", "--batch");
         _taken = commit;
         return Parse(blobs, paths.Length);
     }
 
+    private async Task<string> GitTextAsync(params string[] args) => Encoding.UTF8.GetString(await Shell.OutputAsync("git", null, ["--git-dir=" + cache, .. args]));
+
     /// <summary>The objects in <c>cat-file --batch</c> output: per blob a header line "&lt;sha&gt; blob &lt;size&gt;", the bytes, a newline.</summary>
-    private static List<JsonObject> Parse(string batch, int count)
+    private static List<JsonObject> Parse(byte[] batch, int count)
     {
         var objects = new List<JsonObject>(count);
-        var bytes = Encoding.UTF8.GetBytes(batch);
         var at = 0;
         for (var i = 0; i < count; i++)
         {
-            var end = Array.IndexOf(bytes, (byte)'\n', at);
-            var header = Encoding.UTF8.GetString(bytes, at, end - at).Split(' ');
+            var end = Array.IndexOf(batch, (byte)'\n', at);
+            var header = Encoding.UTF8.GetString(batch, at, end - at).Split(' ');
             if (header.Length != 3 || header[1] != "blob") throw new InvalidOperationException($"git cat-file: unexpected '{string.Join(' ', header)}'");
             var size = int.Parse(header[2]);
-            objects.Add(JsonNode.Parse(bytes.AsSpan(end + 1, size))!.AsObject());
+            objects.Add(JsonNode.Parse(batch.AsSpan(end + 1, size))!.AsObject());
             at = end + 1 + size + 1;
         }
         return objects;
-    }
-
-    private static async Task<string> GitAsync(string? input, params string[] args)
-    {
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await p.StandardInput.WriteAsync(input);
-            p.StandardInput.Close();
-        }
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"git {args.SkipWhile(a => a.StartsWith("--git-dir")).First()} failed: {await error}");
-        return await output;
     }
 }

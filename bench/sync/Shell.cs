@@ -4,15 +4,26 @@ namespace Flotilla.Bench.Sync;
 
 public static class Shell
 {
-    public static async Task RunAsync(string file, params string[] args)
+    public static Task RunAsync(string file, params string[] args) => OutputAsync(file, null, args);
+
+    /// <summary>Runs <paramref name="file"/> with <paramref name="input"/> (if any) on its stdin; its stdout as bytes, or an error with its stderr.</summary>
+    public static async Task<byte[]> OutputAsync(string file, string? input, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
         foreach (var a in args) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         var err = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
+        using var output = new MemoryStream();
+        var copy = p.StandardOutput.BaseStream.CopyToAsync(output);
+        if (input is not null)
+        {
+            await p.StandardInput.WriteAsync(input);
+            p.StandardInput.Close();
+        }
+        await copy;
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {await err}");
+        return output.ToArray();
     }
 
     public static Process Start(string log, string file, params string[] args)

@@ -17,7 +17,7 @@ internal sealed record ExportedTree(string Snapshot, IReadOnlyDictionary<string,
     public bool TryLink(GitTreeEntry entry, string path) =>
         entry.Kind != GitTreeEntryKind.Symlink
         && Entries.TryGetValue(entry.Path, out var before) && before.ObjectId == entry.ObjectId && before.Kind == entry.Kind
-        && link(System.IO.Path.Combine(Snapshot, entry.Path), path) == 0;
+        && link(Path.Combine(Snapshot, entry.Path), path) == 0;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
