@@ -128,6 +128,14 @@ public static partial class HubHost
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
+        ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
+            new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
+            o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue);
+        // The watches of the hot path's kinds are also where their reconcilers read them, and how a new revision finds its bundles.
+        var gitRepositories = Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue);
+        var bundleObjects = Watch(BundleResource.Plural, "Bundle", true, bundleQueue);
+        var bundleSources = new BundleSources();
+        bundleObjects.Observed += bundleSources.Observe;
         var targets = new BundleTargets();
         var results = new SyncResults();
         using var members = new MemberSyncs(clients, (pair, delay) =>
@@ -144,7 +152,7 @@ public static partial class HubHost
         // pair still busy and poll until it is not.
         pairQueue.Released += pair => StatusChanged(ClusterSyncKey.Split(pair).BundleKey);
         // A relabel re-plans every bundle in memory; only the pairs whose intent changes touch a member.
-        directory.PlacementChanged += () => _ = EnqueueBundlesAsync(hub, bundleQueue, null, ct);
+        directory.PlacementChanged += () => AddAll(bundleQueue, bundleObjects.Keys);
         directory.BecameAvailable += cluster => Restart(pairQueue, targets.KeysFor(cluster));
         // Its pairs turn Unreachable in the status now (without a request: the sync checks availability first), not at
         // their next interval, which for a synced pair may be minutes away.
@@ -173,13 +181,13 @@ public static partial class HubHost
         };
 
         var artifacts = new SourceArtifacts();
-        artifacts.RevisionChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
+        artifacts.RevisionChanged += source => AddAll(bundleQueue, bundleSources.ReadingGitRepository(source));
         var fetcher = new GitFetcher(new GitFetcherOptions { WorkDirectory = options.DataDirectory, AllowLocal = options.AllowLocalSources }, clock);
         var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(new KustomizeRunnerOptions { ExecutablePath = PinnedTool.Kubectl.Locate(options.KubectlPath) }));
         var renders = new RenderCache(renderer);
         var helmClient = new HelmRepositoryClient(new HelmRepositoryOptions { CacheDirectory = Path.Combine(options.DataDirectory, "charts") });
         var helmIndexes = new HelmIndexes();
-        helmIndexes.IndexChanged += source => _ = EnqueueBundlesAsync(hub, bundleQueue, ObjectKey.Split(source).Namespace, ct);
+        helmIndexes.IndexChanged += source => AddAll(bundleQueue, bundleSources.ReadingHelmRepository(source));
         var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
@@ -190,25 +198,22 @@ public static partial class HubHost
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
-            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, gitRepositories, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers, metrics),
-            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers, metrics),
+            Controller("bundle-status", statusQueue, new BundleStatusReconciler(hub, bundleObjects, targets, results, pairQueue, pacer, clock, metrics), 4, TimeSpan.FromSeconds(30), loggers, metrics),
             Controller("cluster-cleanup", cleanupQueue, new ClusterCleanupReconciler(hub, directory, targets, results, clock), 2, TimeSpan.FromSeconds(30), loggers, metrics),
             Controller("clusterset", setQueue, new ClusterSetReconciler(hub, directory, clients, clusterSets, clock), 2, TimeSpan.FromMinutes(1), loggers, metrics),
             Controller("service-import", serviceQueue, new ServiceReconciler(clusterSets, clock), 4, TimeSpan.FromSeconds(30), loggers, metrics),
             Controller("global-endpoint", globalQueue, new GlobalEndpointReconciler(hub, hubApi, directory, clusterSets, globalEndpoints, clock), 2, TimeSpan.FromSeconds(30), loggers, metrics),
         };
-        ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
-            new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
-            o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue);
         var discoveries = new[]
         {
             Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
-            Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue),
+            gitRepositories,
             Watch(HelmRepositoryResource.Plural, HelmRepositoryResource.KindName, true, helmQueue),
-            Watch(BundleResource.Plural, "Bundle", true, bundleQueue),
+            bundleObjects,
             Watch(ClusterSetResource.Plural, ClusterSetResource.KindName, false, setQueue),
             Watch(GlobalEndpointResource.Plural, GlobalEndpointResource.KindName, true, globalQueue),
         };
@@ -243,18 +248,9 @@ public static partial class HubHost
             loggers.CreateLogger<Controller<string>>(), metrics.Reconciles);
     }
 
-    /// <summary>Queues every bundle (of <paramref name="ns"/>, when given).</summary>
-    private static async Task EnqueueBundlesAsync(Kubernetes hub, WorkQueue<string> queue, string? ns, CancellationToken ct)
+    private static void AddAll(WorkQueue<string> queue, IEnumerable<string> keys)
     {
-        try
-        {
-            foreach (var bundle in await HubLists.BundlesAsync(hub, ct))
-                if (ns is null || bundle.Metadata.NamespaceProperty == ns) queue.Add(ObjectKey.Of(bundle.Metadata.NamespaceProperty, bundle.Metadata.Name));
-        }
-        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException)
-        {
-            // Nothing lost: the bundle discovery lists again within 2 s.
-        }
+        foreach (var key in keys) queue.Add(key);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hub listening on {Urls} as {Identity}; waiting for the leader Lease")]

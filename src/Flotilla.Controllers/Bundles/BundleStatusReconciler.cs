@@ -10,7 +10,7 @@ namespace Flotilla.Controllers.Bundles;
 /// results, paced by <see cref="StatusPacer"/>: at most one write per bundle per second however many clusters
 /// report, made as soon as the bundle's clusters have all reported.
 /// </summary>
-public sealed class BundleStatusReconciler(IKubernetes hub, BundleTargets targets, SyncResults results, WorkQueue<string> pairs,
+public sealed class BundleStatusReconciler(IKubernetes hub, ObjectDiscovery bundles, BundleTargets targets, SyncResults results, WorkQueue<string> pairs,
     StatusPacer pacer, TimeProvider clock, HubMetrics metrics) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
@@ -23,7 +23,7 @@ public sealed class BundleStatusReconciler(IKubernetes hub, BundleTargets target
         var busy = target.Clusters.Keys.Any(c => pairs.IsActive(ClusterSyncKey.Of(key, c)));
         if (pacer.WaitBeforeWrite(key, busy) is { } wait) return ReconcileResult.RequeueAfter(wait);
         var (ns, name) = ObjectKey.Split(key);
-        var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
+        var bundle = await bundles.GetAsync<BundleResource>(key, ct);
         if (bundle is null) return ReconcileResult.Success;
         var status = new BundleStatusBuilder(bundle, clock.GetUtcNow()).Build(target, results.Of(key));
         await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),

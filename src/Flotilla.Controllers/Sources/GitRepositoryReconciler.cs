@@ -12,7 +12,7 @@ namespace Flotilla.Controllers.Sources;
 /// Fetches a GitRepository (key <c>namespace/name</c>) and records the revision. A failure keeps the last good
 /// revision and is shown in status (Ready=False with the failure kind); it is retried with backoff.
 /// </summary>
-public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
+public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery repositories, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
     : IReconciler<string>
 {
     /// <summary>Fetch interval when the spec gives none.</summary>
@@ -21,7 +21,7 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, IGitFetcher fetcher
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var (ns, name) = ObjectKey.Split(key);
-        var repository = await FlotillaObjects.FindAsync<GitRepositoryResource>(hub, ns, GitRepositoryResource.Plural, name, ct);
+        var repository = await repositories.GetAsync<GitRepositoryResource>(key, ct);
         if (repository is null)
         {
             artifacts.Remove(key);

@@ -87,8 +87,12 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         var inventory = new Inventory(plan.Desired.Concat(kept));
         // A hook removed from the chart is forgotten with its inventory entry: back in the chart, it runs again.
         var final = new StoredInventory(inventory, request.Revision) { Hooks = run.Stored.Hooks.Within(inventory) };
-        if (!final.Equals(run.Stored with { Inventory = run.Recorded })) await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
-        var result = await CompletedAsync(run, plan, pruned, ct);
+        // The record and the health read (from the cache) do not wait on each other; both are done before the run reports.
+        var recording = final.Equals(run.Stored with { Inventory = run.Recorded }) ? Task.CompletedTask
+            : cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
+        var completing = CompletedAsync(run, plan, pruned, ct);
+        await recording;
+        var result = await completing;
         if (undeleted.Count == 0) return run.Outcome(plan, result);
         foreach (var (reference, error, _) in undeleted) run.Errors[reference] = error;
         var more = undeleted.Count > 1 ? $" (and {undeleted.Count - 1} more)" : "";
