@@ -15,12 +15,17 @@ public sealed class InvalidCredentialsException(string message) : Exception(mess
 /// One API client per member for the process's life, rebuilt only when its credentials Secret changes
 /// (by resourceVersion), the Cluster's recorded allowances change, or an exec plugin's client certificate
 /// expires. Stored credentials are validated before a client is built, under <see cref="StoredCredentialPolicy"/>:
-/// what the cluster was joined with and this process consents to.
+/// what the cluster was joined with and this process consents to. The Secret is read again when the client was last
+/// checked more than <see cref="RecheckAfter"/> ago (or the Cluster names other credentials): a change is picked up
+/// within that time, and a sync does not wait on a read of the hub for every member it touches.
 /// </summary>
 public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, StoredCredentialPolicy? policy = null,
     TimeSpan? execTimeout = null, TimeProvider? clock = null, MemberRequestCounter? requests = null) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset? RebuildAfter, Kubernetes Client)> _clients = new(StringComparer.Ordinal);
+    /// <summary>How long a client checked against its Secret is used without reading the Secret again.</summary>
+    public static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Entry> _clients = new(StringComparer.Ordinal);
     private readonly StoredCredentialPolicy _policy = policy ?? StoredCredentialPolicy.StrictHub;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -30,6 +35,9 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         var name = cluster.Metadata.Name;
         var reference = cluster.Spec.CredentialsSecretRef
             ?? throw new InvalidCredentialsException($"Cluster/{name} has no credentialsSecretRef");
+        var source = $"{reference.Namespace}/{reference.Name}/{reference.Key}/{string.Join(",", cluster.Spec.CredentialAllowances ?? [])}";
+        var now = _clock.GetUtcNow();
+        if (_clients.TryGetValue(name, out var recent) && recent.Source == source && now - recent.CheckedAt < RecheckAfter && Current(recent, now)) return recent.Client;
         V1Secret secret;
         try
         {
@@ -43,8 +51,11 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         if (!unknown.IsEmpty)
             throw new InvalidCredentialsException($"Cluster/{name} spec.credentialAllowances has unknown entries: {string.Join(", ", unknown.Select(u => $"\"{u}\""))}");
         var version = $"{secret.Metadata.ResourceVersion}/{string.Join(",", joined)}";
-        if (_clients.TryGetValue(name, out var cached) && cached.Version == version
-            && (cached.RebuildAfter is not { } after || _clock.GetUtcNow() < after)) return cached.Client;
+        if (_clients.TryGetValue(name, out var cached) && cached.Source == source && cached.Version == version && Current(cached, now))
+        {
+            _clients[name] = cached with { CheckedAt = now };
+            return cached.Client;
+        }
         var key = string.IsNullOrEmpty(reference.Key) ? FlotillaApi.KubeconfigKey : reference.Key;
         if (secret.Data is null || !secret.Data.TryGetValue(key, out var bytes))
             throw new InvalidCredentialsException($"Secret/{reference.Namespace}/{reference.Name} has no key \"{key}\"");
@@ -55,9 +66,12 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
             execTimeout ?? MemberClientFactory.DefaultExecTimeout, _clock, ct, requests?.Handler(name));
         // A replaced client is not disposed: long-running users (watches, the simulator) may still hold it,
         // and disposing it under them fails them with NullReferenceException. The GC reclaims it.
-        _clients[name] = (version, rebuildAfter, client);
+        _clients[name] = new Entry(source, version, now, rebuildAfter, client);
         return client;
     }
+
+    // An exec plugin's client certificate expires: past that, the client is rebuilt whatever the Secret says.
+    private static bool Current(Entry entry, DateTimeOffset now) => entry.RebuildAfter is not { } after || now < after;
 
     /// <summary>Drops the client of a cluster that was removed (users still holding it keep a working object).</summary>
     public void Forget(string cluster) => _clients.TryRemove(cluster, out _);
@@ -67,4 +81,6 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         foreach (var entry in _clients.Values) entry.Client.Dispose();
         _clients.Clear();
     }
+
+    private sealed record Entry(string Source, string Version, DateTimeOffset CheckedAt, DateTimeOffset? RebuildAfter, Kubernetes Client);
 }
