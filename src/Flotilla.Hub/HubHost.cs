@@ -190,7 +190,7 @@ public static partial class HubHost
         helmIndexes.IndexChanged += source => AddAll(bundleQueue, bundleSources.ReadingHelmRepository(source));
         var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
-        var bundles = new BundleReconciler(hub, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
+        var bundles = new BundleReconciler(hub, bundleObjects, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
             new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
             new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities), new HelmChartSources(helmIndexes, helmClient));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,

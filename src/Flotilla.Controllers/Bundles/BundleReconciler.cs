@@ -30,7 +30,7 @@ namespace Flotilla.Controllers.Bundles;
 /// A chart bundle rolls out as plain YAML does: the plan gives each cluster a revision, and the cluster gets the chart of
 /// that revision rendered with its own inputs.
 /// </summary>
-public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
+public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
     BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
     BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
@@ -53,7 +53,10 @@ public sealed class BundleReconciler(IKubernetes hub, SourceArtifacts artifacts,
     {
         var (ns, name) = ObjectKey.Split(key);
         await dependencies.LoadAsync(hub, ct);
-        var bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
+        var bundle = await bundles.GetAsync<BundleResource>(key, ct);
+        // Finalizers are patched against the hub's own copy, never against the watch's, which may be a write behind.
+        if (bundle is not null && (bundle.Metadata.DeletionTimestamp is not null || bundle.Metadata.Finalizers?.Contains(Finalizer) != true))
+            bundle = await FlotillaObjects.FindAsync<BundleResource>(hub, ns, BundleResource.Plural, name, ct);
         if (bundle is null)
         {
             dependencies.Remove(key);
