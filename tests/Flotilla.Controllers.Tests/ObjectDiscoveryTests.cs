@@ -1,10 +1,8 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
-using Flotilla.Kube.Watch;
 
 namespace Flotilla.Controllers.Tests;
 
@@ -16,31 +14,6 @@ public sealed class ObjectDiscoveryTests
         ["spec"] = new JsonObject { ["url"] = "https://example.com/" + name },
         ["status"] = new JsonObject { ["revision"] = revision },
     };
-
-    /// <summary>Scripted hub: each list and watch call takes the next step; the watch after the last step stops the loop.</summary>
-    private sealed class ScriptedSource(CancellationTokenSource stop) : IWatchSource
-    {
-        public Queue<Func<JsonObject[]>> Lists { get; } = new();
-        public Queue<Func<IEnumerable<(string, JsonObject)>>> Watches { get; } = new();
-        public TaskCompletionSource ListAllowed { get; } = new();
-
-        public async Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken ct)
-        {
-            await ListAllowed.Task;
-            return (Lists.Dequeue()(), "1");
-        }
-
-        public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken ct)
-        {
-            if (Watches.Count == 0)
-            {
-                await stop.CancelAsync();
-                ct.ThrowIfCancellationRequested();
-                yield break;
-            }
-            foreach (var e in Watches.Dequeue()()) yield return e;
-        }
-    }
 
     /// <summary>Takes every key that is ready (in order) and gives it back done.</summary>
     private static List<string> Drain(WorkQueue<string> queue)
@@ -59,7 +32,7 @@ public sealed class ObjectDiscoveryTests
     {
         using var stop = new CancellationTokenSource();
         using var queue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
-        var source = new ScriptedSource(stop);
+        var source = new ScriptedWatchSource(stop);
         source.ListAllowed.SetResult();
         source.Lists.Enqueue(() => [Repo("a", 1), Repo("b", 1)]);
         // A status change (same generation) is kept but queues nothing; a deletion queues the key.
@@ -82,7 +55,7 @@ public sealed class ObjectDiscoveryTests
     {
         using var stop = new CancellationTokenSource();
         using var queue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
-        var source = new ScriptedSource(stop);
+        var source = new ScriptedWatchSource(stop);
         source.ListAllowed.SetResult();
         // Before the re-list, what the first list queued is taken, so what the re-list queues stands apart.
         var firstList = new List<string>();
@@ -112,7 +85,7 @@ public sealed class ObjectDiscoveryTests
     {
         using var stop = new CancellationTokenSource();
         using var queue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
-        var source = new ScriptedSource(stop);
+        var source = new ScriptedWatchSource(stop);
         source.Lists.Enqueue(() => [Repo("a", 1)]);
         var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue);
         var read = discovery.GetAsync<GitRepositoryResource>("ns/a", CancellationToken.None);

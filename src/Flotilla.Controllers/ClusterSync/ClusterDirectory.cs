@@ -16,12 +16,14 @@ namespace Flotilla.Controllers.ClusterSync;
 /// (every bundle removes itself from it) and is reported to <see cref="Leaving"/> on each change while it goes.
 /// <see cref="PlaceableFacts"/> keeps what placement reads of each placeable cluster, one instance per cluster until
 /// that cluster changes, so a bundle's placement can tell the changed clusters by reference and re-decide only those.
+/// A Cluster deleted while the watch was down (a re-list after 410 no longer has it) is removed like a deleted one.
 /// </summary>
 public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ClusterResource> _clusters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClusterFacts> _facts = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<string> _listing = new(StringComparer.Ordinal); // touched by the watch loop only
     private readonly Lock _factsLock = new();
     private IReadOnlyList<ClusterFacts>? _placeableFacts;
 
@@ -77,7 +79,23 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
 
     public Task RunAsync(CancellationToken ct) =>
         new WatchLoop(clusters, (type, obj) => { Changed(type, obj); return Task.CompletedTask; }, (delay, token) => Task.Delay(delay, token),
-            () => { _listed.TrySetResult(); PlacementChanged?.Invoke(); return Task.CompletedTask; }).RunAsync(ct);
+            () => { Listed(); return Task.CompletedTask; }).RunAsync(ct);
+
+    private void Listed()
+    {
+        // A Cluster a re-list no longer has was deleted while the watch was down: it is removed like a deleted one.
+        foreach (var name in _clusters.Keys.Where(n => !_listing.Contains(n)).ToList()) Gone(name);
+        _listing.Clear();
+        _listed.TrySetResult();
+        PlacementChanged?.Invoke();
+    }
+
+    private void Gone(string name)
+    {
+        _clusters.TryRemove(name, out _);
+        ForgetFacts(name);
+        Removed?.Invoke(name);
+    }
 
     private void Changed(string type, JsonObject obj)
     {
@@ -85,12 +103,11 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
         var name = cluster.Metadata.Name;
         if (type == "DELETED")
         {
-            _clusters.TryRemove(name, out _);
-            ForgetFacts(name);
-            Removed?.Invoke(name);
+            Gone(name);
             PlacementChanged?.Invoke();
             return;
         }
+        if (type == "LISTED") _listing.Add(name);
         var before = _clusters.GetValueOrDefault(name);
         var placementChanged = before is null || Placement(before) != Placement(cluster);
         _clusters[name] = cluster;
