@@ -7,13 +7,15 @@ using k8s;
 namespace Flotilla.Controllers;
 
 /// <summary>
-/// Feeds a work queue from a watch of hub objects (list, watch with bookmarks, re-list on 410), and keeps each object
-/// as the watch last saw it, so reconcilers read it without a request to the hub (as controller-runtime's cache does).
+/// Feeds a work queue from a watch of hub objects (list, watch with bookmarks, re-list on 410), and — with
+/// <c>keepObjects</c>, for the kinds a reconciler reads — keeps each object as the watch last saw it, so reconcilers read
+/// it without a request to the hub (as controller-runtime's cache does).
 /// A key is added when it first appears, when its version changes (generation, a reconcile request, labels where they
 /// matter), and when it is deleted — also when it vanished while the watch was down (a re-list no longer has it).
 /// Everything else is left to the reconcilers, which schedule themselves.
 /// </summary>
-public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (string Key, string Version)> identify, WorkQueue<string> queue)
+public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (string Key, string Version)> identify, WorkQueue<string> queue,
+    bool keepObjects = false)
 {
     /// <summary>Annotation the CLI sets to ask for a reconcile now (value: a timestamp).</summary>
     public const string ReconcileRequestAnnotation = "flotilla.io/reconcile-requested-at";
@@ -29,7 +31,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
     /// <summary>Raised on the watch loop for every object seen (its key and body) and every one gone (body null).</summary>
     public event Action<string, JsonObject?>? Observed;
 
-    /// <summary>Every key the watch holds now.</summary>
+    /// <summary>Every key the watch holds now (kept objects only).</summary>
     public IReadOnlyCollection<string> Keys => [.. _objects.Keys];
 
     public Task RunAsync(CancellationToken ct) =>
@@ -38,6 +40,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
     /// <summary>The object under <paramref name="key"/> as last seen, or null when there is none; waits for the first list.</summary>
     public async Task<T?> GetAsync<T>(string key, CancellationToken ct) where T : class
     {
+        if (!keepObjects) throw new InvalidOperationException("this watch keeps no objects");
         await _listed.Task.WaitAsync(ct);
         return _objects.TryGetValue(key, out var json) ? KubernetesJson.Deserialize<T>(json) : null;
     }
@@ -51,7 +54,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
             return Task.CompletedTask;
         }
         if (type == "LISTED") _listing.Add(key);
-        _objects[key] = obj.ToJsonString();
+        if (keepObjects) _objects[key] = obj.ToJsonString();
         Observed?.Invoke(key, obj);
         if (!_versions.TryGetValue(key, out var seen) || seen != version)
         {
@@ -64,7 +67,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
     private Task Listed()
     {
         // What a re-list no longer has was deleted while the watch was down: its reconcile must see it gone.
-        foreach (var key in _objects.Keys.Where(k => !_listing.Contains(k)).ToList()) Gone(key);
+        foreach (var key in _versions.Keys.Where(k => !_listing.Contains(k)).ToList()) Gone(key);
         _listing.Clear();
         _listed.TrySetResult();
         return Task.CompletedTask;

@@ -128,12 +128,12 @@ public static partial class HubHost
         var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
-        ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue) => new(
+        ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue, bool keepObjects = false) => new(
             new DynamicWatchSource(hubApi, new ApiResource(FlotillaApi.Group, FlotillaApi.Version, kind, plural, namespaced), null),
-            o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue);
+            o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue, keepObjects);
         // The watches of the hot path's kinds are also where their reconcilers read them, and how a new revision finds its bundles.
-        var gitRepositories = Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue);
-        var bundleObjects = Watch(BundleResource.Plural, "Bundle", true, bundleQueue);
+        var gitRepositories = Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue, keepObjects: true);
+        var bundleObjects = Watch(BundleResource.Plural, "Bundle", true, bundleQueue, keepObjects: true);
         var bundleSources = new BundleSources();
         bundleObjects.Observed += bundleSources.Observe;
         var targets = new BundleTargets();

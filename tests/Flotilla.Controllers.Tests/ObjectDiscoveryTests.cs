@@ -37,7 +37,7 @@ public sealed class ObjectDiscoveryTests
         source.Lists.Enqueue(() => [Repo("a", 1), Repo("b", 1)]);
         // A status change (same generation) is kept but queues nothing; a deletion queues the key.
         source.Watches.Enqueue(() => [("MODIFIED", Repo("a", 1, "abc123")), ("DELETED", Repo("b", 1))]);
-        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue);
+        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue, keepObjects: true);
         var observed = new List<string>();
         discovery.Observed += (key, obj) => observed.Add($"{key}:{(obj is null ? "gone" : obj["status"]!["revision"])}");
 
@@ -66,7 +66,7 @@ public sealed class ObjectDiscoveryTests
             return [Repo("a", 1)];
         });
         source.Watches.Enqueue(() => throw new KubeApiException("watch gitrepositories", HttpStatusCode.Gone, """{"message":"too old resource version"}"""));
-        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue);
+        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue, keepObjects: true);
         var gone = new List<string>();
         discovery.Observed += (key, obj) => { if (obj is null) gone.Add(key); };
 
@@ -87,7 +87,7 @@ public sealed class ObjectDiscoveryTests
         using var queue = new WorkQueue<string>(TimeProvider.System, new ExponentialBackoff());
         var source = new ScriptedWatchSource(stop);
         source.Lists.Enqueue(() => [Repo("a", 1)]);
-        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue);
+        var discovery = new ObjectDiscovery(source, o => (ObjectDiscovery.NamespacedKey(o), ObjectDiscovery.Version(o)), queue, keepObjects: true);
         var read = discovery.GetAsync<GitRepositoryResource>("ns/a", CancellationToken.None);
         var run = discovery.RunAsync(stop.Token);
         await Task.Delay(50);
