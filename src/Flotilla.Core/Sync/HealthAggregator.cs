@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Flotilla.Core.Health;
+using Flotilla.Core.Manifests;
 
 namespace Flotilla.Core.Sync;
 
@@ -10,15 +10,15 @@ namespace Flotilla.Core.Sync;
 /// </summary>
 public static class HealthAggregator
 {
-    /// <summary>The worst health among <paramref name="objects"/> (null: an object that should exist and does not).</summary>
-    public static HealthAssessment Worst(IEnumerable<JsonObject?> objects)
+    /// <summary>
+    /// The worst of <paramref name="assessed"/> (each object with its <see cref="HealthAssessor.Assess"/>), named in the
+    /// message. An object that should exist and does not is assessed Missing.
+    /// </summary>
+    public static HealthAssessment Worst(IEnumerable<(ObjectRef Ref, HealthAssessment Health)> assessed)
     {
         var worst = new HealthAssessment(HealthStatus.Healthy, "");
-        foreach (var obj in objects)
-        {
-            var h = HealthAssessor.Assess(obj);
-            if (Rank(h.Status) > Rank(worst.Status)) worst = h with { Message = $"{Describe(obj)}: {h.Message}" };
-        }
+        foreach (var (reference, health) in assessed)
+            if (Rank(health.Status) > Rank(worst.Status)) worst = health with { Message = $"{Describe(reference)}: {health.Message}" };
         return worst;
     }
 
@@ -39,6 +39,5 @@ public static class HealthAggregator
         HealthStatus.Degraded => 4,
     };
 
-    private static string Describe(JsonObject? obj) =>
-        obj is null ? "object" : $"{obj["kind"]?.GetValue<string>()}/{(obj["metadata"]?["namespace"]?.GetValue<string>() is { } ns ? ns + "/" : "")}{obj["metadata"]?["name"]?.GetValue<string>()}";
+    private static string Describe(ObjectRef r) => $"{r.Kind}/{(r.Namespace.Length > 0 ? r.Namespace + "/" : "")}{r.Name}";
 }

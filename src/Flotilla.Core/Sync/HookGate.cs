@@ -57,7 +57,7 @@ public static class HookGate
             .OrderBy(d => d.Ref, ApplyOrder.Instance)
             .Select(d => (Desired: d, Live: live(d.Ref)))
             .Where(d => d.Live is not null || records.OutcomeOf(d.Desired.Ref, d.Desired.Hash) != HookOutcome.Succeeded)
-            .Select(d => d.Live));
+            .Select(d => (d.Desired.Ref, HealthAssessor.Assess(d.Live))));
         return worst.Status == HealthStatus.Healthy ? HookVerdict.Proceed
             : new(HookGateState.Wait, $"post-sync hooks wait for {worst.Message}", [], worst.Status);
     }

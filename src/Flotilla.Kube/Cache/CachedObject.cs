@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Health;
 
 namespace Flotilla.Kube.Cache;
 
@@ -19,6 +20,14 @@ public sealed class CachedObject
     }
 
     public string? Version { get; }
+
+    /// <summary>
+    /// The object's health, judged once: health is a pure function of the object, and a cached object is one
+    /// resourceVersion, so a sync of a bundle whose objects did not move parses none of them to report it.
+    /// </summary>
+    public HealthAssessment Health => _health ??= HealthAssessor.Assess(Parse());
+
+    private HealthAssessment? _health;
 
     /// <summary>A fresh copy of the object (the caller may keep or change it).</summary>
     public JsonObject Parse() => JsonNode.Parse(_json)!.AsObject();

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using Flotilla.Core.Health;
 using Flotilla.Core.Manifests;
 
 namespace Flotilla.Kube.Cache;
@@ -31,6 +32,9 @@ public sealed class LiveObjects(IReadOnlyDictionary<ObjectRef, CachedObject> cac
 
     /// <summary>The cached object's resourceVersion, without parsing it (null when it is not cached).</summary>
     public string? VersionOf(ObjectRef key) => cached.TryGetValue(key, out var entry) ? entry.Version : null;
+
+    /// <summary>The object's health (Missing when it is not cached), judged once per resourceVersion.</summary>
+    public HealthAssessment HealthOf(ObjectRef key) => cached.TryGetValue(key, out var entry) ? entry.Health : HealthAssessor.Assess(null);
 
     public int Count => cached.Count;
 

@@ -22,7 +22,7 @@ public sealed partial class ClusterSyncExecutor
             foreach (var deletion in verdict.Deletions)
             {
                 await cluster.DeleteAsync(run.Kinds[deletion.Ref], deletion.Ref, deletion.Live["metadata"]?["uid"]?.GetValue<string>(), ct);
-                run.Current.TryRemove(deletion.Ref, out _);
+                run.Wrote(deletion.Ref, null);
                 _unchanged.TryRemove((deletion.Ref, run.Request.Owner), out _);
             }
         }

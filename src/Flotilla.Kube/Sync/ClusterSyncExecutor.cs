@@ -56,7 +56,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
                 if (waiting.Count > 0 && await WriteStagesAsync(run, waiting, ct) is { } stoppedBefore) return stoppedBefore;
                 waiting.Clear();
                 var earlier = run.Prepared.Values.ToList();
-                if (await PassGateAsync(run, kind, HookGate.BeforePostSync(earlier, run.Current.GetValueOrDefault, run.Stored.Hooks), ct) is { } held) return held;
+                if (await PassGateAsync(run, kind, HookGate.BeforePostSync(earlier, run.Current, run.Stored.Hooks), ct) is { } held) return held;
             }
             var stage = await PlanStageAsync(run, kind, manifests, ct);
             waiting.Add(stage);
@@ -65,7 +65,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
             if (!blocked && !hooks && (!apply || !stage.NeededByLaterStages) && kind != stages.Keys.Max()) continue;
             if (await WriteStagesAsync(run, waiting, ct) is { } stopped) return stopped;
             waiting.Clear();
-            if (hooks && await PassGateAsync(run, kind, HookGate.AfterHooks(stage.Desired, run.Current.GetValueOrDefault, run.Stored.Hooks), ct) is { } gated)
+            if (hooks && await PassGateAsync(run, kind, HookGate.AfterHooks(stage.Desired, run.Current, run.Stored.Hooks), ct) is { } gated)
                 return gated;
         }
         // Objects of an API group that failed discovery were left out of their stages while the rest went on: until they
@@ -164,7 +164,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         foreach (var d in desired)
         {
             run.Prepared[d.Ref] = d;
-            if (live.GetValueOrDefault(d.Ref) is { } found) run.Current[d.Ref] = found;
+            run.PlannedFrom(d.Ref, live);
         }
         var owner = run.Request.Owner;
         var versions = live as LiveObjects;
@@ -241,7 +241,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
                 if (change.Recreate && !await DeleteForRecreateAsync(run, stage.Kinds[change.Ref], change, token)) return;
                 // What the server stored from this apply is this desired object, unchanged until its resourceVersion moves.
                 if (await WriteAsync(run, stage.Kinds[change.Ref], change, dryRun: false, token) is not { } stored) return;
-                run.Current[change.Ref] = stored;
+                run.Wrote(change.Ref, stored);
                 if (stored["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version)
                     _unchanged[(change.Ref, run.Request.Owner)] = (version, DesiredObject.HashOf(change.Desired!));
             });
@@ -418,7 +418,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         // A hook its policy deleted after it succeeded is absent as expected, not Missing.
         var expected = plan.Desired.Where(r => live.ContainsKey(r) || !run.Prepared.TryGetValue(r, out var d)
             || run.Stored.Hooks.OutcomeOf(r, d.Hash) != HookOutcome.Succeeded);
-        var health = HealthAggregator.Worst(expected.Select(r => live.GetValueOrDefault(r)));
+        var health = HealthAggregator.Worst(expected.Select(r => (r, live is LiveObjects cached ? cached.HealthOf(r) : HealthAssessor.Assess(live.GetValueOrDefault(r)))));
         var drift = plan.All.Where(c => c.Action is ChangeAction.DriftCorrect or ChangeAction.DriftReport)
             .Select(c => new DriftRecord(c.Ref, c.Detail ?? "", c.Manager, c.Action == ChangeAction.DriftCorrect, run.Request.Held(c.Ref))).ToList();
         var phase = drift.Any(d => !d.Corrected) ? SyncPhase.OutOfSync : SyncPhase.Synced;

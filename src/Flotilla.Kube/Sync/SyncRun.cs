@@ -26,8 +26,21 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     /// <summary>The prepared desired objects planned so far, by identity.</summary>
     public ConcurrentDictionary<ObjectRef, DesiredObject> Prepared { get; } = new();
 
-    /// <summary>Each planned object as last known: the cache's copy when planned, the server's answer once written, gone once deleted.</summary>
-    public ConcurrentDictionary<ObjectRef, JsonObject> Current { get; } = new();
+    // What each object was planned from, and what this run wrote or deleted since. The live copies are kept unparsed
+    // (a snapshot of the cache): only a hook gate looks at them, and most bundles have no hooks.
+    private readonly ConcurrentDictionary<ObjectRef, IReadOnlyDictionary<ObjectRef, JsonObject>> _plannedFrom = new();
+    private readonly ConcurrentDictionary<ObjectRef, JsonObject?> _since = new();
+
+    /// <summary>A planned object as last known: the cache's copy when planned, the server's answer once written, null once deleted.</summary>
+    public JsonObject? Current(ObjectRef reference) =>
+        _since.TryGetValue(reference, out var changed) ? changed
+        : _plannedFrom.TryGetValue(reference, out var live) ? live.GetValueOrDefault(reference) : null;
+
+    /// <summary>Records the live objects <paramref name="reference"/> was planned from.</summary>
+    public void PlannedFrom(ObjectRef reference, IReadOnlyDictionary<ObjectRef, JsonObject> live) => _plannedFrom[reference] = live;
+
+    /// <summary>Records what the server stored for <paramref name="reference"/> (null: this run deleted it).</summary>
+    public void Wrote(ObjectRef reference, JsonObject? stored) => _since[reference] = stored;
 
     public bool Apply => apply;
 

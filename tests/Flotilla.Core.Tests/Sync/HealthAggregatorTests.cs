@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Core.Health;
+using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
 
 namespace Flotilla.Core.Tests.Sync;
@@ -39,22 +40,25 @@ public sealed class HealthAggregatorTests
     }
 
     [Fact]
-    public void The_worst_object_wins_and_is_named()
+    public void The_worst_object_wins_and_is_named_even_when_it_is_missing()
     {
         var configMap = Object("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"shop"}}""");
         var scaling = Object("""
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop","generation":2},
              "spec":{"replicas":3},"status":{"observedGeneration":1}}
             """);
+        var configMapRef = new ObjectRef("", "v1", "ConfigMap", "shop", "a");
+        var deploymentRef = new ObjectRef("apps", "v1", "Deployment", "shop", "web");
+        var absentRef = new ObjectRef("", "v1", "Secret", "shop", "token");
 
-        Assert.Equal(HealthStatus.Healthy, HealthAggregator.Worst([configMap]).Status);
-        var progressing = HealthAggregator.Worst([configMap, scaling]);
+        Assert.Equal(HealthStatus.Healthy, HealthAggregator.Worst([(configMapRef, HealthAssessor.Assess(configMap))]).Status);
+        var progressing = HealthAggregator.Worst([(configMapRef, HealthAssessor.Assess(configMap)), (deploymentRef, HealthAssessor.Assess(scaling))]);
         Assert.Equal(HealthStatus.Progressing, progressing.Status);
         Assert.StartsWith("Deployment/shop/web: ", progressing.Message);
 
-        var missing = HealthAggregator.Worst([configMap, null, scaling]);
+        var missing = HealthAggregator.Worst([(configMapRef, HealthAssessor.Assess(configMap)), (absentRef, HealthAssessor.Assess(null)), (deploymentRef, HealthAssessor.Assess(scaling))]);
         Assert.Equal(HealthStatus.Missing, missing.Status);
-        Assert.StartsWith("object: ", missing.Message);
+        Assert.Equal("Secret/shop/token: Object does not exist", missing.Message);
     }
 
     [Fact]
