@@ -57,7 +57,7 @@ public sealed class ChartRenderer
                 continue;
             }
 
-            var (text, readError) = await new RepositoryFiles(SnapshotPath.Root(repositoryRoot), budget).ReadAsync(file!, path, cancellationToken).ConfigureAwait(false);
+            var (text, readError) = new RepositoryFiles(SnapshotPath.Root(repositoryRoot), budget).Read(file!, path);
             if (readError is not null)
             {
                 errors.Add(readError);

@@ -106,7 +106,7 @@ public sealed class DirectoryRenderer
         {
             if (File.Exists(target))
             {
-                await ReadManifestFileAsync(target, _files.Display(target), cancellationToken).ConfigureAwait(false);
+                ReadManifestFile(target, _files.Display(target));
             }
             else if (KustomizationFiles.In(target).Length > 0)
             {
@@ -157,7 +157,7 @@ public sealed class DirectoryRenderer
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!item.IsDirectory)
                 {
-                    await ReadManifestFileAsync(item.Real, item.Display, cancellationToken).ConfigureAwait(false);
+                    ReadManifestFile(item.Real, item.Display);
                     continue;
                 }
 
@@ -213,9 +213,9 @@ public sealed class DirectoryRenderer
                 : null;
         }
 
-        private async Task ReadManifestFileAsync(string real, string display, CancellationToken cancellationToken)
+        private void ReadManifestFile(string real, string display)
         {
-            var (text, error) = await _files.ReadAsync(real, display, cancellationToken).ConfigureAwait(false);
+            var (text, error) = _files.Read(real, display);
             if (error is not null)
             {
                 _errors.Add(error);
@@ -227,7 +227,7 @@ public sealed class DirectoryRenderer
 
         private async Task RenderKustomizationAsync(string directory, CancellationToken cancellationToken)
         {
-            var scanErrors = await _scanner.ScanAsync(directory, cancellationToken).ConfigureAwait(false);
+            var scanErrors = _scanner.Scan(directory, cancellationToken);
             if (scanErrors.Count > 0)
             {
                 _errors.AddRange(scanErrors);

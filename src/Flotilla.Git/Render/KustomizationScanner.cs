@@ -35,7 +35,7 @@ internal sealed class KustomizationScanner
     }
 
     /// <summary>Scans the kustomization in <paramref name="directory"/> (resolved) and all it reaches.</summary>
-    public async Task<IReadOnlyList<ManifestError>> ScanAsync(string directory, CancellationToken cancellationToken)
+    public IReadOnlyList<ManifestError> Scan(string directory, CancellationToken cancellationToken)
     {
         var errors = new List<ManifestError>();
         var queue = new Queue<(string Directory, bool PluginConfigs)>();
@@ -45,8 +45,8 @@ internal sealed class KustomizationScanner
         while (queue.TryDequeue(out var item))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scan = new Scan(this, item.Directory, item.PluginConfigs, errors, cancellationToken);
-            foreach (var next in await scan.RunAsync().ConfigureAwait(false))
+            var scan = new FileScan(this, item.Directory, item.PluginConfigs, errors);
+            foreach (var next in scan.Run())
             {
                 if (seen.Add(next))
                 {
@@ -89,31 +89,29 @@ internal sealed class KustomizationScanner
     }
 
     /// <summary>The scan of one kustomization file.</summary>
-    private sealed class Scan
+    private sealed class FileScan
     {
         private readonly KustomizationScanner _owner;
         private readonly string _directory;
         private readonly bool _pluginConfigs;
         private readonly List<ManifestError> _errors;
-        private readonly CancellationToken _cancellationToken;
         private readonly List<(string, bool)> _next = [];
         private SourceLocation _location;
 
-        public Scan(KustomizationScanner owner, string directory, bool pluginConfigs, List<ManifestError> errors, CancellationToken cancellationToken)
+        public FileScan(KustomizationScanner owner, string directory, bool pluginConfigs, List<ManifestError> errors)
         {
             _owner = owner;
             _directory = directory;
             _pluginConfigs = pluginConfigs;
             _errors = errors;
-            _cancellationToken = cancellationToken;
             _location = new SourceLocation(owner._files.Display(directory));
         }
 
         private RepositoryFiles Files => _owner._files;
 
-        public async Task<IReadOnlyList<(string Directory, bool PluginConfigs)>> RunAsync()
+        public IReadOnlyList<(string Directory, bool PluginConfigs)> Run()
         {
-            var kustomization = await LoadAsync().ConfigureAwait(false);
+            var kustomization = Load();
             if (kustomization is null)
             {
                 return [];
@@ -128,7 +126,7 @@ internal sealed class KustomizationScanner
             {
                 foreach (var entry in Strings(kustomization, field))
                 {
-                    await CheckResourceAsync(field, entry).ConfigureAwait(false);
+                    CheckResource(field, entry);
                 }
             }
 
@@ -177,13 +175,13 @@ internal sealed class KustomizationScanner
 
             foreach (var field in PluginLists)
             {
-                await CheckPluginsAsync(kustomization, field).ConfigureAwait(false);
+                CheckPlugins(kustomization, field);
             }
 
             return _next;
         }
 
-        private async Task<JsonObject?> LoadAsync()
+        private JsonObject? Load()
         {
             var names = KustomizationFiles.In(_directory);
             if (names.Length != 1)
@@ -203,7 +201,7 @@ internal sealed class KustomizationScanner
                 return null;
             }
 
-            var (text, readError) = await Files.ReadAsync(real, _location.Path, _cancellationToken).ConfigureAwait(false);
+            var (text, readError) = Files.Read(real, _location.Path);
             if (readError is not null)
             {
                 _errors.Add(readError);
@@ -226,7 +224,7 @@ internal sealed class KustomizationScanner
             return parsed.Objects[0].Body;
         }
 
-        private async Task CheckResourceAsync(string field, string entry)
+        private void CheckResource(string field, string entry)
         {
             if (!TryResolveLocal(field, entry, out var real, out var exists))
             {
@@ -253,7 +251,7 @@ internal sealed class KustomizationScanner
             }
             else if (_pluginConfigs)
             {
-                await CheckPluginConfigFileAsync(field, real).ConfigureAwait(false);
+                CheckPluginConfigFile(field, real);
             }
         }
 
@@ -267,7 +265,7 @@ internal sealed class KustomizationScanner
             }
         }
 
-        private async Task CheckPluginsAsync(JsonObject kustomization, string field)
+        private void CheckPlugins(JsonObject kustomization, string field)
         {
             if (kustomization[field] is not JsonArray entries)
             {
@@ -307,7 +305,7 @@ internal sealed class KustomizationScanner
                         }
                         else
                         {
-                            await CheckPluginConfigFileAsync(field, real).ConfigureAwait(false);
+                            CheckPluginConfigFile(field, real);
                         }
 
                         break;
@@ -318,10 +316,10 @@ internal sealed class KustomizationScanner
             }
         }
 
-        private async Task CheckPluginConfigFileAsync(string field, string real)
+        private void CheckPluginConfigFile(string field, string real)
         {
             var display = Files.Display(real);
-            var (text, readError) = await Files.ReadAsync(real, display, _cancellationToken).ConfigureAwait(false);
+            var (text, readError) = Files.Read(real, display);
             if (readError is not null)
             {
                 _errors.Add(readError);
