@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 ../../scripts/install-kube-binaries.sh >/dev/null
 dotnet build -c Release -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary
 dll=bin/Release/net10.0/Flotilla.Bench.Sync.dll
-dotnet "$dll" --members "${1:-3}" --objects "${2:-300}" --runs "${3:-3}"
+dotnet "$dll" --members "${1:-3}" --objects "${2:-300}" --runs "${3:-5}"
 [ $# -gt 0 ] || { dotnet "$dll" --members 10 --objects 200; dotnet "$dll" --idle; }
