@@ -27,7 +27,7 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
     {
         var helm = bundle.Spec.Helm ?? new BundleHelm();
-        var (plan, problem) = await PlanAsync(helm, artifact, ct);
+        var (plan, problem) = Plan(helm, artifact);
         if (problem is not null) return (null, problem);
 
         chartPath = string.IsNullOrEmpty(chartPath) ? "." : chartPath;
@@ -102,9 +102,9 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         return (outcomes, heldBack, null);
     }
 
-    private async Task<(ChartValuesPlan? Plan, BundleProblem? Problem)> PlanAsync(BundleHelm helm, SourceArtifact artifact, CancellationToken ct)
+    private (ChartValuesPlan? Plan, BundleProblem? Problem) Plan(BundleHelm helm, SourceArtifact artifact)
     {
-        var (files, errors) = await renderer.ReadValuesFilesAsync(artifact.SnapshotDirectory, helm.ValuesFiles ?? [], ct);
+        var (files, errors) = renderer.ReadValuesFiles(artifact.SnapshotDirectory, helm.ValuesFiles ?? []);
         if (errors.Count > 0)
             return (null, new("RenderFailed", $"spec.helm.valuesFiles: {string.Join("; ", errors.Take(3))}; clusters keep what they have", Stalled: true));
         List<ClusterValuesRule> rules;

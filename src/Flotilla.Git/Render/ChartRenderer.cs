@@ -41,12 +41,11 @@ public sealed class ChartRenderer
     }
 
     /// <summary>Reads values files (paths in the snapshot, root-bounded) in order; every problem, each naming its file.</summary>
-    public async Task<(List<JsonObject> Values, List<ManifestError> Errors)> ReadValuesFilesAsync(
-        string repositoryRoot, IEnumerable<string> paths, CancellationToken cancellationToken)
+    public (List<JsonObject> Values, List<ManifestError> Errors) ReadValuesFiles(string repositoryRoot, IEnumerable<string> paths)
     {
         var values = new List<JsonObject>();
         var errors = new List<ManifestError>();
-        var budget = new RenderBudget(_limits);
+        var files = new RepositoryFiles(SnapshotPath.Root(repositoryRoot), new RenderBudget(_limits));
         foreach (var path in paths)
         {
             var (file, error) = SnapshotPath.Resolve(repositoryRoot, path);
@@ -57,7 +56,7 @@ public sealed class ChartRenderer
                 continue;
             }
 
-            var (text, readError) = new RepositoryFiles(SnapshotPath.Root(repositoryRoot), budget).Read(file!, path);
+            var (text, readError) = files.Read(file!, path);
             if (readError is not null)
             {
                 errors.Add(readError);

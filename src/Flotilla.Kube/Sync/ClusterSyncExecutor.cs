@@ -418,7 +418,8 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         // A hook its policy deleted after it succeeded is absent as expected, not Missing.
         var expected = plan.Desired.Where(r => live.ContainsKey(r) || !run.Prepared.TryGetValue(r, out var d)
             || run.Stored.Hooks.OutcomeOf(r, d.Hash) != HookOutcome.Succeeded);
-        var health = HealthAggregator.Worst(expected.Select(r => (r, live is LiveObjects cached ? cached.HealthOf(r) : HealthAssessor.Assess(live.GetValueOrDefault(r)))));
+        Func<ObjectRef, HealthAssessment> healthOf = live is LiveObjects cached ? cached.HealthOf : r => HealthAssessor.Assess(live.GetValueOrDefault(r));
+        var health = HealthAggregator.Worst(expected.Select(r => (r, healthOf(r))));
         var drift = plan.All.Where(c => c.Action is ChangeAction.DriftCorrect or ChangeAction.DriftReport)
             .Select(c => new DriftRecord(c.Ref, c.Detail ?? "", c.Manager, c.Action == ChangeAction.DriftCorrect, run.Request.Held(c.Ref))).ToList();
         var phase = drift.Any(d => !d.Corrected) ? SyncPhase.OutOfSync : SyncPhase.Synced;

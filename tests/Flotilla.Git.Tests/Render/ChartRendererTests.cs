@@ -220,7 +220,7 @@ public sealed class ChartRendererTests
     {
         var root = TestCharts.Write(new Dictionary<string, string> { ["values/eu.yaml"] = "replicaCount: 2\nimage: {registry: eu.example}\n", ["values/empty.yaml"] = "" });
 
-        var (values, errors) = await Renderer().ReadValuesFilesAsync(root, ["values/eu.yaml", "values/empty.yaml", "../x.yaml", "values/missing.yaml"], CancellationToken.None);
+        var (values, errors) = Renderer().ReadValuesFiles(root, ["values/eu.yaml", "values/empty.yaml", "../x.yaml", "values/missing.yaml"]);
 
         Assert.Equal(["""{"replicaCount":2,"image":{"registry":"eu.example"}}""", "{}"], values.Select(v => v.ToJsonString()));
         Assert.Equal([ManifestErrorCode.PathEscape, ManifestErrorCode.ReadFailed], errors.Select(e => e.Code));
@@ -232,7 +232,7 @@ public sealed class ChartRendererTests
         var fleet = Path.GetFullPath(Path.Combine(TestCharts.Root, "..", "..", "..", "examples", "fleet"));
         var renderer = Renderer();
 
-        var (files, errors) = await renderer.ReadValuesFilesAsync(fleet, ["values/hello-world.yaml"], CancellationToken.None);
+        var (files, errors) = renderer.ReadValuesFiles(fleet, ["values/hello-world.yaml"]);
         var values = Core.Charts.ChartValues.Merge(Assert.Single(files), System.Text.Json.Nodes.JsonNode.Parse("""{"image":{"repository":"mirror.eu-west.example/library/nginx","tag":"1.27"}}""")!.AsObject());
         var result = await renderer.RenderAsync(fleet, Request("charts/hello-world", Core.Charts.ChartValues.Canonical(values)), CancellationToken.None);
 
