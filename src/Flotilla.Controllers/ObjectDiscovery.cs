@@ -22,7 +22,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
 
     // Touched by the watch loop only.
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _listing = new(StringComparer.Ordinal);
+    private readonly RelistedKeys _relisted = new();
 
     // JSON text rather than JsonObjects: every reader deserializes its own copy, so none can change another's.
     private readonly ConcurrentDictionary<string, string> _objects = new(StringComparer.Ordinal);
@@ -53,7 +53,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
             Gone(key);
             return Task.CompletedTask;
         }
-        if (type == "LISTED") _listing.Add(key);
+        if (type == "LISTED") _relisted.Listed(key);
         if (keepObjects) _objects[key] = obj.ToJsonString();
         Observed?.Invoke(key, obj);
         if (!_versions.TryGetValue(key, out var seen) || seen != version)
@@ -67,8 +67,7 @@ public sealed class ObjectDiscovery(IWatchSource source, Func<JsonObject, (strin
     private Task Listed()
     {
         // What a re-list no longer has was deleted while the watch was down: its reconcile must see it gone.
-        foreach (var key in _versions.Keys.Where(k => !_listing.Contains(k)).ToList()) Gone(key);
-        _listing.Clear();
+        foreach (var key in _relisted.Vanished(_versions.Keys)) Gone(key);
         _listed.TrySetResult();
         return Task.CompletedTask;
     }

@@ -23,7 +23,7 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
     private readonly ConcurrentDictionary<string, ClusterResource> _clusters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClusterFacts> _facts = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HashSet<string> _listing = new(StringComparer.Ordinal); // touched by the watch loop only
+    private readonly RelistedKeys _relisted = new();
     private readonly Lock _factsLock = new();
     private IReadOnlyList<ClusterFacts>? _placeableFacts;
 
@@ -84,8 +84,7 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
     private void Listed()
     {
         // A Cluster a re-list no longer has was deleted while the watch was down: it is removed like a deleted one.
-        foreach (var name in _clusters.Keys.Where(n => !_listing.Contains(n)).ToList()) Gone(name);
-        _listing.Clear();
+        foreach (var name in _relisted.Vanished(_clusters.Keys)) Gone(name);
         _listed.TrySetResult();
         PlacementChanged?.Invoke();
     }
@@ -107,7 +106,7 @@ public sealed class ClusterDirectory(IWatchSource clusters, TimeProvider clock)
             PlacementChanged?.Invoke();
             return;
         }
-        if (type == "LISTED") _listing.Add(name);
+        if (type == "LISTED") _relisted.Listed(name);
         var before = _clusters.GetValueOrDefault(name);
         var placementChanged = before is null || Placement(before) != Placement(cluster);
         _clusters[name] = cluster;
