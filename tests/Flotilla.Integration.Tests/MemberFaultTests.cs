@@ -163,8 +163,13 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
         beat = await HeartbeatAsync(Killed);
         await Eventually.WaitAsync(async () => await HeartbeatAsync(Killed) is { } next && next > beat, TimeSpan.FromSeconds(60), "a second heartbeat");
         var quiet = (await metrics.ReadAsync())[Killed].Since(quietFrom[Killed]);
-        output.WriteLine($"{Killed} synced and idle for {quietClock.Elapsed.TotalSeconds:0.0}s: {Sum(quiet, _ => true)} requests besides the probe ({quiet.Probe} probe): {quiet.Breakdown()}");
-        Assert.True(Sum(quiet, _ => true) <= 3, $"idle after convergence, yet: {quiet.Breakdown()}");
+        // The restarted member's own controller manager re-lists a kind now and then as its informers' watches time out
+        // (seen: nodes, limitranges, rolebindings, HPAs, CSRs, once each in one heartbeat). The hub lists only the kinds it
+        // manages (its watch cache) and the simulator's, so a LIST of any other kind is the member's own.
+        var hubs = Sum(quiet, k => k.Verb != "LIST" || Managed(k));
+        output.WriteLine($"{Killed} synced and idle for {quietClock.Elapsed.TotalSeconds:0.0}s: {hubs} requests the hub could have made, {Sum(quiet, _ => true)} in all "
+            + $"besides the probe ({quiet.Probe} probe): {quiet.Breakdown()}");
+        Assert.True(hubs <= 3, $"idle after convergence, yet: {quiet.Breakdown()}");
         foreach (var m in Members) Assert.Equal(v3, (await EntryAsync(hub, m))!.AppliedRevision);
 
         // 900 objects left behind would cost every later test of the run (member restarts resync them): removed here.

@@ -55,15 +55,22 @@ public sealed class StatusRateTests(FleetFixture fleet, ITestOutputHelper output
 
         // A burst of per-cluster results: every ConfigMap edited by hand on every member (members in parallel), three
         // rounds. Each edit is drift that its (bundle, cluster) pair corrects at once, and each correction asks for a
-        // status write. Three corrections per object stay below the fight detector's five.
+        // status write. Three corrections per object stay below the fight detector's five. The rounds start 1.5 s apart
+        // (a schedule for the editor, not a wait for the hub): on a fast machine all 540 edits take under 3 s, too short a
+        // burst to show more than two writes a second apart.
         const int Rounds = 3;
+        var roundEvery = TimeSpan.FromSeconds(1.5);
         await Task.WhenAll(Members.Select(async m =>
         {
             using var member = fleet.Member(m);
             for (var round = 1; round <= Rounds; round++)
-            for (var i = 0; i < ConfigMaps; i++)
-                await member.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch($"{{\"data\":{{\"value\":\"edited by hand {round}\"}}}}", V1Patch.PatchType.MergePatch),
-                    $"cm-{i}", ns, fieldManager: "status-rate-test");
+            {
+                var startAt = burstFrom + (round - 1) * roundEvery;
+                if (watch.Elapsed < startAt) await Task.Delay(startAt - watch.Elapsed);
+                for (var i = 0; i < ConfigMaps; i++)
+                    await member.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch($"{{\"data\":{{\"value\":\"edited by hand {round}\"}}}}", V1Patch.PatchType.MergePatch),
+                        $"cm-{i}", ns, fieldManager: "status-rate-test");
+            }
         }));
         var edits = Rounds * ConfigMaps * Members.Count();
         var burstTook = watch.Elapsed - burstFrom;
