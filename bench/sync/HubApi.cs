@@ -14,7 +14,7 @@ namespace Flotilla.Bench.Sync;
 public sealed class HubApi(Kubernetes hub, int port)
 {
     private readonly HttpClient _http = new();
-    private readonly DynamicClient _watcher = new(hub);
+    private readonly WatchedBundles _bundles = new(new DynamicClient(hub));
 
     public async Task WaitLeaderAsync()
     {
@@ -66,20 +66,19 @@ public sealed class HubApi(Kubernetes hub, int port)
 
     /// <summary>
     /// Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any
-    /// revision when null). Watches the Bundle, so the clock stops when the status is written, not at the next poll.
+    /// revision when null), as the bench's one Bundle watch last saw it (<see cref="Bundles"/>): the clock stops when the
+    /// status arrives, and waiting sends the hub's API server nothing while Flotilla works.
     /// </summary>
     public async Task WaitSyncedAsync(string bundle, string? revision, int clusters, TimeSpan? within = null)
     {
         using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(10));
-        var bundles = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, "Bundle", BundleResource.Plural, true);
         try
         {
             while (true)
             {
-                var current = await BundleAsync(bundle);
-                if (Converged(current)) return;
-                await foreach (var (_, o) in _watcher.WatchAsync(bundles, null, current.Metadata.ResourceVersion, TimeSpan.FromMinutes(5), deadline.Token))
-                    if (o["metadata"]?["name"]?.GetValue<string>() == bundle && Converged(KubeJson.As<BundleResource>(o.ToJsonString()))) return;
+                var changed = _bundles.Changed;
+                if (_bundles.Get(bundle) is { } current && Converged(current)) return;
+                await changed.WaitAsync(deadline.Token);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
