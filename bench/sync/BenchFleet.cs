@@ -49,7 +49,8 @@ public sealed class BenchFleet : IAsyncDisposable
     public IReadOnlyDictionary<int, string> Processes()
     {
         var groups = new Dictionary<int, string> { [Environment.ProcessId] = "driver", [State.Etcd.Pid] = "etcd" };
-        foreach (var c in State.Clusters) (groups[c.ApiServer.Pid], groups[c.ControllerManager.Pid]) = ("apiservers", "controller-managers");
+        foreach (var c in State.Clusters)
+            (groups[c.ApiServer.Pid], groups[c.ControllerManager.Pid]) = (c.Name == State.Hub.Name ? "hub apiserver" : "member apiservers", "controller-managers");
         if (Hub.Pid is { } hub) groups[hub] = "hub";
         return groups;
     }
