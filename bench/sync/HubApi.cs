@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
-using Flotilla.Kube.Discovery;
 using k8s;
 using k8s.Models;
 
@@ -66,7 +65,7 @@ public sealed class HubApi(Kubernetes hub, int port)
 
     /// <summary>
     /// Waits until <paramref name="clusters"/> clusters report <paramref name="bundle"/> Synced at <paramref name="revision"/> (any
-    /// revision when null), as the bench's one Bundle watch last saw it (<see cref="Bundles"/>): the clock stops when the
+    /// revision when null), as the bench's one Bundle watch last saw it (<see cref="WatchedBundles"/>): the clock stops when the
     /// status arrives, and waiting sends the hub's API server nothing while Flotilla works.
     /// </summary>
     public async Task WaitSyncedAsync(string bundle, string? revision, int clusters, TimeSpan? within = null)

@@ -2,13 +2,14 @@ using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Discovery;
+using Flotilla.Kube.Watch;
 
 namespace Flotilla.Bench.Sync;
 
 /// <summary>
-/// The Bundles of namespace <c>default</c> as one watch, open for the whole bench, last saw them. Waiting for a status
-/// then reads memory: a GET and a new watch per commit would load the hub's API server (and this process) in the very
-/// window Flotilla is timed, which the baselines' windows never carry.
+/// The Bundles of namespace <c>default</c> as one watch (the hub's own <see cref="WatchLoop"/>), open for the whole bench,
+/// last saw them. Waiting for a status then reads memory: a GET and a new watch per commit would load the hub's API
+/// server (and this process) in the very window Flotilla is timed, which the baselines' windows never carry.
 /// </summary>
 public sealed class WatchedBundles(DynamicClient hub)
 {
@@ -24,7 +25,7 @@ public sealed class WatchedBundles(DynamicClient hub)
         {
             lock (_bundles)
             {
-                _watching ??= Task.Run(WatchAsync);
+                _watching ??= Task.Run(() => new WatchLoop(new DynamicWatchSource(hub, Bundles, null), Store, Task.Delay).RunAsync(CancellationToken.None));
                 return _changed.Task;
             }
         }
@@ -35,28 +36,9 @@ public sealed class WatchedBundles(DynamicClient hub)
         lock (_bundles) return _bundles.GetValueOrDefault(name);
     }
 
-    private async Task WatchAsync()
+    private Task Store(string type, JsonObject o)
     {
-        while (true)
-        {
-            try
-            {
-                var list = await hub.ListAsync(Bundles, "default", null, CancellationToken.None);
-                foreach (var item in list["items"]!.AsArray()) Store("ADDED", item!.AsObject());
-                var version = list["metadata"]!["resourceVersion"]!.GetValue<string>();
-                await foreach (var (type, o) in hub.WatchAsync(Bundles, null, version, TimeSpan.FromMinutes(5), CancellationToken.None))
-                    Store(type, o);
-            }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException)
-            {
-                await Task.Delay(200); // expired (410) or broken: list again
-            }
-        }
-    }
-
-    private void Store(string type, JsonObject o)
-    {
-        if (type == "BOOKMARK" || o["metadata"]?["namespace"]?.GetValue<string>() != "default") return;
+        if (o["metadata"]?["namespace"]?.GetValue<string>() != "default") return Task.CompletedTask;
         var name = o["metadata"]!["name"]!.GetValue<string>();
         lock (_bundles)
         {
@@ -65,5 +47,6 @@ public sealed class WatchedBundles(DynamicClient hub)
             _changed.TrySetResult();
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        return Task.CompletedTask;
     }
 }
