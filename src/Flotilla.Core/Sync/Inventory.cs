@@ -79,6 +79,10 @@ public sealed record Inventory
     /// <summary>True when an object with this identity is listed (any version).</summary>
     public bool Contains(ObjectRef reference) => _lookup.Contains(reference);
 
+    /// <summary>True when this very entry is listed: the identity at the same version.</summary>
+    public bool Lists(ObjectRef reference) =>
+        _lookup.TryGetValue(reference, out var listed) && string.Equals(listed.Version, reference.Version, StringComparison.Ordinal);
+
     /// <summary>The compact text form: the header line, then one sorted entry per line, each ending in <c>\n</c>.</summary>
     public string Serialize()
     {

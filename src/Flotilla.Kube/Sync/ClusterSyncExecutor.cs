@@ -35,8 +35,16 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     // matched. While neither moved, the object is still unchanged, and the next plan need not parse and compare it.
     private readonly ConcurrentDictionary<(ObjectRef Ref, string Owner), (string Version, string Hash)> _unchanged = new();
 
+    // The final record of each owner's last run (its revision, what it pruned), written after that run reported: the
+    // union recorded before each stage's writes already lists everything the member may hold, so a final record that
+    // fails or is cut short loses nothing, and the owner's next run (which waits for it first) writes it again.
+    private readonly ConcurrentDictionary<string, Task> _finalRecords = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan FinalRecordTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
     {
+        await FinalRecordAsync(request.Owner);
         var run = new SyncRun(request, apply, await cluster.ReadInventoryAsync(request.Owner, ct));
         if (SyncPlanner.Refusal(request.Desired.Count, run.Stored.Inventory, request.Policy) is { } refusal)
             return run.Outcome(new ChangeSet([], [], refusal), SyncResult.Failure(SyncPhase.Failed, run.Stored.Revision, refusal));
@@ -87,12 +95,9 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         var inventory = new Inventory(plan.Desired.Concat(kept));
         // A hook removed from the chart is forgotten with its inventory entry: back in the chart, it runs again.
         var final = new StoredInventory(inventory, request.Revision) { Hooks = run.Stored.Hooks.Within(inventory) };
-        // The record and the health read (from the cache) do not wait on each other; both are done before the run reports.
-        var recording = final.Equals(run.Stored with { Inventory = run.Recorded }) ? Task.CompletedTask
-            : cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, ct);
-        var completing = CompletedAsync(run, plan, pruned, ct);
-        await recording;
-        var result = await completing;
+        // The run reports once its writes are done and health is read (from the cache); the final record follows.
+        if (!final.Equals(run.Stored with { Inventory = run.Recorded })) _finalRecords[request.Owner] = WriteFinalRecordAsync(request, final);
+        var result = await CompletedAsync(run, plan, pruned, ct);
         if (undeleted.Count == 0) return run.Outcome(plan, result);
         foreach (var (reference, error, _) in undeleted) run.Errors[reference] = error;
         var more = undeleted.Count > 1 ? $" (and {undeleted.Count - 1} more)" : "";
@@ -106,6 +111,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     /// </summary>
     public async Task<int> RemoveAsync(string owner, bool deleteObjects, CancellationToken ct)
     {
+        await FinalRecordAsync(owner);
         var deleted = 0;
         var (prunes, kinds) = await PlanRemovalAsync(owner, deleteObjects, ct);
         if (prunes.Count > 0)
@@ -132,10 +138,31 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
 
     private async Task<(IReadOnlyList<PlannedChange> Prunes, Dictionary<ObjectRef, ApiResource> Kinds)> PlanRemovalAsync(string owner, bool deleteObjects, CancellationToken ct)
     {
+        await FinalRecordAsync(owner);
         var stored = await cluster.ReadInventoryAsync(owner, ct);
         var kinds = new Dictionary<ObjectRef, ApiResource>();
         if (!deleteObjects || stored.Inventory.Count == 0) return ([], kinds);
         return (await PlanPruneAsync(stored.Inventory, new HashSet<ObjectRef>(), owner, new SyncPolicy(Prune: true, AllowEmpty: true), kinds, ct), kinds);
+    }
+
+    /// <summary>
+    /// Waits for the final record of <paramref name="owner"/>'s last run, so a run reads what that one recorded. A
+    /// record that failed is not this run's error: the member still holds the union recorded before the last run's
+    /// stages (a superset), and this run records again.
+    /// </summary>
+    public async Task FinalRecordAsync(string owner)
+    {
+        if (!_finalRecords.TryGetValue(owner, out var pending)) return;
+        try { await pending; }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException) { }
+        _finalRecords.TryRemove(KeyValuePair.Create(owner, pending));
+    }
+
+    private async Task WriteFinalRecordAsync(SyncRequest request, StoredInventory final)
+    {
+        // Not the run's token: the run is over, and its deadline with it.
+        using var timeout = new CancellationTokenSource(FinalRecordTimeout);
+        await cluster.WriteInventoryAsync(request.Owner, request.BundleKey, final, timeout.Token);
     }
 
     /// <summary>One planned stage with its prepared objects, their resources and the live objects it was planned from.</summary>
@@ -311,13 +338,15 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     /// </summary>
     private async Task RecordAsync(SyncRun run, ApplyStageKind kind, StagePlan stage, CancellationToken ct)
     {
-        var staged = stage.Changes.Select(c => c.Ref).ToHashSet();
-        // The stage's entries replace recorded ones of the same identity (the version may have changed).
-        var union = new Inventory(run.Recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));
+        // The stage's entries replace recorded ones of the same identity (the version may have changed); when every one
+        // is listed as it is, the union is what is recorded, and building it would only cost a sort of the inventory.
+        var union = stage.Changes.All(c => run.Recorded.Lists(c.Ref)) ? run.Recorded : Union(run.Recorded, stage.Changes.Select(c => c.Ref).ToHashSet());
         var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString()) { Hooks = run.Stored.Hooks };
         if (!union.Equals(run.Recorded)) await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
         (run.Recorded, run.Stored) = (union, record);
     }
+
+    private static Inventory Union(Inventory recorded, HashSet<ObjectRef> staged) => new(recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));
 
     /// <summary>
     /// Dry-runs or writes one object. A refusal is the object's error, a field conflict becomes a

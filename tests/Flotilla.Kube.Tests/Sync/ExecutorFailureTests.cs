@@ -55,6 +55,32 @@ public sealed class ExecutorFailureTests
     }
 
     [Fact]
+    public async Task The_final_record_follows_the_report_and_one_lost_on_the_wire_is_written_by_the_next_run_with_nothing_off_record()
+    {
+        var executor = new ClusterSyncExecutor(_member);
+        var maps = new[] { ConfigMap("a"), ConfigMap("b") };
+        _member.LoseInventoryWrites(record => record.Revision == "r1");
+
+        var first = await executor.RunAsync(Request("r1", maps), apply: true, CancellationToken.None);
+
+        // The run reports what it applied; the member still holds the record made before the stage's writes.
+        Assert.Equal(SyncPhase.Synced, first.Result.Phase);
+        Assert.Equal("r1", first.Result.AppliedRevision);
+        var kept = _member.Inventory(Owner);
+        Assert.Equal(maps.Select(Ref).Order(), kept.Inventory.Entries);
+        Assert.Equal(("r1", (string?)null), (kept.Applying, kept.Revision));
+
+        _member.LoseInventoryWrites(null);
+        var second = await executor.RunAsync(Request("r1", maps), apply: true, CancellationToken.None);
+
+        Assert.Equal(SyncPhase.Synced, second.Result.Phase);
+        Assert.Equal(0, second.Result.Written);
+        var recorded = _member.Inventory(Owner);
+        Assert.Equal(maps.Select(Ref).Order(), recorded.Inventory.Entries);
+        Assert.Equal(((string?)null, "r1"), (recorded.Applying, recorded.Revision));
+    }
+
+    [Fact]
     public async Task A_kind_the_server_cannot_server_side_apply_falls_back_to_create_or_merge_patch_with_the_same_labels()
     {
         var executor = new ClusterSyncExecutor(_member);

@@ -40,6 +40,7 @@ internal sealed class FakeClusterClient : IClusterClient
     private ObjectRef? _goesDownAt;
     private ObjectRef? _replacedBeforeDelete;
     private bool _down;
+    private Func<StoredInventory, bool>? _lostInventoryWrites;
     private const string Established = """{"conditions":[{"type":"NamesAccepted","status":"True"},{"type":"Established","status":"True"}]}""";
     private const string Installing = """{"conditions":[{"type":"NamesAccepted","status":"True"},{"type":"Established","status":"False","reason":"Installing"}]}""";
     private bool _stuckInstalling;
@@ -105,6 +106,9 @@ internal sealed class FakeClusterClient : IClusterClient
 
     /// <summary>The member stops answering when the executor first writes or deletes <paramref name="reference"/>.</summary>
     public void GoDownAt(ObjectRef reference) { lock (_lock) _goesDownAt = reference; }
+
+    /// <summary>Inventory records matching <paramref name="refused"/> die on the wire (null: none do).</summary>
+    public void LoseInventoryWrites(Func<StoredInventory, bool>? refused) { lock (_lock) _lostInventoryWrites = refused; }
 
     /// <summary>Someone deletes <paramref name="reference"/> and creates it anew (a new uid) just before the executor deletes it.</summary>
     public void ReplaceBeforeDelete(ObjectRef reference) { lock (_lock) _replacedBeforeDelete = reference; }
@@ -221,6 +225,7 @@ internal sealed class FakeClusterClient : IClusterClient
         {
             Record(new RecordedCall(CallKind.WriteInventory, Inventory: inventory));
             ThrowIfDown();
+            if (_lostInventoryWrites?.Invoke(inventory) == true) throw new HttpRequestException("the connection was reset", new IOException("reset"));
             _inventories[owner] = inventory;
             return Task.CompletedTask;
         }
