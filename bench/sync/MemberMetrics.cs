@@ -29,6 +29,25 @@ public sealed class MemberMetrics : IDisposable
     public async Task<RequestCounts> SinceAsync(IReadOnlyDictionary<string, RequestCounts> before) =>
         (await ReadAsync()).Aggregate(RequestCounts.Empty, (sum, m) => sum.Plus(m.Value.Since(before[m.Key])));
 
+    /// <summary>
+    /// What every member received since <paramref name="before"/>, read once the clients' counts stop moving (two reads
+    /// 100 ms apart agree; at most 2 s): what a tool leaves in flight after it reports is its cost too (Flotilla writes its
+    /// final inventory records after its status).
+    /// </summary>
+    public async Task<RequestCounts> SinceSettledAsync(IReadOnlyDictionary<string, RequestCounts> before)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var counted = await SinceAsync(before);
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(100);
+            var again = await SinceAsync(before);
+            if (again.Clients() == counted.Clients()) return again;
+            counted = again;
+        }
+        return counted;
+    }
+
     /// <summary>Sums the <c>apiserver_request_total</c> samples of a Prometheus text page over response codes.</summary>
     public static RequestCounts Parse(string page)
     {

@@ -114,7 +114,7 @@ public static class SyncBenchmark
         await fleet.Hub.Api.SetIntervalAsync(Bundle, "59m");
         await fleet.Hub.Api.WaitSyncedSinceAsync(Bundle, next);
         var noop = clock.Elapsed.TotalSeconds;
-        var noopRequests = await fleet.Metrics.SinceAsync(before);
+        var noopRequests = await fleet.Metrics.SinceSettledAsync(before);
 
         // Drift: a hand edit on one member, timed until Flotilla has put it back.
         await fleet.Hub.Api.WaitWatchingAsync([names[0]], 1);
@@ -142,7 +142,7 @@ public static class SyncBenchmark
         await timed.Run();
         var seconds = clock.Elapsed.TotalSeconds;
         var used = CpuUsage.Now(fleet.Processes()).Since(cpu);
-        return (seconds, await fleet.Metrics.SinceAsync(before), used);
+        return (seconds, await fleet.Metrics.SinceSettledAsync(before), used);
     }
 
     // The commits every tool applies, in this order: the first (timed), then per warm-up round (untimed) and per run one

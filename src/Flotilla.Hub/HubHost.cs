@@ -218,7 +218,7 @@ public static partial class HubHost
             Watch(GlobalEndpointResource.Plural, GlobalEndpointResource.KindName, true, globalQueue),
         };
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
-        loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
+        loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), fetcher, TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
         using var webhooks = new HttpClient();
         loops = loops.Append(new FleetNotifier(hub, fleet, new BundleEvents(hub, clock), new WebhookSender(webhooks, clock), clock,
             loggers.CreateLogger<FleetNotifier>()).RunAsync(ct));

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace Flotilla.Git.Sources;
@@ -48,7 +49,9 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
             GitRefKind.Commit => null,
         };
         var refspec = local is null ? gitRef.Name : $"+{gitRef.RemoteName}:{local}";
-        await RunAsync("fetch", ["--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--", url, refspec], ct);
+        // git's own housekeeping would run a process after every fetch; MaintainAsync does it on the hub's schedule instead.
+        await RunAsync("fetch", ["--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--no-auto-maintenance", "--", url, refspec], ct);
+        if (gitRef.Kind == GitRefKind.Branch && LooseCommit(local!) is { } tip) return tip;
 
         var resolved = await RunRawAsync(["rev-parse", "--verify", "--quiet", (local ?? gitRef.Name) + "^{commit}"], ct);
         var sha = resolved.Stdout.Trim();
@@ -56,6 +59,32 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
             ? sha
             : throw new GitFetchException(GitFailureKind.RefNotFound, $"{subject}: {gitRef} does not name a commit");
     }
+
+    /// <summary>
+    /// The commit a ref names, read from the files the fetch just wrote: the ref's file and its loose object, whose
+    /// header must say <c>commit</c> (what <c>rev-parse ^{commit}</c> checks, without a process between a push and its
+    /// sync). Null when either is not a plain file (a packed ref, an object in a pack): then rev-parse answers.
+    /// </summary>
+    private string? LooseCommit(string reference)
+    {
+        try
+        {
+            var sha = File.ReadAllText(Path.Combine(gitDirectory, reference)).Trim();
+            if (!GitRef.IsFullSha(sha)) return null;
+            using var file = File.OpenRead(Path.Combine(gitDirectory, "objects", sha[..2], sha[2..]));
+            using var inflated = new ZLibStream(file, CompressionMode.Decompress);
+            Span<byte> type = stackalloc byte[7];
+            inflated.ReadExactly(type);
+            return type.SequenceEqual("commit "u8) ? sha : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Housekeeping (<c>git maintenance run --auto</c>): packs loose objects and packs once git's thresholds are passed.</summary>
+    public Task MaintainAsync(CancellationToken ct) => RunAsync("maintenance", ["run", "--auto", "--quiet"], ct);
 
     /// <summary>True when the commit (with its whole tree: fetches are all-or-nothing) is in this cache.</summary>
     public async Task<bool> HasCommitAsync(string sha, CancellationToken ct) =>

@@ -112,6 +112,38 @@ public sealed class GitFetcher : IGitFetcher
         return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false);
     }
 
+    /// <summary>
+    /// Housekeeping of every cache repository (<c>git maintenance run --auto</c>: loose objects and small packs are packed
+    /// once git's own thresholds are passed), one at a time and never beside a fetch of the same repository. Fetches skip
+    /// git's automatic maintenance, which would run a process between every fetch and its sync; the hub calls this on its
+    /// snapshot collector's interval. A repository that fails is reported and the rest go on.
+    /// </summary>
+    public async Task<IReadOnlyList<GitFetchException>> MaintainAsync(CancellationToken ct)
+    {
+        var root = Path.Combine(_options.WorkDirectory, "cache");
+        var failures = new List<GitFetchException>();
+        if (!Directory.Exists(root)) return failures;
+        foreach (var cacheDirectory in Directory.GetDirectories(root, "*.git").Order(StringComparer.Ordinal))
+        {
+            var gate = _locks.GetOrAdd(cacheDirectory, _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(ct);
+            try
+            {
+                using var environment = GitEnvironment.Create(GitCredentials.None, null, _options.AllowLocal, _options.SshExecutable);
+                await new GitCacheRepository(cacheDirectory, "", $"git cache {Path.GetFileName(cacheDirectory)}", environment, _options.GitExecutable).MaintainAsync(ct);
+            }
+            catch (GitFetchException e)
+            {
+                failures.Add(e);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        return failures;
+    }
+
     private string SnapshotPath(string sha) => Path.Combine(SnapshotsRoot, sha);
 
     private void CheckPolicy(GitSourceSpec spec, GitTransport transport, string subject)

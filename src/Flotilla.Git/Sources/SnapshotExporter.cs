@@ -29,10 +29,11 @@ internal static class SnapshotExporter
         CheckLayout(entries, subject);
         Directory.CreateDirectory(directory);
         var fresh = new List<GitTreeEntry>();
+        var created = new HashSet<string>(StringComparer.Ordinal) { directory };
         foreach (var entry in entries)
         {
             var path = Path.Combine(directory, entry.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (created.Add(Path.GetDirectoryName(path)!)) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (previous?.TryLink(entry, path) != true) fresh.Add(entry);
         }
         if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, subject, ct);

@@ -191,6 +191,54 @@ public sealed class GitFetcherTests : IAsyncLifetime
         Assert.DoesNotContain(_workspace.SnapshotAndTemporaryEntries(), e => e.StartsWith("snapshots/", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("tree")]
+    [InlineData("blob")]
+    public async Task A_branch_whose_tip_is_not_a_commit_is_RefNotFound(string type)
+    {
+        var commit = await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "a" });
+        // git refuses to point a branch at anything but a commit; a crafted remote can still, by writing the ref file.
+        var tip = type == "tree" ? await _remote.GitAsync("rev-parse", commit + "^{tree}") : await _remote.GitAsync("rev-parse", commit + ":a.yaml");
+        await File.WriteAllTextAsync(Path.Combine(_remote.BarePath, "refs", "heads", "odd"), tip + "\n");
+
+        var failure = await _workspace.FailAsync(Spec(GitRef.Branch("odd")));
+
+        Assert.Equal(GitFailureKind.RefNotFound, failure.Kind);
+        Assert.Contains("does not name a commit", failure.Message);
+        Assert.DoesNotContain(_workspace.SnapshotAndTemporaryEntries(), e => e.StartsWith("snapshots/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fetches_leave_housekeeping_to_MaintainAsync_which_packs_the_cache_and_fetches_go_on_from_packed_refs_and_objects()
+    {
+        // Each commit of 150 new files arrives as a pack of its own (over git's unpack limit of 100 objects).
+        for (var round = 0; round < 2; round++)
+            await _remote.CommitAsync(Enumerable.Range(0, 150).ToDictionary(i => $"r{round}/f{i}.yaml", i => $"{round}-{i}"));
+        var first = await _workspace.FetchAsync(Spec());
+        var cache = Directory.GetDirectories(Path.Combine(_workspace.Root, "cache")).Single();
+        await TestProcess.RunAsync(cache, "git", "--git-dir", cache, "config", "gc.autoPackLimit", "1");
+        var second = await _remote.CommitAsync(Enumerable.Range(0, 150).ToDictionary(i => $"r2/f{i}.yaml", i => $"2-{i}"));
+        Assert.Equal(second, (await _workspace.FetchAsync(Spec())).CommitSha);
+        // Two packs over a limit of one: git's automatic maintenance would have repacked them during the fetch.
+        Assert.Equal(2, Packs(cache));
+
+        Assert.Empty(await _workspace.Fetcher.MaintainAsync(CancellationToken.None));
+
+        Assert.Equal(1, Packs(cache));
+        Assert.True(File.Exists(Path.Combine(cache, "packed-refs")));
+        Assert.False(File.Exists(Path.Combine(cache, "refs", "flotilla", "heads", "main")));
+        // The tip now lives in packed-refs and a pack: read back through rev-parse, unchanged.
+        var again = await _workspace.FetchAsync(Spec());
+        Assert.Equal((second, true), (again.CommitSha, again.ReusedSnapshot));
+        var third = await _remote.CommitAsync(new Dictionary<string, string> { ["r2/f0.yaml"] = "changed" });
+        var next = await _workspace.FetchAsync(Spec());
+        Assert.Equal((third, false), (next.CommitSha, next.ReusedSnapshot));
+        Assert.Contains("r2/f0.yaml: changed", FetcherWorkspace.Describe(next.SnapshotDirectory));
+        Assert.NotEqual(first.CommitSha, next.CommitSha);
+    }
+
+    private static int Packs(string cache) => Directory.GetFiles(Path.Combine(cache, "objects", "pack"), "*.pack").Length;
+
     [Fact]
     public async Task A_missing_repository_is_Unreachable()
     {
