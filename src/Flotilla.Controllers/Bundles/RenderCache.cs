@@ -20,7 +20,7 @@ public sealed class RenderCache(DirectoryRenderer renderer, int capacity = 64)
         {
             _order.Enqueue(added);
             while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
-            return new Lazy<Task<RenderResult>>(() => renderer.RenderAsync(artifact.SnapshotDirectory, string.IsNullOrEmpty(path) ? "." : path, CancellationToken.None));
+            return new Lazy<Task<RenderResult>>(() => renderer.RenderAsync(artifact.SnapshotDirectory, string.IsNullOrEmpty(path) ? "." : path, artifact.FileIds, CancellationToken.None));
         });
         return entry.Value.WaitAsync(ct);
     }

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Flotilla.Controllers.Sources;
 
-/// <summary>The last good fetch of a GitRepository: the commit and its snapshot directory.</summary>
-public sealed record SourceArtifact(string Revision, string SnapshotDirectory, DateTimeOffset FetchedAt);
+/// <summary>
+/// The last good fetch of a GitRepository: the commit and its snapshot directory, with the git blob id of each of its
+/// files when the fetch exported it (<see cref="Flotilla.Git.Sources.GitFetchResult.FileIds"/>).
+/// </summary>
+public sealed record SourceArtifact(string Revision, string SnapshotDirectory, DateTimeOffset FetchedAt, IReadOnlyDictionary<string, string>? FileIds = null);
 
 /// <summary>
 /// The hub's in-process table of last good fetches, keyed by <c>namespace/name</c>. A failing fetch never

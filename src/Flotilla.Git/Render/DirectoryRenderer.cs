@@ -43,7 +43,16 @@ public sealed class DirectoryRenderer
     /// <param name="repositoryRoot">The snapshot's root directory; nothing outside it is read.</param>
     /// <param name="relativePath">The path to render, relative to the root (<c>""</c> or <c>.</c> for the root), <c>/</c>-separated.</param>
     /// <param name="cancellationToken">Stops the walk and any kustomize process.</param>
-    public async Task<RenderResult> RenderAsync(string repositoryRoot, string relativePath, CancellationToken cancellationToken)
+    public Task<RenderResult> RenderAsync(string repositoryRoot, string relativePath, CancellationToken cancellationToken) =>
+        RenderAsync(repositoryRoot, relativePath, null, cancellationToken);
+
+    /// <summary>
+    /// Renders as <see cref="RenderAsync(string, string, CancellationToken)"/>, trusting <paramref name="fileIds"/> (root-relative
+    /// <c>/</c>-separated path → an identity of the file's content, such as its git blob id) for files it has parsed before:
+    /// such a file, reached by its own path (not through a symlink), is not read again. Only for snapshots nobody writes.
+    /// </summary>
+    public async Task<RenderResult> RenderAsync(string repositoryRoot, string relativePath, IReadOnlyDictionary<string, string>? fileIds,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(repositoryRoot);
         ArgumentNullException.ThrowIfNull(relativePath);
@@ -73,7 +82,7 @@ public sealed class DirectoryRenderer
             return Fail(ManifestErrorCode.ReadFailed, pathLocation, "the path does not exist");
         }
 
-        var run = new Run(this, root);
+        var run = new Run(this, root, fileIds);
         await run.RenderAsync(target, cancellationToken).ConfigureAwait(false);
         return run.Finish();
     }
@@ -93,10 +102,12 @@ public sealed class DirectoryRenderer
         private readonly KustomizationScanner _scanner;
         private readonly List<ParsedObject> _objects = [];
         private readonly List<ManifestError> _errors = [];
+        private readonly IReadOnlyDictionary<string, string>? _fileIds;
 
-        public Run(DirectoryRenderer owner, string root)
+        public Run(DirectoryRenderer owner, string root, IReadOnlyDictionary<string, string>? fileIds)
         {
             _owner = owner;
+            _fileIds = fileIds;
             _budget = new RenderBudget(owner._limits);
             _files = new RepositoryFiles(root, _budget);
             _scanner = new KustomizationScanner(_files, owner._reader);
@@ -215,6 +226,14 @@ public sealed class DirectoryRenderer
 
         private void ReadManifestFile(string real, string display)
         {
+            // A file known by its id is its own path's content (a symlink's id is its target's name, not the file's).
+            var id = _fileIds is not null && _fileIds.TryGetValue(display, out var known) && real == Path.Join(_files.Root, display) ? known : null;
+            if (id is not null && _owner._parsed.Known(display, id, _budget) is { } cached)
+            {
+                Collect(cached);
+                return;
+            }
+
             var (text, error) = _files.Read(real, display);
             if (error is not null)
             {
@@ -222,7 +241,7 @@ public sealed class DirectoryRenderer
                 return;
             }
 
-            Collect(_owner._parsed.Read(display, text!, _budget, () => _owner._reader.Read(text!, display, _budget)));
+            Collect(_owner._parsed.Read(display, text!, id, _budget, () => _owner._reader.Read(text!, display, _budget)));
         }
 
         private async Task RenderKustomizationAsync(string directory, CancellationToken cancellationToken)

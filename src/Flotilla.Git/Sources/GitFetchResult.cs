@@ -5,4 +5,9 @@ namespace Flotilla.Git.Sources;
 /// <param name="SnapshotDirectory"><c>&lt;work directory&gt;/snapshots/&lt;CommitSha&gt;</c>; never changes once it exists.</param>
 /// <param name="FetchedAt">When the remote was last asked (the fetcher's <see cref="TimeProvider"/>).</param>
 /// <param name="ReusedSnapshot">True when the snapshot already existed and nothing was exported.</param>
-public sealed record GitFetchResult(string CommitSha, string SnapshotDirectory, DateTimeOffset FetchedAt, bool ReusedSnapshot);
+/// <param name="FileIds">
+/// The git blob id of each regular file of the snapshot by path (<c>/</c>-separated), as exported: an identity of its
+/// content, so a renderer need not read a file it has parsed before. Null when the snapshot was reused.
+/// </param>
+public sealed record GitFetchResult(string CommitSha, string SnapshotDirectory, DateTimeOffset FetchedAt, bool ReusedSnapshot,
+    IReadOnlyDictionary<string, string>? FileIds = null);

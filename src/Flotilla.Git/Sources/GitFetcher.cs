@@ -109,7 +109,8 @@ public sealed class GitFetcher : IGitFetcher
             if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         }
 
-        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false);
+        var fileIds = entries.Where(e => e.Kind != GitTreeEntryKind.Symlink).ToDictionary(e => e.Path, e => e.ObjectId, StringComparer.Ordinal);
+        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false, fileIds);
     }
 
     /// <summary>

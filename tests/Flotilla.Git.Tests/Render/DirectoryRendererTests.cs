@@ -379,6 +379,39 @@ public sealed class DirectoryRendererTests : IDisposable
         Assert.Contains(over.Errors, e => e.Code == ManifestErrorCode.LimitExceeded);
     }
 
+    [Fact]
+    public async Task A_file_known_by_its_id_is_not_read_again_unless_reached_through_a_symlink_or_its_id_changed()
+    {
+        var renderer = new DirectoryRenderer(RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default));
+        _repo.Write("app/a.yaml", Yaml.ConfigMap("a")).Write("shared/c.yaml", Yaml.ConfigMap("c")).Link("app/c.yaml", "../shared/c.yaml");
+        var ids = new Dictionary<string, string> { ["app/a.yaml"] = "id-a", ["app/c.yaml"] = "id-of-the-link" };
+        Assert.Equal(["a", "c"], Names(await renderer.RenderAsync(_repo.Root, "app", ids, CancellationToken.None)));
+        // The render trusts the ids (a snapshot nobody writes): changing bytes behind its back shows which files it read again.
+        _repo.Write("app/a.yaml", Yaml.ConfigMap("a-on-disk")).Write("shared/c.yaml", Yaml.ConfigMap("c-on-disk"));
+
+        var same = await renderer.RenderAsync(_repo.Root, "app", ids, CancellationToken.None);
+        var changed = await renderer.RenderAsync(_repo.Root, "app", new Dictionary<string, string>(ids) { ["app/a.yaml"] = "id-a2" }, CancellationToken.None);
+
+        // A symlink's id is the link's, never the content it leads to: c.yaml is read every time.
+        Assert.Equal(["a", "c-on-disk"], Names(same));
+        Assert.Equal(["a-on-disk", "c-on-disk"], Names(changed));
+        static IEnumerable<string> Names(RenderResult r) => r.Manifests!.Manifests.Select(m => m.Ref.Name).Order(StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public async Task Files_known_by_their_id_still_count_against_the_render_limits()
+    {
+        var renderer = new DirectoryRenderer(RenderLimits.Default with { MaxFiles = 2 }, new KustomizeRunner(KustomizeRunnerOptions.Default));
+        _repo.Write("a.yaml", Yaml.ConfigMap("a")).Write("b.yaml", Yaml.ConfigMap("b"));
+        var ids = new Dictionary<string, string> { ["a.yaml"] = "1", ["b.yaml"] = "2", ["c.yaml"] = "3" };
+        Assert.True((await renderer.RenderAsync(_repo.Root, "", ids, CancellationToken.None)).Succeeded);
+        _repo.Write("c.yaml", Yaml.ConfigMap("c"));
+
+        var over = await renderer.RenderAsync(_repo.Root, "", ids, CancellationToken.None);
+
+        Assert.Contains(over.Errors, e => e.Code == ManifestErrorCode.LimitExceeded);
+    }
+
     private Task<RenderResult> Render(string path, RenderLimits? limits = null) =>
         new DirectoryRenderer(limits ?? RenderLimits.Default, new KustomizeRunner(KustomizeRunnerOptions.Default))
             .RenderAsync(_repo.Root, path, CancellationToken.None);

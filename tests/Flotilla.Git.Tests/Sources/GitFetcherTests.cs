@@ -55,6 +55,10 @@ public sealed class GitFetcherTests : IAsyncLifetime
             FetcherWorkspace.Describe(result.SnapshotDirectory));
         Assert.True(File.GetUnixFileMode(Path.Combine(result.SnapshotDirectory, "run.sh")).HasFlag(UnixFileMode.UserExecute));
         Assert.False(File.GetUnixFileMode(Path.Combine(result.SnapshotDirectory, "values.yaml")).HasFlag(UnixFileMode.UserExecute));
+        // Files are known by their blob ids (content identities a renderer may trust); a symlink's blob is its target's name, so links have none.
+        Assert.Equal(["run.sh", "values.yaml"], result.FileIds!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(await _remote.GitAsync("rev-parse", "HEAD:values.yaml"), result.FileIds["values.yaml"]);
+        Assert.Null((await _workspace.FetchAsync(Spec())).FileIds);
     }
 
     [Fact]
