@@ -91,12 +91,13 @@ public sealed class GitOpsTests(FleetFixture fleet)
             Assert.Equal("sea", await ValueOnAsync(m, ns, "c"));
             Assert.Null(await ValueOnAsync(m, ns, "b"));
         }
+        // The final inventory record (what the prune left) follows the report of Synced.
         foreach (var m in Members)
         {
             using var member = fleet.Member(m);
-            var inventory = (await member.CoreV1.ReadNamespacedConfigMapAsync($"inv-{ns}.app", "flotilla-system")).Data["entries"];
-            Assert.Contains($"_ConfigMap_{ns}_c_v1", inventory);
-            Assert.DoesNotContain($"_ConfigMap_{ns}_b_", inventory);
+            async Task<string> Entries() => (await member.CoreV1.ReadNamespacedConfigMapAsync($"inv-{ns}.app", "flotilla-system")).Data["entries"];
+            await Eventually.WaitAsync(async () => !(await Entries()).Contains($"_ConfigMap_{ns}_b_"), TimeSpan.FromSeconds(10), $"{m}: the pruned b off the record");
+            Assert.Contains($"_ConfigMap_{ns}_c_v1", await Entries());
         }
     }
 
