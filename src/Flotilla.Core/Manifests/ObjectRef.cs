@@ -23,39 +23,48 @@ public sealed record ObjectRef : IComparable<ObjectRef>
         Name = name ?? throw new ArgumentNullException(nameof(name));
     }
 
+    // Identity is hashed once per instance: a plan looks every object up in several maps per cluster. Setting an
+    // identity field (a constructor, or `with` on a copy, which copies this too) forgets it.
+    private int _hash;
+
     /// <summary>API group; empty for the core group (<c>v1</c>).</summary>
-    public string Group { get; init; }
+    public string Group { get; init { field = value; _hash = 0; } }
 
     /// <summary>API version within the group, e.g. <c>v1</c>. Not part of identity.</summary>
     public string Version { get; init; }
 
     /// <summary>Kind, e.g. <c>Deployment</c>.</summary>
-    public string Kind { get; init; }
+    public string Kind { get; init { field = value; _hash = 0; } }
 
     /// <summary>Namespace; empty for cluster-scoped objects (or when none was given).</summary>
-    public string Namespace { get; init; }
+    public string Namespace { get; init { field = value; _hash = 0; } }
 
     /// <summary>metadata.name.</summary>
-    public string Name { get; init; }
+    public string Name { get; init { field = value; _hash = 0; } }
 
     /// <summary>The <c>apiVersion</c> string: <c>v1</c> for the core group, otherwise <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>Equal when group, kind, namespace and name are ordinally equal; the version is ignored.</summary>
     public bool Equals(ObjectRef? other) =>
-        other is not null
+        ReferenceEquals(this, other)
+        || other is not null
         && string.Equals(Group, other.Group, StringComparison.Ordinal)
         && string.Equals(Kind, other.Kind, StringComparison.Ordinal)
         && string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)
         && string.Equals(Name, other.Name, StringComparison.Ordinal);
 
     /// <inheritdoc />
-    public override int GetHashCode() =>
-        HashCode.Combine(
+    public override int GetHashCode()
+    {
+        if (_hash != 0) return _hash;
+        var hash = HashCode.Combine(
             StringComparer.Ordinal.GetHashCode(Group),
             StringComparer.Ordinal.GetHashCode(Kind),
             StringComparer.Ordinal.GetHashCode(Namespace),
             StringComparer.Ordinal.GetHashCode(Name));
+        return _hash = hash == 0 ? 1 : hash;
+    }
 
     /// <summary>Ordinal order by group, kind, namespace, then name (consistent with equality). Null sorts first.</summary>
     public int CompareTo(ObjectRef? other)

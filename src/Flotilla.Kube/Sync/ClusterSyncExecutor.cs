@@ -205,8 +205,9 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         var stage = SyncPlanner.PlanStage(kind, desired, input);
         if (versions is not null)
         {
-            var hashes = desired.ToDictionary(d => d.Ref, d => d.Hash);
-            foreach (var change in stage.Changes)
+            // An object known unchanged is planned without its live copy and is remembered already: nothing to do for it.
+            var hashes = desired.Where(d => !knownUnchanged.Contains(d.Ref)).ToDictionary(d => d.Ref, d => d.Hash);
+            foreach (var change in stage.Changes.Where(c => c.Action != ChangeAction.Unchanged || c.Live is not null))
             {
                 // Only a full comparison that found nothing different is remembered (not an ignored drift).
                 if (change is { Action: ChangeAction.Unchanged, Live: not null, Detail: null } && versions.VersionOf(change.Ref) is { } version)
@@ -215,7 +216,8 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
             }
         }
         // The note stays while an object is managed that way, not only on the sync that first fell back.
-        foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
+        if (!_noServerSideApply.IsEmpty)
+            foreach (var change in stage.Changes.Where(c => _noServerSideApply.ContainsKey(kinds[c.Ref]))) run.Warnings.Add(FallbackNote(change.Ref, kinds[change.Ref]));
         return new PlannedStage(stage, desired, kinds, live);
     }
 

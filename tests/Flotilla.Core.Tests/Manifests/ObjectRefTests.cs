@@ -31,6 +31,31 @@ public sealed class ObjectRefTests
         Assert.NotEqual(0, a.CompareTo(b));
     }
 
+    [Theory]
+    [InlineData("group")]
+    [InlineData("kind")]
+    [InlineData("namespace")]
+    [InlineData("name")]
+    public void A_copy_with_another_identity_field_hashes_its_own_identity_not_the_one_it_was_copied_from(string field)
+    {
+        var original = new ObjectRef("apps", "v1", "Deployment", "shop", "web");
+        _ = original.GetHashCode();
+
+        var copy = field switch
+        {
+            "group" => original with { Group = "extensions" },
+            "kind" => original with { Kind = "StatefulSet" },
+            "namespace" => original with { Namespace = "other" },
+            _ => original with { Name = "api" },
+        };
+        var fresh = new ObjectRef(copy.Group, copy.Version, copy.Kind, copy.Namespace, copy.Name);
+
+        Assert.Equal(fresh.GetHashCode(), copy.GetHashCode());
+        Assert.Equal(2, new HashSet<ObjectRef> { original, copy }.Count);
+        Assert.Contains(fresh, new HashSet<ObjectRef> { copy });
+        Assert.Equal(original.GetHashCode(), (original with { Version = "v2" }).GetHashCode());
+    }
+
     [Fact]
     public void Ordering_is_ordinal_by_group_kind_namespace_name()
     {
