@@ -38,9 +38,7 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery rep
         {
             var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
             var fetched = await fetcher.FetchAsync(spec, ct);
-            // A reused snapshot has no file ids of its own: the artifact of the same commit keeps those of its export.
-            var fileIds = fetched.FileIds ?? (artifacts.Get(key) is { } known && known.Revision == fetched.CommitSha ? known.FileIds : null);
-            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fileIds));
+            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fetched.FileIds));
             status.Revision = fetched.CommitSha;
             status.FetchedAt = fetched.FetchedAt;
             status.LastError = null;

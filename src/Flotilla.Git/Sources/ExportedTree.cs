@@ -9,6 +9,10 @@ namespace Flotilla.Git.Sources;
 /// </summary>
 internal sealed record ExportedTree(string Snapshot, IReadOnlyDictionary<string, GitTreeEntry> Entries)
 {
+    /// <summary>The blob id of every regular file by path (a symlink's blob is its target's name, not content): see <see cref="GitFetchResult.FileIds"/>.</summary>
+    public IReadOnlyDictionary<string, string> FileIds { get; } =
+        Entries.Values.Where(e => e.Kind != GitTreeEntryKind.Symlink).ToDictionary(e => e.Path, e => e.ObjectId, StringComparer.Ordinal);
+
     /// <summary>
     /// Hard-links <paramref name="entry"/> at <paramref name="path"/> from this snapshot when it holds the same blob with
     /// the same mode (never a symlink). False when it does not, or the link failed (the snapshot was collected meanwhile):

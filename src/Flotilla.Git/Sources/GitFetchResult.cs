@@ -7,7 +7,8 @@ namespace Flotilla.Git.Sources;
 /// <param name="ReusedSnapshot">True when the snapshot already existed and nothing was exported.</param>
 /// <param name="FileIds">
 /// The git blob id of each regular file of the snapshot by path (<c>/</c>-separated), as exported: an identity of its
-/// content, so a renderer need not read a file it has parsed before. Null when the snapshot was reused.
+/// content, so a renderer need not read a file it has parsed before. Null when the snapshot was reused and is not the
+/// one this fetcher exported last from the same cache.
 /// </param>
 public sealed record GitFetchResult(string CommitSha, string SnapshotDirectory, DateTimeOffset FetchedAt, bool ReusedSnapshot,
     IReadOnlyDictionary<string, string>? FileIds = null);

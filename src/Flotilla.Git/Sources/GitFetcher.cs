@@ -89,15 +89,22 @@ public sealed class GitFetcher : IGitFetcher
 
         var fetchedAt = _time.GetUtcNow();
         var snapshot = SnapshotPath(sha);
-        if (Directory.Exists(snapshot)) return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true);
+        if (Directory.Exists(snapshot))
+        {
+            // A commit fetched again is usually the one this cache exported last, whose file ids are still known.
+            var last = _exported.GetValueOrDefault(repository.GitDirectory);
+            return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true, last?.Snapshot == snapshot ? last.FileIds : null);
+        }
 
         var entries = await repository.ListTreeAsync(sha, spec.Limits, ct);
         var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
+        ExportedTree exported;
         try
         {
             await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, _exported.GetValueOrDefault(repository.GitDirectory), subject, ct);
             Directory.Move(temporary, snapshot);
-            _exported[repository.GitDirectory] = new ExportedTree(snapshot, entries.ToDictionary(e => e.Path, StringComparer.Ordinal));
+            exported = new ExportedTree(snapshot, entries.ToDictionary(e => e.Path, StringComparer.Ordinal));
+            _exported[repository.GitDirectory] = exported;
         }
         catch (IOException) when (Directory.Exists(snapshot))
         {
@@ -109,8 +116,7 @@ public sealed class GitFetcher : IGitFetcher
             if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         }
 
-        var fileIds = entries.Where(e => e.Kind != GitTreeEntryKind.Symlink).ToDictionary(e => e.Path, e => e.ObjectId, StringComparer.Ordinal);
-        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false, fileIds);
+        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false, exported.FileIds);
     }
 
     /// <summary>

@@ -33,7 +33,8 @@ internal static class SnapshotExporter
         foreach (var entry in entries)
         {
             var path = Path.Combine(directory, entry.Path);
-            if (created.Add(Path.GetDirectoryName(path)!)) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var parent = Path.GetDirectoryName(path)!;
+            if (created.Add(parent)) Directory.CreateDirectory(parent);
             if (previous?.TryLink(entry, path) != true) fresh.Add(entry);
         }
         if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, subject, ct);

@@ -150,7 +150,7 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     /// record that failed is not this run's error: the member still holds the union recorded before the last run's
     /// stages (a superset), and this run records again.
     /// </summary>
-    public async Task FinalRecordAsync(string owner)
+    private async Task FinalRecordAsync(string owner)
     {
         if (!_finalRecords.TryGetValue(owner, out var pending)) return;
         try { await pending; }
@@ -206,12 +206,11 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         if (versions is not null)
         {
             // An object known unchanged is planned without its live copy and is remembered already: nothing to do for it.
-            var hashes = desired.Where(d => !knownUnchanged.Contains(d.Ref)).ToDictionary(d => d.Ref, d => d.Hash);
             foreach (var change in stage.Changes.Where(c => c.Action != ChangeAction.Unchanged || c.Live is not null))
             {
                 // Only a full comparison that found nothing different is remembered (not an ignored drift).
                 if (change is { Action: ChangeAction.Unchanged, Live: not null, Detail: null } && versions.VersionOf(change.Ref) is { } version)
-                    _unchanged[(change.Ref, owner)] = (version, hashes[change.Ref]);
+                    _unchanged[(change.Ref, owner)] = (version, run.Prepared[change.Ref].Hash);
                 else if (change.Action != ChangeAction.Unchanged) _unchanged.TryRemove((change.Ref, owner), out _);
             }
         }

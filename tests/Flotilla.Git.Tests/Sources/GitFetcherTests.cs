@@ -58,7 +58,10 @@ public sealed class GitFetcherTests : IAsyncLifetime
         // Files are known by their blob ids (content identities a renderer may trust); a symlink's blob is its target's name, so links have none.
         Assert.Equal(["run.sh", "values.yaml"], result.FileIds!.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(await _remote.GitAsync("rev-parse", "HEAD:values.yaml"), result.FileIds["values.yaml"]);
-        Assert.Null((await _workspace.FetchAsync(Spec())).FileIds);
+        // Fetched again, the snapshot this cache exported last keeps its ids.
+        var again = await _workspace.FetchAsync(Spec());
+        Assert.True(again.ReusedSnapshot);
+        Assert.Equal(result.FileIds, again.FileIds);
     }
 
     [Fact]
