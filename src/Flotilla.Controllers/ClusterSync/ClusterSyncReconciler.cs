@@ -73,7 +73,7 @@ public sealed class ClusterSyncReconciler(BundleTargets targets, ClusterDirector
                 RolloutObserves(target);
                 return ReconcileResult.Stalled($"nothing to apply on {clusterName}");
             }
-            var request = new SyncRequest(ns, name, target.RevisionFor(clusterName)!, manifests, target.Policy) { Held = o => drift.IsHeld(key, o) };
+            var request = new SyncRequest(ns, name, target.RevisionFor(clusterName)!, manifests, target.Policy) { Held = o => drift.IsHeld(key, o), AppliedRevision = previous?.AppliedRevision };
             var started = clock.GetTimestamp();
             var outcome = await member.Executor.RunAsync(request, apply: true, deadline.Token);
             metrics.Synced(clock.GetElapsedTime(started));

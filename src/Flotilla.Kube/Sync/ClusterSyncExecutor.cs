@@ -45,7 +45,8 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
     {
         await FinalRecordAsync(request.Owner);
-        var run = new SyncRun(request, apply, await cluster.ReadInventoryAsync(request.Owner, ct));
+        var stored = await cluster.ReadInventoryAsync(request.Owner, ct);
+        var run = new SyncRun(request, apply, request.AppliedRevision is { } applied ? stored with { Revision = applied } : stored);
         if (SyncPlanner.Refusal(request.Desired.Count, run.Stored.Inventory, request.Policy) is { } refusal)
             return run.Outcome(new ChangeSet([], [], refusal), SyncResult.Failure(SyncPhase.Failed, run.Stored.Revision, refusal));
 
@@ -95,8 +96,10 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         var inventory = new Inventory(plan.Desired.Concat(kept));
         // A hook removed from the chart is forgotten with its inventory entry: back in the chart, it runs again.
         var final = new StoredInventory(inventory, request.Revision) { Hooks = run.Stored.Hooks.Within(inventory) };
-        // The run reports once its writes are done and health is read (from the cache); the final record follows.
-        if (!final.Equals(run.Stored with { Inventory = run.Recorded })) _finalRecords[request.Owner] = WriteFinalRecordAsync(request, final);
+        // The run reports once its writes are done and health is read (from the cache); the final record follows, when
+        // it changes what the member holds on record: a commit that only updated objects (most commits) leaves the record
+        // and the revision it names as they are, and saves each member a write of the whole inventory per commit.
+        if (!final.Equals(run.OnRecord with { Revision = request.Revision })) _finalRecords[request.Owner] = WriteFinalRecordAsync(request, final);
         var result = await CompletedAsync(run, plan, pruned, ct);
         if (undeleted.Count == 0) return run.Outcome(plan, result);
         foreach (var (reference, error, _) in undeleted) run.Errors[reference] = error;
@@ -343,7 +346,11 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         // is listed as it is, the union is what is recorded, and building it would only cost a sort of the inventory.
         var union = stage.Changes.All(c => run.Recorded.Lists(c.Ref)) ? run.Recorded : Union(run.Recorded, stage.Changes.Select(c => c.Ref).ToHashSet());
         var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString()) { Hooks = run.Stored.Hooks };
-        if (!union.Equals(run.Recorded)) await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
+        if (!union.Equals(run.Recorded))
+        {
+            await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
+            run.OnRecord = record;
+        }
         (run.Recorded, run.Stored) = (union, record);
     }
 

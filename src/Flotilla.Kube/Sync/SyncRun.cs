@@ -44,8 +44,11 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
 
     public bool Apply => apply;
 
-    /// <summary>The member's inventory record as last read or written by this run.</summary>
+    /// <summary>The member's inventory record as this run sees it: as read, then as recorded before each stage's writes.</summary>
     public StoredInventory Stored { get; set; } = stored;
+
+    /// <summary>What the member holds on record: as read, then as this run last wrote it.</summary>
+    public StoredInventory OnRecord { get; set; } = stored;
 
     /// <summary>Every object on record (what a prune may consider).</summary>
     public Inventory Recorded { get; set; } = stored.Inventory;

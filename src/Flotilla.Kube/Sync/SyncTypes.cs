@@ -10,6 +10,13 @@ public sealed record SyncRequest(string BundleNamespace, string BundleName, stri
     /// <summary>Objects not to correct now (a fight is in progress); their drift is only reported.</summary>
     public Func<ObjectRef, bool> Held { get; init; } = _ => false;
 
+    /// <summary>
+    /// The revision the hub last saw this member apply (its last report), when it has seen one. It is what a failed
+    /// run reports as applied: the member's record names the revision of its last change (<see cref="StoredInventory"/>),
+    /// which a commit that only updates objects does not write.
+    /// </summary>
+    public string? AppliedRevision { get; init; }
+
     /// <summary>Value of the ownership label (<see cref="OwnershipLabels.ValueFor"/>).</summary>
     public string Owner => OwnershipLabels.ValueFor(BundleNamespace, BundleName);
 

@@ -30,8 +30,15 @@ public sealed class ExecutorHookTests
 
     private List<string> Writes() => _member.Calls.Where(c => c.Kind is CallKind.Apply or CallKind.Delete).Select(c => c.ToString()).ToList();
 
-    private Task<SyncOutcome> SyncAsync(string revision, params JsonObject[] bodies) =>
-        _executor.RunAsync(Request(revision, bodies), apply: true, CancellationToken.None);
+    // As the hub runs it: each run told the revision the last one reported applied.
+    private async Task<SyncOutcome> SyncAsync(string revision, params JsonObject[] bodies)
+    {
+        var outcome = await _executor.RunAsync(Request(revision, bodies) with { AppliedRevision = _applied }, apply: true, CancellationToken.None);
+        _applied = outcome.Result.AppliedRevision;
+        return outcome;
+    }
+
+    private string? _applied;
 
     [Fact]
     public async Task Pre_hooks_complete_before_resources_and_post_hooks_run_last_then_hook_succeeded_deletes_them_for_good()
