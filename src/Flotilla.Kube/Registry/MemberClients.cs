@@ -15,17 +15,22 @@ public sealed class InvalidCredentialsException(string message) : Exception(mess
 /// One API client per member for the process's life, rebuilt only when its credentials Secret changes
 /// (by resourceVersion), the Cluster's recorded allowances change, or an exec plugin's client certificate
 /// expires. Stored credentials are validated before a client is built, under <see cref="StoredCredentialPolicy"/>:
-/// what the cluster was joined with and this process consents to. The Secret is read again when the client was last
-/// checked more than <see cref="RecheckAfter"/> ago (or the Cluster names other credentials): a change is picked up
-/// within that time, and a sync does not wait on a read of the hub for every member it touches.
+/// what the cluster was joined with and this process consents to. A client checked more than <see cref="RecheckAfter"/>
+/// ago is still handed out, and its Secret is read again in the background (once at a time per cluster): a change is
+/// picked up by the first call after that read, and a sync never waits on a read of the hub for the members it touches.
+/// A recheck that finds the Secret gone or refused drops the client, so the next call reads it again and says why. A
+/// Cluster that names other credentials is read at once.
 /// </summary>
 public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, StoredCredentialPolicy? policy = null,
     TimeSpan? execTimeout = null, TimeProvider? clock = null, MemberRequestCounter? requests = null) : IDisposable
 {
-    /// <summary>How long a client checked against its Secret is used without reading the Secret again.</summary>
+    /// <summary>How long a client checked against its Secret is used before the Secret is read again (in the background).</summary>
     public static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan RecheckTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Entry> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _rechecks = new(StringComparer.Ordinal);
     private readonly StoredCredentialPolicy _policy = policy ?? StoredCredentialPolicy.StrictHub;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -37,7 +42,44 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
             ?? throw new InvalidCredentialsException($"Cluster/{name} has no credentialsSecretRef");
         var source = $"{reference.Namespace}/{reference.Name}/{reference.Key}/{string.Join(",", cluster.Spec.CredentialAllowances ?? [])}";
         var now = _clock.GetUtcNow();
-        if (_clients.TryGetValue(name, out var recent) && recent.Source == source && now - recent.CheckedAt < RecheckAfter && Current(recent, now)) return recent.Client;
+        if (!_clients.TryGetValue(name, out var recent) || recent.Source != source || !Current(recent, now)) return await LoadAsync(cluster, reference, source, ct);
+        if (now - recent.CheckedAt >= RecheckAfter && !_rechecks.ContainsKey(name)) Recheck(cluster, reference, source, recent);
+        return recent.Client;
+    }
+
+    /// <summary>The background read of a cluster's Secret once its client is due a check; see the class summary.</summary>
+    public Task RecheckOf(string cluster) => _rechecks.GetValueOrDefault(cluster) ?? Task.CompletedTask;
+
+    private void Recheck(ClusterResource cluster, SecretReference reference, string source, Entry checkedEntry)
+    {
+        var name = cluster.Metadata.Name;
+        var done = new TaskCompletionSource();
+        if (!_rechecks.TryAdd(name, done.Task)) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(RecheckTimeout);
+                await LoadAsync(cluster, reference, source, timeout.Token);
+            }
+            catch (Exception e) when (HubUnavailable(e)) { } // the client stays; the next call past the interval tries again
+            catch (Exception)
+            {
+                // Refused now (gone, invalid, not allowed): the next call reads the Secret itself and fails with the reason.
+                _clients.TryRemove(KeyValuePair.Create(name, checkedEntry));
+            }
+            finally
+            {
+                _rechecks.TryRemove(name, out _);
+                done.SetResult();
+            }
+        });
+    }
+
+    private async Task<Kubernetes> LoadAsync(ClusterResource cluster, SecretReference reference, string source, CancellationToken ct)
+    {
+        var name = cluster.Metadata.Name;
+        var now = _clock.GetUtcNow();
         V1Secret secret;
         try
         {
@@ -69,6 +111,9 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         _clients[name] = new Entry(source, version, now, rebuildAfter, client);
         return client;
     }
+
+    private static bool HubUnavailable(Exception e) => e is HttpRequestException or IOException or OperationCanceledException
+        || e is k8s.Autorest.HttpOperationException { Response.StatusCode: >= System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.TooManyRequests };
 
     // An exec plugin's client certificate expires: past that, the client is rebuilt whatever the Secret says.
     private static bool Current(Entry entry, DateTimeOffset now) => entry.RebuildAfter is not { } after || now < after;
