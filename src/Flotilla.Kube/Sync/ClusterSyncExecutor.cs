@@ -45,8 +45,9 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
     public async Task<SyncOutcome> RunAsync(SyncRequest request, bool apply, CancellationToken ct)
     {
         await FinalRecordAsync(request.Owner);
-        var stored = await cluster.ReadInventoryAsync(request.Owner, ct);
-        var run = new SyncRun(request, apply, request.AppliedRevision is { } applied ? stored with { Revision = applied } : stored);
+        var run = new SyncRun(request, apply, await cluster.ReadInventoryAsync(request.Owner, ct));
+        // The record names the revision of its last change; the hub knows what this member applied since.
+        if (request.AppliedRevision is { } applied) run.Stored = run.Stored with { Revision = applied };
         if (SyncPlanner.Refusal(request.Desired.Count, run.Stored.Inventory, request.Policy) is { } refusal)
             return run.Outcome(new ChangeSet([], [], refusal), SyncResult.Failure(SyncPhase.Failed, run.Stored.Revision, refusal));
 
