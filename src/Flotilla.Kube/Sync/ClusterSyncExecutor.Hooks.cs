@@ -16,9 +16,7 @@ public sealed partial class ClusterSyncExecutor
         if (verdict.Deletions.Count > 0)
         {
             var hooks = verdict.Deletions.Aggregate(run.Stored.Hooks, (records, d) => records.With(d.Ref, d.Hash, d.Outcome));
-            var record = run.Stored with { Inventory = run.Recorded, Hooks = hooks };
-            await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
-            run.Stored = record;
+            await WriteRecordAsync(run, run.Stored with { Hooks = hooks }, ct);
             foreach (var deletion in verdict.Deletions)
             {
                 await cluster.DeleteAsync(run.Kinds[deletion.Ref], deletion.Ref, deletion.Live["metadata"]?["uid"]?.GetValue<string>(), ct);

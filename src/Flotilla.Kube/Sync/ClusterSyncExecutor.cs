@@ -347,12 +347,15 @@ public sealed partial class ClusterSyncExecutor(IClusterClient cluster, int para
         // is listed as it is, the union is what is recorded, and building it would only cost a sort of the inventory.
         var union = stage.Changes.All(c => run.Recorded.Lists(c.Ref)) ? run.Recorded : Union(run.Recorded, stage.Changes.Select(c => c.Ref).ToHashSet());
         var record = new StoredInventory(union, run.Stored.Revision, run.Request.Revision, kind.ToString()) { Hooks = run.Stored.Hooks };
-        if (!union.Equals(run.Recorded))
-        {
-            await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
-            run.OnRecord = record;
-        }
-        (run.Recorded, run.Stored) = (union, record);
+        if (!union.Equals(run.Recorded)) await WriteRecordAsync(run, record, ct);
+        else run.Stored = record;
+    }
+
+    /// <summary>Writes <paramref name="record"/> to the member during a run: what the member holds, and the run's view, from then on.</summary>
+    private async Task WriteRecordAsync(SyncRun run, StoredInventory record, CancellationToken ct)
+    {
+        await cluster.WriteInventoryAsync(run.Request.Owner, run.Request.BundleKey, record, ct);
+        run.Stored = run.OnRecord = record;
     }
 
     private static Inventory Union(Inventory recorded, HashSet<ObjectRef> staged) => new(recorded.Entries.Where(e => !staged.Contains(e)).Concat(staged));

@@ -51,7 +51,7 @@ internal sealed class SyncRun(SyncRequest request, bool apply, StoredInventory s
     public StoredInventory OnRecord { get; set; } = stored;
 
     /// <summary>Every object on record (what a prune may consider).</summary>
-    public Inventory Recorded { get; set; } = stored.Inventory;
+    public Inventory Recorded => Stored.Inventory;
 
     public List<StagePlan> Stages { get; } = [];
 
