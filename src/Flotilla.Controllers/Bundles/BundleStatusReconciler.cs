@@ -21,13 +21,22 @@ public sealed class BundleStatusReconciler(IKubernetes hub, ObjectDiscovery bund
             return ReconcileResult.Success;
         }
         var busy = target.Clusters.Keys.Any(c => pairs.IsActive(ClusterSyncKey.Of(key, c)));
-        if (pacer.WaitBeforeWrite(key, busy) is { } wait) return ReconcileResult.RequeueAfter(wait);
+        var pace = pacer.Next(key, busy);
+        if (!pace.Write) return pace.Wait is { } wait ? ReconcileResult.RequeueAfter(wait) : ReconcileResult.Success;
         var (ns, name) = ObjectKey.Split(key);
         var bundle = await bundles.GetAsync<BundleResource>(key, ct);
         if (bundle is null) return ReconcileResult.Success;
         var status = new BundleStatusBuilder(bundle, clock.GetUtcNow()).Build(target, results.Of(key));
-        await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
-            FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name, cancellationToken: ct);
+        try
+        {
+            await hub.CustomObjects.PatchNamespacedCustomObjectStatusAsync(StatusPatch.Replace(status),
+                FlotillaApi.Group, FlotillaApi.Version, ns, BundleResource.Plural, name, cancellationToken: ct);
+        }
+        catch
+        {
+            pacer.WriteFailed(key);
+            throw;
+        }
         metrics.StatusWritten();
         return ReconcileResult.Success;
     }

@@ -8,6 +8,9 @@ namespace Flotilla.Controllers.Bundles;
 /// change. So a commit that reaches every cluster within a second is one write, made the moment the last cluster
 /// reports (not a fixed second later), and a slow cluster never holds the others' status back for longer. A waiting
 /// write does not poll: each pair that finishes asks for the status again (the hub wires that to its lease release).
+/// Nothing changed since the last write, nothing is written: a look left scheduled by a busy moment that the last
+/// cluster's report has since answered would otherwise write the same status again a second later, and hold the
+/// status of a commit arriving in the next second back until the second after that.
 /// </summary>
 public sealed class StatusPacer(TimeProvider clock)
 {
@@ -23,16 +26,25 @@ public sealed class StatusPacer(TimeProvider clock)
         return Until(pace.LastWrite + Interval, now);
     }
 
-    /// <summary>How long the write must still wait, or null to write now (and the write is then recorded as made).</summary>
-    public TimeSpan? WaitBeforeWrite(string bundle, bool clustersBusy)
+    /// <summary>Whether to write now (the write is then recorded as made), wait, or do nothing (nothing changed since the last write).</summary>
+    public StatusPace Next(string bundle, bool clustersBusy)
     {
         var now = clock.GetUtcNow();
+        // A bundle this process has not written yet (just started, or leading anew) is written once whatever it holds.
         var pace = _paces.GetOrAdd(bundle, _ => new Pace(null, now));
-        if (Until(pace.LastWrite + Interval, now) is var paced && paced > TimeSpan.Zero) return paced;
-        if (clustersBusy && Until(pace.FirstChange + Interval, now) is var gathering && gathering > TimeSpan.Zero) return gathering;
+        if (pace.FirstChange is null) return StatusPace.Nothing;
+        if (Until(pace.LastWrite + Interval, now) is var paced && paced > TimeSpan.Zero) return StatusPace.After(paced);
+        if (clustersBusy && Until(pace.FirstChange + Interval, now) is var gathering && gathering > TimeSpan.Zero) return StatusPace.After(gathering);
         // Cleared before the write, so a change arriving while it is made starts the next gathering.
         _paces[bundle] = new Pace(now, null);
-        return null;
+        return StatusPace.Now;
+    }
+
+    /// <summary>A write <see cref="Next"/> allowed did not go through: the change is still unwritten, and is retried.</summary>
+    public void WriteFailed(string bundle)
+    {
+        var now = clock.GetUtcNow();
+        _paces.AddOrUpdate(bundle, _ => new Pace(null, now), (_, p) => p with { FirstChange = p.FirstChange ?? now });
     }
 
     /// <summary>Forgets a bundle that is gone.</summary>
@@ -41,4 +53,12 @@ public sealed class StatusPacer(TimeProvider clock)
     private static TimeSpan Until(DateTimeOffset? at, DateTimeOffset now) => at is { } t && t > now ? t - now : TimeSpan.Zero;
 
     private sealed record Pace(DateTimeOffset? LastWrite, DateTimeOffset? FirstChange);
+}
+
+/// <summary>What a bundle's status reconcile does now: write, look again after <see cref="Wait"/>, or nothing.</summary>
+public readonly record struct StatusPace(bool Write, TimeSpan? Wait)
+{
+    public static readonly StatusPace Now = new(true, null);
+    public static readonly StatusPace Nothing = new(false, null);
+    public static StatusPace After(TimeSpan wait) => new(false, wait);
 }

@@ -13,7 +13,7 @@ public sealed class StatusPacerTests
     {
         var pacer = Pacer();
         Assert.Equal(TimeSpan.Zero, pacer.Changed("ns/b"));
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", clustersBusy: false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: false));
     }
 
     [Fact]
@@ -21,12 +21,12 @@ public sealed class StatusPacerTests
     {
         var pacer = Pacer();
         pacer.Changed("ns/b");
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
         _clock.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Equal(TimeSpan.FromMilliseconds(700), pacer.Changed("ns/b"));
-        Assert.Equal(TimeSpan.FromMilliseconds(700), pacer.WaitBeforeWrite("ns/b", false));
+        Assert.Equal(StatusPace.After(TimeSpan.FromMilliseconds(700)), pacer.Next("ns/b", false));
         _clock.Advance(TimeSpan.FromMilliseconds(700));
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
     }
 
     [Fact]
@@ -35,9 +35,9 @@ public sealed class StatusPacerTests
         var pacer = Pacer();
         pacer.Changed("ns/b");
         _clock.Advance(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(TimeSpan.FromMilliseconds(700), pacer.WaitBeforeWrite("ns/b", clustersBusy: true));
+        Assert.Equal(StatusPace.After(TimeSpan.FromMilliseconds(700)), pacer.Next("ns/b", clustersBusy: true));
         _clock.Advance(TimeSpan.FromMilliseconds(700));
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", clustersBusy: true));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: true));
     }
 
     [Fact]
@@ -45,9 +45,9 @@ public sealed class StatusPacerTests
     {
         var pacer = Pacer();
         pacer.Changed("ns/b");
-        Assert.NotNull(pacer.WaitBeforeWrite("ns/b", clustersBusy: true));
+        Assert.False(pacer.Next("ns/b", clustersBusy: true).Write);
         _clock.Advance(TimeSpan.FromMilliseconds(120));
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", clustersBusy: false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: false));
     }
 
     [Fact]
@@ -55,9 +55,9 @@ public sealed class StatusPacerTests
     {
         var pacer = Pacer();
         pacer.Changed("ns/a");
-        Assert.Null(pacer.WaitBeforeWrite("ns/a", false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/a", false));
         Assert.Equal(TimeSpan.Zero, pacer.Changed("ns/b"));
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
     }
 
     [Fact]
@@ -65,8 +65,38 @@ public sealed class StatusPacerTests
     {
         var pacer = Pacer();
         pacer.Changed("ns/b");
-        Assert.Null(pacer.WaitBeforeWrite("ns/b", false));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
         pacer.Forget("ns/b");
         Assert.Equal(TimeSpan.Zero, pacer.Changed("ns/b"));
+    }
+
+    [Fact]
+    public void A_look_after_the_last_write_with_no_change_since_writes_nothing_and_holds_no_later_change_back()
+    {
+        var pacer = Pacer();
+        pacer.Changed("ns/b");
+        // A cluster still busy: the look is scheduled for later; then the last cluster reports and the status is written.
+        Assert.Equal(StatusPace.After(StatusPacer.Interval), pacer.Next("ns/b", clustersBusy: true));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
+        // The scheduled look finds nothing new: no second write of the same status.
+        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Equal(StatusPace.Nothing, pacer.Next("ns/b", false));
+        // So a commit a moment later is written as soon as its clusters report, not a second after a write that never was.
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.Zero, pacer.Changed("ns/b"));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
+    }
+
+    [Fact]
+    public void A_write_that_failed_is_still_owed()
+    {
+        var pacer = Pacer();
+        pacer.Changed("ns/b");
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
+        pacer.WriteFailed("ns/b");
+        Assert.Equal(StatusPace.After(StatusPacer.Interval), pacer.Next("ns/b", false));
+        _clock.Advance(StatusPacer.Interval);
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
     }
 }
