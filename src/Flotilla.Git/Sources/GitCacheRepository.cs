@@ -90,14 +90,26 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
     public async Task<bool> HasCommitAsync(string sha, CancellationToken ct) =>
         (await RunRawAsync(["cat-file", "-e", sha + "^{commit}"], ct)).ExitCode == 0;
 
-    /// <summary>Lists the commit's files and symlinks, stopping as soon as a limit is exceeded.</summary>
-    public async Task<IReadOnlyList<GitTreeEntry>> ListTreeAsync(string sha, GitFetchLimits limits, CancellationToken ct)
+    /// <summary>Lists the commit's files and symlinks, and its subtrees' entries, stopping as soon as a limit is exceeded.</summary>
+    public async Task<GitTreeListingResult> ListTreeAsync(string sha, GitFetchLimits limits, CancellationToken ct)
     {
-        await using var process = Start(["ls-tree", "-r", "-l", "-z", "--full-tree", sha], redirectInput: false);
+        await using var process = Start(["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", sha], redirectInput: false);
         var entries = new List<GitTreeEntry>();
+        var trees = new Dictionary<string, IReadOnlyList<GitTreeChild>>(StringComparer.Ordinal);
+        // The directories whose entries are being gathered: the first one of each subtree id (two directories with the
+        // same content are one tree). The root's are not kept: a new commit always has a new root tree.
+        var gathering = new Dictionary<string, List<GitTreeChild>>(StringComparer.Ordinal);
         long bytes = 0;
         await foreach (var record in GitTreeListing.ReadRecordsAsync(process.StandardOutput, ct))
         {
+            // A subtree is listed before what it holds (-t): its entries are gathered under its id as they come.
+            if (GitTreeListing.ParseTree(record) is var (treePath, treeId))
+            {
+                var parent = treePath.LastIndexOf('/');
+                gathering.GetValueOrDefault(parent < 0 ? "" : treePath[..parent])?.Add(new GitTreeChild(treePath[(parent + 1)..], treeId, null, 0));
+                if (!trees.ContainsKey(treeId)) trees[treeId] = gathering[treePath] = [];
+                continue;
+            }
             if (GitTreeListing.Parse(record) is not { } entry) continue;
             if (GitTreeListing.UnsafePathReason(entry.Path) is { } reason)
             {
@@ -105,6 +117,8 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
             }
 
             entries.Add(entry);
+            var slash = entry.Path.LastIndexOf('/');
+            gathering.GetValueOrDefault(slash < 0 ? "" : entry.Path[..slash])?.Add(new GitTreeChild(entry.Path[(slash + 1)..], entry.ObjectId, entry.Kind, entry.Size));
             bytes += entry.Size;
             if (entries.Count > limits.MaxFiles)
             {
@@ -121,7 +135,7 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
 
         var (exitCode, stderr) = await process.WaitAsync(ct);
         if (exitCode != 0) throw Failure(GitFailureKind.Unreachable, "listing the tree failed", new ChildProcessResult(exitCode, "", stderr));
-        return entries;
+        return new GitTreeListingResult(entries, trees);
     }
 
     /// <summary>Starts <c>git cat-file --batch</c>: object names in on stdin, headers and contents out.</summary>

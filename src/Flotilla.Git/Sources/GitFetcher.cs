@@ -96,14 +96,17 @@ public sealed class GitFetcher : IGitFetcher
             return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true, last?.Snapshot == snapshot ? last.FileIds : null);
         }
 
-        var entries = await repository.ListTreeAsync(sha, spec.Limits, ct);
+        // Read in this process when the commit's new objects arrived loose (a push of a few files does), else listed by git.
+        var previous = _exported.GetValueOrDefault(repository.GitDirectory);
+        var listing = LooseTreeWalk.TryList(repository.GitDirectory, sha, previous, spec.Limits, subject)
+            ?? await repository.ListTreeAsync(sha, spec.Limits, ct);
         var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
         ExportedTree exported;
         try
         {
-            await SnapshotExporter.ExportAsync(repository, sha, entries, temporary, _exported.GetValueOrDefault(repository.GitDirectory), subject, ct);
+            await SnapshotExporter.ExportAsync(repository, sha, listing.Entries, temporary, previous, subject, ct);
             Directory.Move(temporary, snapshot);
-            exported = new ExportedTree(snapshot, entries.ToDictionary(e => e.Path, StringComparer.Ordinal));
+            exported = new ExportedTree(snapshot, listing.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal), listing.Trees);
             _exported[repository.GitDirectory] = exported;
         }
         catch (IOException) when (Directory.Exists(snapshot))

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Flotilla.Git.Sources;
 
-/// <summary>Reads <c>git ls-tree -r -l -z</c> output: <c>&lt;mode&gt; &lt;type&gt; &lt;object&gt; &lt;size&gt;\t&lt;path&gt;\0</c>.</summary>
+/// <summary>Reads <c>git ls-tree -r -t -l -z</c> output: <c>&lt;mode&gt; &lt;type&gt; &lt;object&gt; &lt;size&gt;\t&lt;path&gt;\0</c>.</summary>
 internal static class GitTreeListing
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -40,14 +40,24 @@ internal static class GitTreeListing
         var (mode, type, objectId, size) = (fields[0], fields[1], fields[2], fields[3]);
         if (type != "blob") return null;
 
-        var kind = mode switch
-        {
-            "120000" => GitTreeEntryKind.Symlink,
-            "100755" => GitTreeEntryKind.Executable,
-            _ => GitTreeEntryKind.File,
-        };
-        return new GitTreeEntry(record[(tab + 1)..], kind, objectId, long.Parse(size, NumberStyles.None, CultureInfo.InvariantCulture));
+        return new GitTreeEntry(record[(tab + 1)..], KindOf(mode), objectId, long.Parse(size, NumberStyles.None, CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The path and id of a tree record (listed with <c>-t</c>), or null for any other record.</summary>
+    public static (string Path, string ObjectId)? ParseTree(string record)
+    {
+        var tab = record.IndexOf('\t');
+        var fields = tab < 0 ? [] : record[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length == 4 && fields[1] == "tree" ? (record[(tab + 1)..], fields[2]) : null;
+    }
+
+    /// <summary>What a blob's tree mode makes of it (legacy modes such as 100664 are plain files).</summary>
+    public static GitTreeEntryKind KindOf(string mode) => mode switch
+    {
+        "120000" => GitTreeEntryKind.Symlink,
+        "100755" => GitTreeEntryKind.Executable,
+        _ => GitTreeEntryKind.File,
+    };
 
     /// <summary>Why a path may not be written below the snapshot root, or null when it may.</summary>
     public static string? UnsafePathReason(string path)

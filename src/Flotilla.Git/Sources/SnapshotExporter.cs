@@ -4,7 +4,8 @@ using System.Text;
 namespace Flotilla.Git.Sources;
 
 /// <summary>
-/// Writes a commit's tree into a fresh directory from the cache's blobs (<c>git cat-file --batch</c>): the
+/// Writes a commit's tree into a fresh directory from the cache's blobs (loose ones read here, packed ones with
+/// <c>git cat-file --batch</c>): the
 /// exact committed bytes, with no <c>.gitattributes</c> filters, line-ending conversion or export-ignore.
 /// Regular files get mode 0644 or 0755; symlinks are created as symlinks with their committed target and
 /// never followed (they are created last, so no file is ever written through one). A tree that would put
@@ -29,22 +30,73 @@ internal static class SnapshotExporter
         CheckLayout(entries, subject);
         Directory.CreateDirectory(directory);
         var fresh = new List<GitTreeEntry>();
+        var symlinks = new List<Symlink>();
         var created = new HashSet<string>(StringComparer.Ordinal) { directory };
         foreach (var entry in entries)
         {
             var path = Path.Combine(directory, entry.Path);
             var parent = Path.GetDirectoryName(path)!;
             if (created.Add(parent)) Directory.CreateDirectory(parent);
-            if (previous?.TryLink(entry, path) != true) fresh.Add(entry);
+            if (previous?.TryLink(entry, path) != true && !TryWriteLoose(repository.GitDirectory, entry, path, symlinks, subject)) fresh.Add(entry);
         }
-        if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, subject, ct);
+        if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, symlinks, subject, ct);
+        foreach (var (path, relative, target) in symlinks)
+        {
+            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{relative}' has an empty or invalid target");
+            File.CreateSymbolicLink(path, target);
+        }
     }
 
-    private static async Task WriteBlobsAsync(GitCacheRepository repository, List<GitTreeEntry> entries, string directory, string subject, CancellationToken ct)
+    /// <summary>A symlink to create once every file is written.</summary>
+    private sealed record Symlink(string Path, string Relative, string Target);
+
+    // A blob the fetch wrote loose is copied from its file; false when it is packed (git reads it).
+    private static bool TryWriteLoose(string gitDirectory, GitTreeEntry entry, string path, List<Symlink> symlinks, string subject)
+    {
+        using var loose = LooseObjects.TryOpen(gitDirectory, entry.ObjectId);
+        if (loose is null) return false;
+        if (loose.Type != "blob" || loose.Size != entry.Size)
+            throw Damaged(subject, $"{loose.Type} {loose.Size}", entry);
+        try
+        {
+            if (entry.Kind == GitTreeEntryKind.Symlink)
+            {
+                using var target = new MemoryStream();
+                CopyExactly(loose.Content, target, entry.Size);
+                symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
+                return true;
+            }
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = entry.Kind == GitTreeEntryKind.Executable ? Executable : Regular,
+            });
+            CopyExactly(loose.Content, file, entry.Size);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw Damaged(subject, e.Message, entry);
+        }
+    }
+
+    private static void CopyExactly(Stream source, Stream destination, long count)
+    {
+        var buffer = new byte[(int)Math.Min(count, 64 * 1024) + 1];
+        for (int read; count > 0; count -= read)
+        {
+            read = source.Read(buffer, 0, (int)Math.Min(count, buffer.Length));
+            if (read == 0) throw new EndOfStreamException("the loose object ended early");
+            destination.Write(buffer, 0, read);
+        }
+    }
+
+    private static async Task WriteBlobsAsync(GitCacheRepository repository, List<GitTreeEntry> entries, string directory, List<Symlink> symlinks,
+        string subject, CancellationToken ct)
     {
         await using var process = repository.StartBlobReader();
         var names = WriteNamesAsync(process.StandardInput, entries);
-        var symlinks = new List<(string Path, string Relative, string Target)>();
         try
         {
             using (ct.Register(process.Kill))
@@ -58,7 +110,7 @@ internal static class SnapshotExporter
                     {
                         using var target = new MemoryStream();
                         await reader.CopyObjectAsync(target, size, CancellationToken.None);
-                        symlinks.Add((path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
+                        symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
                         continue;
                     }
 
@@ -87,12 +139,6 @@ internal static class SnapshotExporter
         {
             throw repository.Failure(GitFailureKind.Unreachable, "reading blobs from the cache failed", new ChildProcessResult(exitCode, "", stderr));
         }
-
-        foreach (var (path, relative, target) in symlinks)
-        {
-            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{relative}' has an empty or invalid target");
-            File.CreateSymbolicLink(path, target);
-        }
     }
 
     private static long ExpectHeader(string header, GitTreeEntry entry, string subject)
@@ -102,12 +148,14 @@ internal static class SnapshotExporter
         if (fields.Length != 3 || fields[0] != entry.ObjectId || fields[1] != "blob"
             || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size != entry.Size)
         {
-            throw new GitFetchException(GitFailureKind.Unreachable,
-                $"{subject}: the cache returned '{header}' for {entry.ObjectId} ('{entry.Path}'): the cache is damaged");
+            throw Damaged(subject, header, entry);
         }
 
         return size;
     }
+
+    private static GitFetchException Damaged(string subject, string found, GitTreeEntry entry) =>
+        new(GitFailureKind.Unreachable, $"{subject}: the cache returned '{found}' for {entry.ObjectId} ('{entry.Path}'): the cache is damaged");
 
     private static void CheckLayout(IReadOnlyList<GitTreeEntry> entries, string subject)
     {

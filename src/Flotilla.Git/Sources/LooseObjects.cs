@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+
+namespace Flotilla.Git.Sources;
+
+/// <summary>
+/// Reads objects stored loose in a repository (<c>objects/xx/yyyy…</c>, zlib over "&lt;type&gt; &lt;size&gt;\0" and the
+/// bytes) in this process. A fetch of a few changed files writes its new objects loose (fewer than git's unpack limit),
+/// so the commit's new trees and blobs are read without starting a git process between a push and its sync; an object
+/// that is not loose (packed) is answered null, and the caller asks git.
+/// </summary>
+internal static class LooseObjects
+{
+    private const int MaxHeaderBytes = 32;
+
+    /// <summary>One opened loose object: its type and size, and a stream at the first byte of its content.</summary>
+    public sealed class LooseObject(string type, long size, Stream content) : IDisposable
+    {
+        public string Type => type;
+
+        public long Size => size;
+
+        public Stream Content => content;
+
+        public void Dispose() => content.Dispose();
+    }
+
+    /// <summary>The loose object <paramref name="id"/>, or null when it is not stored loose (or unreadable as one).</summary>
+    public static LooseObject? TryOpen(string gitDirectory, string id)
+    {
+        if (!GitRef.IsFullSha(id)) return null;
+        FileStream file;
+        try { file = File.OpenRead(Path.Combine(gitDirectory, "objects", id[..2], id[2..])); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        var inflated = new ZLibStream(file, CompressionMode.Decompress);
+        try
+        {
+            Span<byte> header = stackalloc byte[MaxHeaderBytes];
+            var length = 0;
+            for (int b; (b = inflated.ReadByte()) != 0; length++)
+            {
+                if (b < 0 || length == MaxHeaderBytes) throw new InvalidDataException($"loose object {id} has no valid header");
+                header[length] = (byte)b;
+            }
+            var text = Encoding.ASCII.GetString(header[..length]);
+            var space = text.IndexOf(' ');
+            if (space <= 0 || !long.TryParse(text.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                throw new InvalidDataException($"loose object {id} has no valid header");
+            return new LooseObject(text[..space], size, inflated);
+        }
+        catch (InvalidDataException e)
+        {
+            inflated.Dispose();
+            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's loose object {id} is damaged: {e.Message}");
+        }
+    }
+
+    /// <summary>The whole content of loose object <paramref name="id"/> of <paramref name="type"/>, or null when it is not loose.</summary>
+    public static byte[]? TryRead(string gitDirectory, string id, string type)
+    {
+        using var loose = TryOpen(gitDirectory, id);
+        if (loose is null) return null;
+        if (loose.Type != type || loose.Size > int.MaxValue)
+            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's object {id} is a {loose.Type} of {loose.Size} bytes, not the {type} its parent names");
+        var content = new byte[loose.Size];
+        try { loose.Content.ReadExactly(content); }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's loose object {id} is damaged: {e.Message}");
+        }
+        return content;
+    }
+}
