@@ -89,6 +89,26 @@ public sealed class InventoryTests
         Assert.Throws<ArgumentException>(() => new Inventory([new ObjectRef("", "", "K", "", "n")]));
     }
 
+    [Theory]
+    [InlineData("tab\there")]
+    [InlineData("nul\u0000")]
+    [InlineData("del\u007f")]
+    [InlineData("next-line\u0085")]
+    [InlineData("c1-end\u009f")]
+    public void Rejects_every_control_character_in_any_field(string text)
+    {
+        Assert.Throws<ArgumentException>(() => new Inventory([new ObjectRef("", "v1", "K", "", text)]));
+        Assert.Throws<ArgumentException>(() => new Inventory([new ObjectRef("", "v1", "K", text, "n")]));
+        Assert.Throws<ArgumentException>(() => new Inventory([new ObjectRef(text, "v1", "K", "", "n")]));
+    }
+
+    [Fact]
+    public void Accepts_names_beyond_ascii_that_are_not_control_characters()
+    {
+        var inventory = new Inventory([new ObjectRef("", "v1", "ConfigMap", "shop", "caf\u00e9-\u00a0-\u4e2d")]);
+        Assert.Equal(inventory, Inventory.Parse(inventory.Serialize()));
+    }
+
     [Fact]
     public void Deduplicates_identical_entries_and_rejects_two_versions()
     {
