@@ -33,6 +33,20 @@ public sealed class Manifest
     /// <summary>What validation changed in the object (e.g. a namespace dropped from a cluster-scoped kind); usually empty.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    // Its apply stage, 0 until first asked: every cluster's sync groups the bundle's manifests by it, and a Helm hook's
+    // annotation decides it, so it is read once per manifest. Manifests are never changed (overrides make new ones).
+    private int _stage;
+
+    /// <summary>The stage that applies it (<see cref="Sync.ApplyOrder.StageOf(ObjectRef, JsonObject)"/>), worked out once.</summary>
+    internal Sync.ApplyStageKind Stage
+    {
+        get
+        {
+            if (_stage == 0) _stage = (int)Sync.ApplyOrder.StageOf(Ref, Object);
+            return (Sync.ApplyStageKind)_stage;
+        }
+    }
+
     /// <summary><c>ref (source)</c>.</summary>
     public override string ToString() => $"{Ref} ({Source})";
 }

@@ -27,20 +27,40 @@ public sealed record ObjectRef : IComparable<ObjectRef>
     // identity field (a constructor, or `with` on a copy, which copies this too) forgets it.
     private int _hash;
 
+    // The kind's apply order (stage and rank, packed; 0 until first asked), kept for the same reason: every cluster's
+    // plan sorts its objects by it. A long, so threads sharing the instance never see half of it.
+    private long _kindOrder;
+
     /// <summary>API group; empty for the core group (<c>v1</c>).</summary>
-    public string Group { get; init { field = value; _hash = 0; } }
+    public string Group { get; init { field = value; _hash = 0; _kindOrder = 0; } }
 
     /// <summary>API version within the group, e.g. <c>v1</c>. Not part of identity.</summary>
     public string Version { get; init; }
 
     /// <summary>Kind, e.g. <c>Deployment</c>.</summary>
-    public string Kind { get; init { field = value; _hash = 0; } }
+    public string Kind { get; init { field = value; _hash = 0; _kindOrder = 0; } }
 
     /// <summary>Namespace; empty for cluster-scoped objects (or when none was given).</summary>
     public string Namespace { get; init { field = value; _hash = 0; } }
 
     /// <summary>metadata.name.</summary>
     public string Name { get; init { field = value; _hash = 0; } }
+
+    /// <summary>The kind's stage and rank in apply order (<see cref="Sync.KindOrder"/>), looked up once per instance.</summary>
+    internal (Sync.ApplyStageKind Stage, int Rank) KindOrder
+    {
+        get
+        {
+            var packed = Volatile.Read(ref _kindOrder);
+            if (packed == 0)
+            {
+                var (stage, rank) = Sync.KindOrder.Lookup(Group, Kind);
+                packed = (long)stage << 32 | (uint)rank;
+                Volatile.Write(ref _kindOrder, packed);
+            }
+            return ((Sync.ApplyStageKind)(packed >> 32), (int)(uint)packed);
+        }
+    }
 
     /// <summary>The <c>apiVersion</c> string: <c>v1</c> for the core group, otherwise <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -34,7 +34,7 @@ public sealed class ApplyOrder : IComparer<ObjectRef>
     };
 
     /// <summary>Which stage applies this rendered object.</summary>
-    public static ApplyStageKind StageOf(Manifest manifest) => StageOf(manifest.Ref, manifest.Object);
+    public static ApplyStageKind StageOf(Manifest manifest) => manifest.Stage;
 
     /// <inheritdoc />
     public int Compare(ObjectRef? x, ObjectRef? y)

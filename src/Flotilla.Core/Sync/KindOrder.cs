@@ -76,10 +76,11 @@ internal static class KindOrder
     private static readonly Dictionary<(string Group, string Kind), (ApplyStageKind Stage, int Rank)> Table = Build();
 
     /// <summary>Stage and rank within the stage; unknown kinds rank after every listed kind.</summary>
-    public static (ApplyStageKind Stage, int Rank) Of(ObjectRef reference) =>
-        Table.TryGetValue((reference.Group, reference.Kind), out var entry)
-            ? entry
-            : (ApplyStageKind.Resources, int.MaxValue);
+    public static (ApplyStageKind Stage, int Rank) Of(ObjectRef reference) => reference.KindOrder;
+
+    /// <summary>The table's answer for a group and kind (what <see cref="ObjectRef"/> keeps once asked).</summary>
+    internal static (ApplyStageKind Stage, int Rank) Lookup(string group, string kind) =>
+        Table.TryGetValue((group, kind), out var entry) ? entry : (ApplyStageKind.Resources, int.MaxValue);
 
     private static Dictionary<(string Group, string Kind), (ApplyStageKind Stage, int Rank)> Build()
     {

@@ -134,6 +134,26 @@ public sealed class ApplyStagePlannerTests
         Assert.True(ApplyOrder.Instance.Compare(ManifestBuilder.Ref("v1", "Namespace", "z"), ManifestBuilder.Ref("v1", "ConfigMap", "a", "a")) < 0);
     }
 
+    [Fact]
+    public void A_reference_keeps_its_kinds_order_and_a_copy_with_another_group_or_kind_takes_its_own()
+    {
+        var deployment = ManifestBuilder.Ref("apps/v1", "Deployment", "web", "shop");
+        var service = ManifestBuilder.Ref("v1", "Service", "web", "shop");
+        Assert.Equal(ApplyStageKind.Resources, ApplyOrder.StageOf(deployment));
+        Assert.True(ApplyOrder.Instance.Compare(service, deployment) < 0);
+        Assert.True(ApplyOrder.Instance.Compare(service, deployment) < 0);
+        Assert.Equal(ApplyStageKind.Resources, ApplyOrder.StageOf(deployment with { Version = "v1beta1" }));
+
+        var ns = deployment with { Group = "", Kind = "Namespace", Namespace = "" };
+        Assert.Equal(ApplyStageKind.ClusterDefinitions, ApplyOrder.StageOf(ns));
+        Assert.True(ApplyOrder.Instance.Compare(ns, service) < 0);
+        Assert.Equal(ApplyStageKind.Webhooks, ApplyOrder.StageOf(deployment with { Group = "admissionregistration.k8s.io", Kind = "MutatingWebhookConfiguration" }));
+        // A kind the table does not list ranks after every listed kind of its stage.
+        var widget = deployment with { Group = "example.com", Kind = "Widget" };
+        Assert.Equal(ApplyStageKind.Resources, ApplyOrder.StageOf(widget));
+        Assert.True(ApplyOrder.Instance.Compare(deployment, widget) < 0);
+    }
+
     private static string[] Names(ApplyStage stage) => stage.Manifests.Select(m => m.Ref.ToString()).ToArray();
 
     private static string[] Flatten(ApplyPlan plan) =>
