@@ -7,6 +7,9 @@ namespace Flotilla.Git.Sources;
 /// <summary>Reads <c>git ls-tree -r -t -l -z</c> output: <c>&lt;mode&gt; &lt;type&gt; &lt;object&gt; &lt;size&gt;\t&lt;path&gt;\0</c>.</summary>
 internal static class GitTreeListing
 {
+    /// <summary>The longest path a snapshot holds (Linux's PATH_MAX): a deeper tree is refused, not walked.</summary>
+    public const int MaxPathChars = 4096;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Splits the stream at NUL bytes. Paths that are not UTF-8 are reported as U+FFFD so the path check refuses them.</summary>
@@ -62,6 +65,7 @@ internal static class GitTreeListing
     /// <summary>Why a path may not be written below the snapshot root, or null when it may.</summary>
     public static string? UnsafePathReason(string path)
     {
+        if (path.Length > MaxPathChars) return $"longer than {MaxPathChars} characters";
         if (path.Contains('\uFFFD')) return "not valid UTF-8";
         if (path.StartsWith('/')) return "absolute";
         foreach (var part in path.Split('/'))

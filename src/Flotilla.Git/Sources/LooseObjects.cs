@@ -56,13 +56,16 @@ internal static class LooseObjects
         }
     }
 
-    /// <summary>The whole content of loose object <paramref name="id"/> of <paramref name="type"/>, or null when it is not loose.</summary>
-    public static byte[]? TryRead(string gitDirectory, string id, string type)
+    /// <summary>
+    /// The whole content of loose object <paramref name="id"/> of <paramref name="type"/>, or null when it is not loose
+    /// or larger than <paramref name="maxBytes"/> (git reads those).
+    /// </summary>
+    public static byte[]? TryRead(string gitDirectory, string id, string type, long maxBytes)
     {
         using var loose = TryOpen(gitDirectory, id);
-        if (loose is null) return null;
-        if (loose.Type != type || loose.Size > int.MaxValue)
-            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's object {id} is a {loose.Type} of {loose.Size} bytes, not the {type} its parent names");
+        if (loose is null || loose.Size > maxBytes) return null;
+        if (loose.Type != type)
+            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's object {id} is a {loose.Type}, not the {type} its parent names");
         var content = new byte[loose.Size];
         try { loose.Content.ReadExactly(content); }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException)

@@ -12,9 +12,12 @@ internal static class LooseTreeWalk
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // A tree is read whole into memory here; a larger one is left to git, which streams it.
+    private const long MaxTreeBytes = 16 << 20;
+
     public static GitTreeListingResult? TryList(string gitDirectory, string commit, ExportedTree? previous, GitFetchLimits limits, string subject)
     {
-        if (LooseObjects.TryRead(gitDirectory, commit, "commit") is not { } body) return null;
+        if (LooseObjects.TryRead(gitDirectory, commit, "commit", MaxTreeBytes) is not { } body) return null;
         var firstLine = Encoding.ASCII.GetString(body, 0, Math.Max(0, Array.IndexOf(body, (byte)'\n')));
         if (!firstLine.StartsWith("tree ", StringComparison.Ordinal) || !GitRef.IsFullSha(firstLine[5..]))
             throw new GitFetchException(GitFailureKind.Unreachable, $"{subject}: the cache's commit {commit} names no tree: the cache is damaged");
@@ -33,6 +36,9 @@ internal static class LooseTreeWalk
         /// <summary>Adds the files below tree <paramref name="id"/> at <paramref name="prefix"/>; false when an object is not at hand.</summary>
         public bool Tree(string id, string prefix)
         {
+            // Checked before going deeper: a crafted tree nested thousands of levels deep ends here, not in a stack overflow.
+            if (prefix.Length > GitTreeListing.MaxPathChars)
+                throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject} has a path that cannot be exported safely (longer than {GitTreeListing.MaxPathChars} characters)");
             if (!Trees.TryGetValue(id, out var children))
             {
                 children = previous?.Trees.GetValueOrDefault(id) ?? Read(id);
@@ -63,7 +69,7 @@ internal static class LooseTreeWalk
         // else the loose blob's header says it.
         private List<GitTreeChild>? Read(string id)
         {
-            if (LooseObjects.TryRead(gitDirectory, id, "tree") is not { } tree) return null;
+            if (LooseObjects.TryRead(gitDirectory, id, "tree", MaxTreeBytes) is not { } tree) return null;
             var children = new List<GitTreeChild>();
             for (var at = 0; at < tree.Length;)
             {

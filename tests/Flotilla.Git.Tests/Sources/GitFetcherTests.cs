@@ -306,6 +306,7 @@ public sealed class GitFetcherTests : IAsyncLifetime
     [InlineData("dot-dot", "'..' has an empty, '.' or '..' component")]
     [InlineData("file-and-directory", "'a/config' lies below the file or symlink 'a'")]
     [InlineData("duplicate", "'a' appears twice")]
+    [InlineData("too-deep", "longer than 4096 characters")]
     public async Task Trees_that_cannot_be_exported_safely_are_NotAllowed_and_leave_nothing(string shape, string reason)
     {
         IReadOnlyList<(string, string, object)> config = [("100644", "config", "[core]\n")];
@@ -314,6 +315,8 @@ public sealed class GitFetcherTests : IAsyncLifetime
             "dot-git" => [("040000", ".git", config), ("100644", "ok.yaml", "ok")],
             "dot-dot" => [("100644", "..", "escape"), ("100644", "ok.yaml", "ok")],
             "file-and-directory" => [("100644", "a", "file"), ("040000", "a", config)],
+            // 42 directories of 100 characters: a path no file system here takes, walked no further.
+            "too-deep" => Enumerable.Range(0, 42).Aggregate(config, (inner, _) => [("040000", new string('d', 100), inner)]),
             _ => [("100644", "a", "one"), ("100755", "a", "two")],
         };
         var sha = await _remote.PushCraftedTreeAsync(entries);
