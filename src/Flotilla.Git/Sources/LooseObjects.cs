@@ -30,8 +30,11 @@ internal static class LooseObjects
     public static LooseObject? TryOpen(string gitDirectory, string id)
     {
         if (!GitRef.IsFullSha(id)) return null;
+        // Asked first, without an exception: after a large push every object is packed, and thousands are asked for.
+        var path = Path.Combine(gitDirectory, "objects", id[..2], id[2..]);
+        if (!File.Exists(path)) return null;
         FileStream file;
-        try { file = File.OpenRead(Path.Combine(gitDirectory, "objects", id[..2], id[2..])); }
+        try { file = File.OpenRead(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         var inflated = new ZLibStream(file, CompressionMode.Decompress);
         try
