@@ -26,7 +26,10 @@ internal static class LooseObjects
         public void Dispose() => content.Dispose();
     }
 
-    /// <summary>The loose object <paramref name="id"/>, or null when it is not stored loose (or unreadable as one).</summary>
+    /// <summary>
+    /// The loose object <paramref name="id"/>, or null when it is not stored loose. Throws <see cref="InvalidDataException"/>
+    /// when the file is not a loose object (the caller names the source and the path).
+    /// </summary>
     public static LooseObject? TryOpen(string gitDirectory, string id)
     {
         if (!GitRef.IsFullSha(id)) return null;
@@ -43,38 +46,35 @@ internal static class LooseObjects
             var length = 0;
             for (int b; (b = inflated.ReadByte()) != 0; length++)
             {
-                if (b < 0 || length == MaxHeaderBytes) throw new InvalidDataException($"loose object {id} has no valid header");
+                if (b < 0 || length == MaxHeaderBytes) throw new InvalidDataException("no valid loose object header");
                 header[length] = (byte)b;
             }
             var text = Encoding.ASCII.GetString(header[..length]);
             var space = text.IndexOf(' ');
             if (space <= 0 || !long.TryParse(text.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                throw new InvalidDataException($"loose object {id} has no valid header");
+                throw new InvalidDataException("no valid loose object header");
             return new LooseObject(text[..space], size, inflated);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
             inflated.Dispose();
-            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's loose object {id} is damaged: {e.Message}");
+            throw;
         }
     }
 
     /// <summary>
     /// The whole content of loose object <paramref name="id"/> of <paramref name="type"/>, or null when it is not loose
-    /// or larger than <paramref name="maxBytes"/> (git reads those).
+    /// or larger than <paramref name="maxBytes"/> (git reads those). Throws <see cref="InvalidDataException"/> when it is
+    /// damaged or of another type.
     /// </summary>
     public static byte[]? TryRead(string gitDirectory, string id, string type, long maxBytes)
     {
         using var loose = TryOpen(gitDirectory, id);
         if (loose is null || loose.Size > maxBytes) return null;
-        if (loose.Type != type)
-            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's object {id} is a {loose.Type}, not the {type} its parent names");
+        if (loose.Type != type) throw new InvalidDataException($"a {loose.Type}, not the {type} it was named as");
         var content = new byte[loose.Size];
         try { loose.Content.ReadExactly(content); }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
-        {
-            throw new GitFetchException(GitFailureKind.Unreachable, $"the cache's loose object {id} is damaged: {e.Message}");
-        }
+        catch (EndOfStreamException) { throw new InvalidDataException("shorter than its header says"); }
         return content;
     }
 }

@@ -17,13 +17,22 @@ internal static class LooseTreeWalk
 
     public static GitTreeListingResult? TryList(string gitDirectory, string commit, ExportedTree? previous, GitFetchLimits limits, string subject)
     {
-        if (LooseObjects.TryRead(gitDirectory, commit, "commit", MaxTreeBytes) is not { } body) return null;
+        if (Read(gitDirectory, commit, "commit", subject) is not { } body) return null;
         var firstLine = Encoding.ASCII.GetString(body, 0, Math.Max(0, Array.IndexOf(body, (byte)'\n')));
         if (!firstLine.StartsWith("tree ", StringComparison.Ordinal) || !GitRef.IsFullSha(firstLine[5..]))
             throw new GitFetchException(GitFailureKind.Unreachable, $"{subject}: the cache's commit {commit} names no tree: the cache is damaged");
         var walk = new Walk(gitDirectory, commit.Length / 2, previous, limits, $"{subject}: commit {commit}");
         return walk.Tree(firstLine[5..], "") ? new GitTreeListingResult(walk.Entries, walk.Trees) : null;
     }
+
+    private static byte[]? Read(string gitDirectory, string id, string type, string subject)
+    {
+        try { return LooseObjects.TryRead(gitDirectory, id, type, MaxTreeBytes); }
+        catch (InvalidDataException e) { throw Damaged(subject, id, e); }
+    }
+
+    private static GitFetchException Damaged(string subject, string id, InvalidDataException e) =>
+        new(GitFailureKind.Unreachable, $"{subject}: the cache's object {id} cannot be read ({e.Message}): the cache is damaged");
 
     private sealed class Walk(string gitDirectory, int idBytes, ExportedTree? previous, GitFetchLimits limits, string subject)
     {
@@ -69,7 +78,7 @@ internal static class LooseTreeWalk
         // else the loose blob's header says it.
         private List<GitTreeChild>? Read(string id)
         {
-            if (LooseObjects.TryRead(gitDirectory, id, "tree", MaxTreeBytes) is not { } tree) return null;
+            if (LooseTreeWalk.Read(gitDirectory, id, "tree", subject) is not { } tree) return null;
             var children = new List<GitTreeChild>();
             for (var at = 0; at < tree.Length;)
             {
@@ -97,10 +106,12 @@ internal static class LooseTreeWalk
         private long? SizeOf(string blob)
         {
             if (previous?.BlobSizes.TryGetValue(blob, out var known) == true) return known;
-            using var loose = LooseObjects.TryOpen(gitDirectory, blob);
-            return loose is null ? null
-                : loose.Type == "blob" ? loose.Size
-                : throw new GitFetchException(GitFailureKind.Unreachable, $"{subject}: the cache's object {blob} is a {loose.Type}, not the blob its tree names: the cache is damaged");
+            try
+            {
+                using var loose = LooseObjects.TryOpen(gitDirectory, blob);
+                return loose is null ? null : loose.Type == "blob" ? loose.Size : throw new InvalidDataException($"a {loose.Type}, not the blob its tree names");
+            }
+            catch (InvalidDataException e) { throw LooseTreeWalk.Damaged(subject, blob, e); }
         }
 
         private GitFetchException Damaged(string tree) => new(GitFailureKind.Unreachable, $"{subject}: the cache's tree {tree} cannot be read: the cache is damaged");

@@ -53,12 +53,11 @@ internal static class SnapshotExporter
     // A blob the fetch wrote loose is copied from its file; false when it is packed (git reads it).
     private static bool TryWriteLoose(string gitDirectory, GitTreeEntry entry, string path, List<Symlink> symlinks, string subject)
     {
-        using var loose = LooseObjects.TryOpen(gitDirectory, entry.ObjectId);
-        if (loose is null) return false;
-        if (loose.Type != "blob" || loose.Size != entry.Size)
-            throw Damaged(subject, $"{loose.Type} {loose.Size}", entry);
         try
         {
+            using var loose = LooseObjects.TryOpen(gitDirectory, entry.ObjectId);
+            if (loose is null) return false;
+            if (loose.Type != "blob" || loose.Size != entry.Size) throw Damaged(subject, $"{loose.Type} {loose.Size}", entry);
             if (entry.Kind == GitTreeEntryKind.Symlink)
             {
                 using var target = new MemoryStream();

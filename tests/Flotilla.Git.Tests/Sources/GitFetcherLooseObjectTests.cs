@@ -124,4 +124,28 @@ public sealed class GitFetcherLooseObjectTests : IAsyncLifetime
         Assert.Contains("many/f149.yaml: 149", snapshot);
         Assert.Equal(first.FileIds!.Where(f => f.Key != "few/a.yaml"), second.FileIds!.Where(f => f.Key != "few/a.yaml"));
     }
+
+    [Fact]
+    public async Task A_damaged_loose_object_fails_the_fetch_as_a_damaged_cache_and_leaves_no_snapshot()
+    {
+        var fetcher = Fetcher("damaged");
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "1", ["b.yaml"] = "b" });
+        var first = await fetcher.FetchAsync(Spec, CancellationToken.None);
+        var cache = Directory.GetDirectories(Path.Combine(_root.FullName, "damaged", "cache")).Single();
+        var blob = first.FileIds!["b.yaml"];
+        var loose = Path.Combine(cache, "objects", blob[..2], blob[2..]);
+        File.Delete(loose);
+        await File.WriteAllBytesAsync(loose, "not zlib at all"u8.ToArray());
+        // Without the last snapshot to link from, the next export reads b.yaml's unchanged blob from the cache again.
+        Directory.Delete(first.SnapshotDirectory, recursive: true);
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "2" });
+
+        var failure = await Assert.ThrowsAsync<GitFetchException>(() => fetcher.FetchAsync(Spec, CancellationToken.None));
+
+        Assert.Equal(GitFailureKind.Unreachable, failure.Kind);
+        Assert.Contains($"{blob} ('b.yaml')", failure.Message);
+        Assert.Contains("the cache is damaged", failure.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.FullName, "damaged", "snapshots")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.FullName, "damaged", "tmp")));
+    }
 }
