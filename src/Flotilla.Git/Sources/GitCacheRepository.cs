@@ -94,12 +94,11 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
     public async Task<GitTreeListingResult> ListTreeAsync(string sha, GitFetchLimits limits, CancellationToken ct)
     {
         await using var process = Start(["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", sha], redirectInput: false);
-        var entries = new List<GitTreeEntry>();
+        var listed = new TreeListingBudget(limits, $"{subject}: commit {sha}");
         var trees = new Dictionary<string, IReadOnlyList<GitTreeChild>>(StringComparer.Ordinal);
         // The directories whose entries are being gathered: the first one of each subtree id (two directories with the
         // same content are one tree). The root's are not kept: a new commit always has a new root tree.
         var gathering = new Dictionary<string, List<GitTreeChild>>(StringComparer.Ordinal);
-        long bytes = 0;
         await foreach (var record in GitTreeListing.ReadRecordsAsync(process.StandardOutput, ct))
         {
             // A subtree is listed before what it holds (-t): its entries are gathered under its id as they come.
@@ -111,31 +110,14 @@ internal sealed class GitCacheRepository(string gitDirectory, string url, string
                 continue;
             }
             if (GitTreeListing.Parse(record) is not { } entry) continue;
-            if (GitTreeListing.UnsafePathReason(entry.Path) is { } reason)
-            {
-                throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject}: commit {sha} has a path that cannot be exported safely ({reason})");
-            }
-
-            entries.Add(entry);
+            listed.Add(entry);
             var slash = entry.Path.LastIndexOf('/');
             gathering.GetValueOrDefault(slash < 0 ? "" : entry.Path[..slash])?.Add(new GitTreeChild(entry.Path[(slash + 1)..], entry.ObjectId, entry.Kind, entry.Size));
-            bytes += entry.Size;
-            if (entries.Count > limits.MaxFiles)
-            {
-                throw new GitFetchException(GitFailureKind.LimitExceeded,
-                    $"{subject}: commit {sha} has more than {limits.MaxFiles} files (the limit)");
-            }
-
-            if (bytes > limits.MaxSnapshotBytes)
-            {
-                throw new GitFetchException(GitFailureKind.LimitExceeded,
-                    $"{subject}: commit {sha} has more than {limits.MaxSnapshotBytes} bytes of files (the limit)");
-            }
         }
 
         var (exitCode, stderr) = await process.WaitAsync(ct);
         if (exitCode != 0) throw Failure(GitFailureKind.Unreachable, "listing the tree failed", new ChildProcessResult(exitCode, "", stderr));
-        return new GitTreeListingResult(entries, trees);
+        return new GitTreeListingResult(listed.Entries, trees);
     }
 
     /// <summary>Starts <c>git cat-file --batch</c>: object names in on stdin, headers and contents out.</summary>

@@ -25,7 +25,7 @@ internal static class GitTreeListing
             {
                 if (buffer[i] != 0) continue;
                 record.Write(buffer, start, i - start);
-                yield return Decode(record);
+                yield return Decode(record.GetBuffer().AsSpan(0, (int)record.Length));
                 record.SetLength(0);
                 start = i + 1;
             }
@@ -77,9 +77,9 @@ internal static class GitTreeListing
         return null;
     }
 
-    private static string Decode(MemoryStream record)
+    /// <summary>A path or name as git stored it: UTF-8, or with U+FFFD where it is not, which the path check refuses.</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes)
     {
-        var bytes = record.GetBuffer().AsSpan(0, (int)record.Length);
         try
         {
             return StrictUtf8.GetString(bytes);

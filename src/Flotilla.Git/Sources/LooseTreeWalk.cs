@@ -10,8 +10,6 @@ namespace Flotilla.Git.Sources;
 /// </summary>
 internal static class LooseTreeWalk
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // A tree is read whole into memory here; a larger one is left to git, which streams it.
     private const long MaxTreeBytes = 16 << 20;
 
@@ -19,26 +17,24 @@ internal static class LooseTreeWalk
     {
         if (Read(gitDirectory, commit, "commit", subject) is not { } body) return null;
         var firstLine = Encoding.ASCII.GetString(body, 0, Math.Max(0, Array.IndexOf(body, (byte)'\n')));
-        if (!firstLine.StartsWith("tree ", StringComparison.Ordinal) || !GitRef.IsFullSha(firstLine[5..]))
-            throw new GitFetchException(GitFailureKind.Unreachable, $"{subject}: the cache's commit {commit} names no tree: the cache is damaged");
-        var walk = new Walk(gitDirectory, commit.Length / 2, previous, limits, $"{subject}: commit {commit}");
-        return walk.Tree(firstLine[5..], "") ? new GitTreeListingResult(walk.Entries, walk.Trees) : null;
+        if (!firstLine.StartsWith("tree ", StringComparison.Ordinal) || !GitRef.IsFullSha(firstLine[5..])) throw Damaged(subject, commit, "it names no tree");
+        var walkSubject = $"{subject}: commit {commit}";
+        var walk = new Walk(gitDirectory, commit.Length / 2, previous, new TreeListingBudget(limits, walkSubject), walkSubject);
+        return walk.Tree(firstLine[5..], "") ? new GitTreeListingResult(walk.Listed.Entries, walk.Trees) : null;
     }
 
     private static byte[]? Read(string gitDirectory, string id, string type, string subject)
     {
         try { return LooseObjects.TryRead(gitDirectory, id, type, MaxTreeBytes); }
-        catch (InvalidDataException e) { throw Damaged(subject, id, e); }
+        catch (InvalidDataException e) { throw Damaged(subject, id, e.Message); }
     }
 
-    private static GitFetchException Damaged(string subject, string id, InvalidDataException e) =>
-        new(GitFailureKind.Unreachable, $"{subject}: the cache's object {id} cannot be read ({e.Message}): the cache is damaged");
+    private static GitFetchException Damaged(string subject, string id, string why) =>
+        new(GitFailureKind.Unreachable, $"{subject}: the cache's object {id} cannot be read ({why}): the cache is damaged");
 
-    private sealed class Walk(string gitDirectory, int idBytes, ExportedTree? previous, GitFetchLimits limits, string subject)
+    private sealed class Walk(string gitDirectory, int idBytes, ExportedTree? previous, TreeListingBudget listed, string subject)
     {
-        private long _bytes;
-
-        public List<GitTreeEntry> Entries { get; } = [];
+        public TreeListingBudget Listed => listed;
 
         public Dictionary<string, IReadOnlyList<GitTreeChild>> Trees { get; } = new(StringComparer.Ordinal);
 
@@ -62,14 +58,7 @@ internal static class LooseTreeWalk
                     if (!Tree(child.ObjectId, path + "/")) return false;
                     continue;
                 }
-                if (GitTreeListing.UnsafePathReason(path) is { } reason)
-                    throw new GitFetchException(GitFailureKind.NotAllowed, $"{subject} has a path that cannot be exported safely ({reason})");
-                Entries.Add(new GitTreeEntry(path, kind, child.ObjectId, child.Size));
-                _bytes += child.Size;
-                if (Entries.Count > limits.MaxFiles)
-                    throw new GitFetchException(GitFailureKind.LimitExceeded, $"{subject} has more than {limits.MaxFiles} files (the limit)");
-                if (_bytes > limits.MaxSnapshotBytes)
-                    throw new GitFetchException(GitFailureKind.LimitExceeded, $"{subject} has more than {limits.MaxSnapshotBytes} bytes of files (the limit)");
+                listed.Add(new GitTreeEntry(path, kind, child.ObjectId, child.Size));
             }
             return true;
         }
@@ -84,12 +73,12 @@ internal static class LooseTreeWalk
             {
                 var space = Array.IndexOf(tree, (byte)' ', at);
                 var nul = space < 0 ? -1 : Array.IndexOf(tree, (byte)0, space + 1);
-                if (nul < 0 || nul + 1 + idBytes > tree.Length) throw Damaged(id);
+                if (nul < 0 || nul + 1 + idBytes > tree.Length) throw LooseTreeWalk.Damaged(subject, id, "not a valid tree");
                 var mode = Encoding.ASCII.GetString(tree, at, space - at);
-                var name = Decode(tree.AsSpan(space + 1, nul - space - 1));
+                var name = GitTreeListing.Decode(tree.AsSpan(space + 1, nul - space - 1));
                 var child = Convert.ToHexStringLower(tree, nul + 1, idBytes);
                 at = nul + 1 + idBytes;
-                if (!TryOctal(mode, out var bits)) throw Damaged(id);
+                if (!TryOctal(mode, out var bits)) throw LooseTreeWalk.Damaged(subject, id, "not a valid tree");
                 switch (bits & 0xF000)
                 {
                     case 0x4000: children.Add(new GitTreeChild(name, child, null, 0)); break;  // 040000: a subtree
@@ -111,10 +100,8 @@ internal static class LooseTreeWalk
                 using var loose = LooseObjects.TryOpen(gitDirectory, blob);
                 return loose is null ? null : loose.Type == "blob" ? loose.Size : throw new InvalidDataException($"a {loose.Type}, not the blob its tree names");
             }
-            catch (InvalidDataException e) { throw LooseTreeWalk.Damaged(subject, blob, e); }
+            catch (InvalidDataException e) { throw LooseTreeWalk.Damaged(subject, blob, e.Message); }
         }
-
-        private GitFetchException Damaged(string tree) => new(GitFailureKind.Unreachable, $"{subject}: the cache's tree {tree} cannot be read: the cache is damaged");
 
         private static bool TryOctal(string text, out int value)
         {
@@ -125,13 +112,6 @@ internal static class LooseTreeWalk
                 value = value * 8 + (c - '0');
             }
             return text.Length > 0;
-        }
-
-        // Not UTF-8: U+FFFD, which the path check refuses (as for git's listing).
-        private static string Decode(ReadOnlySpan<byte> name)
-        {
-            try { return StrictUtf8.GetString(name); }
-            catch (DecoderFallbackException) { return Encoding.UTF8.GetString(name); }
         }
     }
 }
