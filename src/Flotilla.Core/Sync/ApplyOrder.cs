@@ -56,7 +56,9 @@ public sealed class ApplyOrder : IComparer<ObjectRef>
 
         var (xStage, xRank) = KindOrder.Of(x);
         var (yStage, yRank) = KindOrder.Of(y);
-        var c = xStage.CompareTo(yStage);
+        // Compared as ints: Enum.CompareTo takes an object, and boxing both stages was the hub's largest allocation
+        // (every cluster sorts every object of its bundle on each sync).
+        var c = ((int)xStage).CompareTo((int)yStage);
         if (c != 0)
         {
             return c;

@@ -25,6 +25,10 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     private const string MetadataListOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
 
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ApiResource>> _discovery = new(StringComparer.Ordinal);
+
+    // Kinds already resolved, as completed tasks: a sync resolves every object's kind, and an async method answering
+    // from the cache still allocates a task per call (two with the group-version lookup).
+    private readonly ConcurrentDictionary<(string ApiVersion, string Kind), Task<ApiResource?>> _resolved = new();
     private long _writes;
     private long _reads;
 
@@ -52,18 +56,33 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     }
 
     /// <summary>The resource serving <paramref name="kind"/> in <paramref name="apiVersion"/>, or null if the server has none.</summary>
-    public async Task<ApiResource?> ResourceForAsync(string apiVersion, string kind, CancellationToken ct)
+    public Task<ApiResource?> ResourceForAsync(string apiVersion, string kind, CancellationToken ct) =>
+        _resolved.TryGetValue((apiVersion, kind), out var known) ? known : ResolveAsync(apiVersion, kind, ct);
+
+    private async Task<ApiResource?> ResolveAsync(string apiVersion, string kind, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var resources = await GroupVersionAsync(apiVersion, refresh: attempt > 0, ct);
-            if (resources.TryGetValue(kind, out var resource)) return resource;
+            // A group-version read again may have lost kinds resolved from the old answer.
+            if (attempt > 0)
+                foreach (var key in _resolved.Keys)
+                    if (key.ApiVersion == apiVersion) _resolved.TryRemove(key, out _);
+            if (resources.TryGetValue(kind, out var resource))
+            {
+                _resolved.TryAdd((apiVersion, kind), Task.FromResult<ApiResource?>(resource));
+                return resource;
+            }
         }
         return null;
     }
 
     /// <summary>Forgets cached discovery (after CRDs changed).</summary>
-    public void InvalidateDiscovery() => _discovery.Clear();
+    public void InvalidateDiscovery()
+    {
+        _discovery.Clear();
+        _resolved.Clear();
+    }
 
     /// <summary>The live object, or null when it does not exist.</summary>
     public async Task<JsonObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken ct)

@@ -18,10 +18,20 @@ public sealed record SyncRequest(string BundleNamespace, string BundleName, stri
     public string? AppliedRevision { get; init; }
 
     /// <summary>Value of the ownership label (<see cref="OwnershipLabels.ValueFor"/>).</summary>
-    public string Owner => OwnershipLabels.ValueFor(BundleNamespace, BundleName);
+    public string Owner => Names.Owner;
 
     /// <summary><c>namespace/name</c> of the bundle.</summary>
-    public string BundleKey => $"{BundleNamespace}/{BundleName}";
+    public string BundleKey => Names.Key;
+
+    // Both are read for every object of a sync: made once per bundle name (a copy made `with` another name makes its own).
+    private BundleNames Names =>
+        _names is { } names && ReferenceEquals(names.Namespace, BundleNamespace) && ReferenceEquals(names.Name, BundleName)
+            ? names
+            : _names = new BundleNames(BundleNamespace, BundleName, OwnershipLabels.ValueFor(BundleNamespace, BundleName), $"{BundleNamespace}/{BundleName}");
+
+    private BundleNames? _names;
+
+    private sealed record BundleNames(string Namespace, string Name, string Owner, string Key);
 }
 
 /// <summary>A managed field someone else changed; <see cref="Manager"/> is who, when managedFields tell.</summary>
