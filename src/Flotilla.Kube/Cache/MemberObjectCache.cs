@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Flotilla.Core.Manifests;
 using Flotilla.Core.Sync;
@@ -30,15 +32,13 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
         await Task.WhenAll(waits);
     }
 
-    /// <summary>The managed objects of <paramref name="kinds"/> (each must have been ensured), by identity.</summary>
-    public IReadOnlyDictionary<ObjectRef, JsonObject> Snapshot(IEnumerable<ApiResource> kinds)
-    {
-        var result = new Dictionary<ObjectRef, CachedObject>();
-        foreach (var kind in kinds.Distinct())
-            if (_kinds.TryGetValue(kind, out var cache))
-                foreach (var (reference, obj) in cache.Objects) result[reference] = obj;
-        return new LiveObjects(result);
-    }
+    /// <summary>
+    /// The managed objects of <paramref name="kinds"/> (each must have been ensured), by identity: a view of the
+    /// caches, not a copy. A member's caches hold every bundle's objects of those kinds and a sync looks up only its
+    /// own, so copying them all for each sync cost time and memory in proportion to the member, not to the bundle.
+    /// </summary>
+    public IReadOnlyDictionary<ObjectRef, JsonObject> Live(IEnumerable<ApiResource> kinds) =>
+        new LiveObjects(new KindsView([.. kinds.Distinct().Select(k => _kinds.GetValueOrDefault(k)).OfType<KindCache>()]));
 
     /// <summary>Takes in what the hub itself just wrote, so the next plan sees it before the watch echoes it.</summary>
     public void Observe(ApiResource kind, JsonObject written)
@@ -56,7 +56,7 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
 
     private KindCache Start(ApiResource kind)
     {
-        var cache = new KindCache();
+        var cache = new KindCache(kind);
         var source = new DynamicWatchSource(client, kind, $"{OwnershipLabels.ManagedBy}={OwnershipLabels.ManagedByValue}");
         var loop = new WatchLoop(source,
             (type, obj) => { Apply(kind, cache, type, obj); return Task.CompletedTask; },
@@ -112,8 +112,10 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
         _stop.Dispose();
     }
 
-    private sealed class KindCache
+    private sealed class KindCache(ApiResource kind)
     {
+        public ApiResource Kind => kind;
+
         private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ConcurrentDictionary<ObjectRef, CachedObject> Objects { get; private set; } = new();
@@ -144,5 +146,31 @@ public sealed class MemberObjectCache(DynamicClient client, Action<string, JsonO
             }
             _listed.TrySetResult();
         }
+    }
+
+    /// <summary>The objects of several kinds' caches as one dictionary; each lookup goes to the cache of its kind.</summary>
+    private sealed class KindsView(KindCache[] caches) : IReadOnlyDictionary<ObjectRef, CachedObject>
+    {
+        public CachedObject this[ObjectRef key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key.ToString());
+
+        public bool TryGetValue(ObjectRef key, [MaybeNullWhen(false)] out CachedObject value)
+        {
+            foreach (var cache in caches)
+                if (cache.Kind.Kind == key.Kind && cache.Kind.Group == key.Group && cache.Objects.TryGetValue(key, out value)) return true;
+            value = null;
+            return false;
+        }
+
+        public bool ContainsKey(ObjectRef key) => TryGetValue(key, out _);
+
+        public IEnumerable<ObjectRef> Keys => caches.SelectMany(c => c.Objects.Keys).Distinct();
+
+        public IEnumerable<CachedObject> Values => Keys.Select(k => this[k]);
+
+        public int Count => Keys.Count();
+
+        public IEnumerator<KeyValuePair<ObjectRef, CachedObject>> GetEnumerator() => Keys.Select(k => KeyValuePair.Create(k, this[k])).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -34,7 +34,7 @@ public sealed class MemberClusterClient(DynamicClient client, MemberObjectCache 
     public async Task<IReadOnlyDictionary<ObjectRef, JsonObject>> ManagedAsync(IReadOnlyCollection<ApiResource> kinds, CancellationToken ct)
     {
         await cache.EnsureAsync(kinds, ct);
-        return cache.Snapshot(kinds);
+        return cache.Live(kinds);
     }
 
     public async Task<JsonObject> WriteAsync(ApiResource kind, JsonObject body, WriteMethod method, bool dryRun, bool force, CancellationToken ct)
