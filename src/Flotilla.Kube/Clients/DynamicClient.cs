@@ -259,9 +259,9 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
 
     private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string subject, CancellationToken ct)
     {
-        var body = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new KubeApiException(subject, response.StatusCode, body);
-        try { return JsonNode.Parse(body)!.AsObject(); }
+        if (!response.IsSuccessStatusCode) throw new KubeApiException(subject, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        // Parsed from the buffered UTF-8 bytes: as a string first, each answer was decoded to UTF-16 and encoded back.
+        try { return JsonNode.Parse(await response.Content.ReadAsStreamAsync(ct))!.AsObject(); }
         catch (JsonException) { throw new KubeApiException(subject, HttpStatusCode.InternalServerError, "{\"message\":\"the server answered with invalid JSON\"}"); }
     }
 

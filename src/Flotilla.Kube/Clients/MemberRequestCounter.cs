@@ -25,13 +25,17 @@ public sealed class MemberRequestCounter
             text.Append(CultureInfo.InvariantCulture, $"flotilla_member_requests_total{{cluster=\"{cluster}\",verb=\"{verb}\",code=\"{code}\"}} {count}\n");
     }
 
+    // The hub's own watches ask with watch=1, the Kubernetes client's with watch=true.
+    private static bool IsWatch(string? query) =>
+        query is not null && (query.Contains("watch=1", StringComparison.Ordinal) || query.Contains("watch=true", StringComparison.Ordinal));
+
     private void Add(string cluster, string verb, string code) => _counts.AddOrUpdate((cluster, verb, code), 1, (_, n) => n + 1);
 
     private sealed class Counting(MemberRequestCounter counter, string cluster) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            var verb = request.RequestUri?.Query.Contains("watch=true", StringComparison.Ordinal) == true ? "watch" : request.Method.Method.ToLowerInvariant();
+            var verb = IsWatch(request.RequestUri?.Query) ? "watch" : request.Method.Method.ToLowerInvariant();
             try
             {
                 var response = await base.SendAsync(request, ct);
