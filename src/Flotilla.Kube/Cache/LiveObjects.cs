@@ -8,8 +8,8 @@ using Flotilla.Core.Manifests;
 namespace Flotilla.Kube.Cache;
 
 /// <summary>
-/// Cached objects, each parsed only when it is looked up (and then kept as parsed for this sync): a bundle's sync looks at its own
-/// objects, not at the thousands of others of the same kinds on that member.
+/// Cached objects, each parsed only when it is looked up (and then kept as parsed for this sync): a bundle's sync
+/// looks at its own objects, not at the thousands of others of the same kinds on that member.
 /// </summary>
 public sealed class LiveObjects(IReadOnlyDictionary<ObjectRef, CachedObject> cached) : IReadOnlyDictionary<ObjectRef, JsonObject>
 {

@@ -17,21 +17,17 @@ public sealed record SyncRequest(string BundleNamespace, string BundleName, stri
     /// </summary>
     public string? AppliedRevision { get; init; }
 
+    // The names are read-only (no copy `with` other names), so the two values made from them below cannot go stale:
+    // a sync reads them for every object, and formatting them on each read was per-object work.
+    public string BundleNamespace { get; } = BundleNamespace;
+
+    public string BundleName { get; } = BundleName;
+
     /// <summary>Value of the ownership label (<see cref="OwnershipLabels.ValueFor"/>).</summary>
-    public string Owner => Names.Owner;
+    public string Owner { get; } = OwnershipLabels.ValueFor(BundleNamespace, BundleName);
 
     /// <summary><c>namespace/name</c> of the bundle.</summary>
-    public string BundleKey => Names.Key;
-
-    // Both are read for every object of a sync: made once per bundle name (a copy made `with` another name makes its own).
-    private BundleNames Names =>
-        _names is { } names && ReferenceEquals(names.Namespace, BundleNamespace) && ReferenceEquals(names.Name, BundleName)
-            ? names
-            : _names = new BundleNames(BundleNamespace, BundleName, OwnershipLabels.ValueFor(BundleNamespace, BundleName), $"{BundleNamespace}/{BundleName}");
-
-    private BundleNames? _names;
-
-    private sealed record BundleNames(string Namespace, string Name, string Owner, string Key);
+    public string BundleKey { get; } = $"{BundleNamespace}/{BundleName}";
 }
 
 /// <summary>A managed field someone else changed; <see cref="Manager"/> is who, when managedFields tell.</summary>
