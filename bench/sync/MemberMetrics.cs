@@ -21,6 +21,9 @@ public sealed class MemberMetrics : IDisposable
         (await Task.WhenAll(_members.Select(async m => (m.Name, Counts: Parse(await m.Http.GetStringAsync("/metrics"))))))
             .ToDictionary(m => m.Name, m => m.Counts);
 
+    /// <summary>One member's whole /metrics page, for the series other than <c>apiserver_request_total</c>.</summary>
+    public Task<string> PageAsync(string member) => _members.Single(m => m.Name == member).Http.GetStringAsync("/metrics");
+
     /// <summary>One member's counters now (one page to read and parse: for polling one member closely).</summary>
     public async Task<RequestCounts> ReadAsync(string member) =>
         Parse(await _members.Single(m => m.Name == member).Http.GetStringAsync("/metrics"));

@@ -60,6 +60,9 @@ public sealed class HubMetrics
     /// <summary>Reads how many kinds the watch cache covers per member (set by the host).</summary>
     public Func<IReadOnlyDictionary<string, int>> WatchedKinds { get; set; } = () => new Dictionary<string, int>();
 
+    /// <summary>Reads each member's adaptive request limit (set by the host).</summary>
+    public Func<IReadOnlyDictionary<string, int>> MemberConcurrencyLimits { get; set; } = () => new Dictionary<string, int>();
+
     public string Render()
     {
         var text = new StringBuilder();
@@ -79,6 +82,9 @@ public sealed class HubMetrics
         text.Append("# HELP flotilla_watched_kinds Kinds the hub's watch cache covers on a member (its drift and health watches).\n# TYPE flotilla_watched_kinds gauge\n");
         foreach (var (cluster, kinds) in WatchedKinds().OrderBy(k => k.Key, StringComparer.Ordinal))
             text.Append($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} {kinds}\n");
+        text.Append("# HELP flotilla_member_concurrency_limit Requests the hub sends a member at once: halved on a 429, one less on rising latency, grown back slowly.\n# TYPE flotilla_member_concurrency_limit gauge\n");
+        foreach (var (cluster, limit) in MemberConcurrencyLimits().OrderBy(k => k.Key, StringComparer.Ordinal))
+            text.Append($"flotilla_member_concurrency_limit{{cluster=\"{cluster}\"}} {limit}\n");
         text.Append("# HELP flotilla_cluster_probes_total Member health probes by outcome.\n# TYPE flotilla_cluster_probes_total counter\n");
         foreach (var (outcome, count) in _probes.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
             text.Append($"flotilla_cluster_probes_total{{outcome=\"{outcome}\"}} {count}\n");

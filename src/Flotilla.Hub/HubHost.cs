@@ -146,6 +146,7 @@ public static partial class HubHost
         using var servingDiffs = diffs.Attach(targets, directory, members);
         metrics.MemberWrites = () => members.Writes;
         metrics.WatchedKinds = () => members.WatchedKinds;
+        metrics.MemberConcurrencyLimits = () => members.ConcurrencyLimits;
         var pacer = new StatusPacer(clock);
         void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, pacer.Changed(bundle));
         // A pair's result counts for the status once its lease is back: asked for earlier, the write would find the

@@ -51,6 +51,13 @@ public sealed class HubOptionsTests
     }
 
     [Fact]
+    public void Metrics_render_each_members_adaptive_request_limit()
+    {
+        var metrics = new HubMetrics { MemberConcurrencyLimits = () => new Dictionary<string, int> { ["member-2"] = 3, ["member-1"] = 9 } };
+        Assert.Contains("flotilla_member_concurrency_limit{cluster=\"member-1\"} 9\nflotilla_member_concurrency_limit{cluster=\"member-2\"} 3\n", metrics.Render());
+    }
+
+    [Fact]
     public void Sync_durations_render_as_a_cumulative_histogram()
     {
         var metrics = new HubMetrics();

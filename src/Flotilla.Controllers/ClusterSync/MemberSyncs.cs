@@ -32,6 +32,9 @@ public sealed class MemberSyncs(MemberClients clients, Action<string, TimeSpan> 
     /// <summary>Kinds watched per member (what tests wait on before they change an object behind Flotilla's back).</summary>
     public IReadOnlyDictionary<string, int> WatchedKinds => _members.ToDictionary(m => m.Key, m => m.Value.Client.Cache.Kinds.Count, StringComparer.Ordinal);
 
+    /// <summary>Per member, its adaptive request limit now (for /metrics).</summary>
+    public IReadOnlyDictionary<string, int> ConcurrencyLimits => _members.ToDictionary(m => m.Key, m => m.Value.Client.Client.Concurrency.Limit, StringComparer.Ordinal);
+
     public sealed record Member(MemberClusterClient Client, ClusterSyncExecutor Executor);
 
     public async Task<Member> GetAsync(ClusterResource cluster, CancellationToken ct)
