@@ -56,6 +56,23 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task A_cluster_deleted_with_kubectl_takes_its_credentials_secret_with_it()
+    {
+        // Tainted so that no bundle of another test is placed there while it exists.
+        var join = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "extra-gc", "--context", "member-2", "--taint", "compliance=pci:NoSelect");
+        Assert.True(join.ExitCode == 0, join.ToString());
+        var cluster = await new ClusterRegistry(fleet.Hub).GetAsync("extra-gc", CancellationToken.None);
+        var secret = await fleet.Hub.CoreV1.ReadNamespacedSecretAsync("extra-gc-kubeconfig", FlotillaApi.SystemNamespace);
+        var owner = Assert.Single(secret.Metadata.OwnerReferences);
+        Assert.Equal((FlotillaApi.ApiVersion, FlotillaApi.ClusterKind, "extra-gc", cluster!.Metadata.Uid), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid));
+
+        // What `kubectl delete cluster extra-gc` sends: the hub's garbage collector removes the Secret after the Cluster.
+        await fleet.Hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "extra-gc");
+        await Eventually.WaitAsync(async () => (await fleet.Hub.CoreV1.ListNamespacedSecretAsync(FlotillaApi.SystemNamespace,
+            fieldSelector: "metadata.name=extra-gc-kubeconfig")).Items.Count == 0, TimeSpan.FromSeconds(60), "the credentials Secret collected with its Cluster");
+    }
+
+    [Fact]
     public async Task A_kubeconfig_with_an_exec_plugin_is_refused_without_running_it()
     {
         var marker = Path.Combine(fleet.Directory, "exec-plugin-ran");

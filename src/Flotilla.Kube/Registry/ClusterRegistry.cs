@@ -66,7 +66,13 @@ public sealed class ClusterRegistry(IKubernetes hub)
                 CredentialAllowances = CredentialAllowances.ToWire(allowances) is { Count: > 0 } wire ? wire : null,
             },
         };
-        return await ApplyAsync(cluster, ct);
+        var joined = await ApplyAsync(cluster, ct);
+        // Owned by its Cluster, so the hub's garbage collector removes it when the Cluster goes however it is deleted
+        // (`kubectl delete cluster` too). Set after the Cluster exists: the reference needs its uid.
+        secret.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = FlotillaApi.ApiVersion, Kind = FlotillaApi.ClusterKind, Name = name, Uid = joined.Metadata.Uid }];
+        await hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(KubernetesJson.Serialize(secret), V1Patch.PatchType.ApplyPatch),
+            secretName, FlotillaApi.SystemNamespace, fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        return joined;
     }
 
     /// <summary>Registers a cluster whose credentials live in an existing Secret (e.g. one Cluster API wrote).</summary>
