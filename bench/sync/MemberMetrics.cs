@@ -25,8 +25,7 @@ public sealed class MemberMetrics : IDisposable
     public Task<string> PageAsync(string member) => _members.Single(m => m.Name == member).Http.GetStringAsync("/metrics");
 
     /// <summary>One member's counters now (one page to read and parse: for polling one member closely).</summary>
-    public async Task<RequestCounts> ReadAsync(string member) =>
-        Parse(await _members.Single(m => m.Name == member).Http.GetStringAsync("/metrics"));
+    public async Task<RequestCounts> ReadAsync(string member) => Parse(await PageAsync(member));
 
     /// <summary>What every member received since <paramref name="before"/>, summed.</summary>
     public async Task<RequestCounts> SinceAsync(IReadOnlyDictionary<string, RequestCounts> before) =>

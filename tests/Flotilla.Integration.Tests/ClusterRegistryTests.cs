@@ -65,6 +65,11 @@ public sealed class ClusterRegistryTests(FleetFixture fleet)
         var secret = await fleet.Hub.CoreV1.ReadNamespacedSecretAsync("extra-gc-kubeconfig", FlotillaApi.SystemNamespace);
         var owner = Assert.Single(secret.Metadata.OwnerReferences);
         Assert.Equal((FlotillaApi.ApiVersion, FlotillaApi.ClusterKind, "extra-gc", cluster!.Metadata.Uid), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid));
+        // A join again (new credentials, same Cluster) keeps the Secret owned by it.
+        var again = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "extra-gc", "--context", "member-2", "--taint", "compliance=pci:NoSelect");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        secret = await fleet.Hub.CoreV1.ReadNamespacedSecretAsync("extra-gc-kubeconfig", FlotillaApi.SystemNamespace);
+        Assert.Equal(cluster.Metadata.Uid, Assert.Single(secret.Metadata.OwnerReferences).Uid);
 
         // What `kubectl delete cluster extra-gc` sends: the hub's garbage collector removes the Secret after the Cluster.
         await fleet.Hub.CustomObjects.DeleteClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "extra-gc");

@@ -62,6 +62,13 @@ public class FleetFixture : IAsyncLifetime
     public Kubernetes Member(string name) =>
         KubeClientFactory.FromUserKubeconfig(State.KubeconfigPath, name);
 
+    /// <summary>The hub process's /metrics page (throws while the hub is not listening yet).</summary>
+    public async Task<string> HubMetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{HubPort}/metrics");
+    }
+
     /// <summary>Registers every member again as the fleet's bootstrap did (after a test removed one from the hub).</summary>
     public Task RejoinMembersAsync() => LocalCommands.BootstrapAsync(State, CancellationToken.None);
 

@@ -42,8 +42,7 @@ public sealed class GitOpsTests(FleetFixture fleet)
     /// <summary>Waits until the hub's watch cache covers at least one kind on <paramref name="cluster"/> (its drift watch is on).</summary>
     private async Task WatchingAsync(string cluster)
     {
-        using var http = new HttpClient();
-        await Eventually.WaitAsync(async () => (await http.GetStringAsync($"http://127.0.0.1:{fleet.HubPort}/metrics"))
+        await Eventually.WaitAsync(async () => (await fleet.HubMetricsAsync())
             .Split('\n').Any(l => l.StartsWith($"flotilla_watched_kinds{{cluster=\"{cluster}\"}} ") && !l.EndsWith(" 0")), Converge, $"the hub watching {cluster}");
     }
 

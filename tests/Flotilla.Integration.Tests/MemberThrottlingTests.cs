@@ -49,7 +49,7 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
         var earlier = "";
         await Eventually.WaitAsync(async () =>
         {
-            try { earlier = await HubMetricsAsync(); return true; }
+            try { earlier = await fleet.HubMetricsAsync(); return true; }
             catch (HttpRequestException) { return false; } // the hub is still starting (this test can be the collection's first)
         }, TimeSpan.FromSeconds(60), "the hub's /metrics");
         double TooManySince(string page, string cluster) => Sum(page, "flotilla_member_requests_total", $"cluster=\"{cluster}\"", "code=\"429\"")
@@ -80,13 +80,13 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
             var lowest = int.MaxValue;
             await Eventually.WaitAsync(async () =>
             {
-                if (Gauge(await HubMetricsAsync(), "flotilla_member_concurrency_limit", throttled) is { } limit) lowest = Math.Min(lowest, (int)limit);
+                if (Gauge(await fleet.HubMetricsAsync(), "flotilla_member_concurrency_limit", throttled) is { } limit) lowest = Math.Min(lowest, (int)limit);
                 return await hub.SyncedAsync("app", v1, [throttled]);
             }, TimeSpan.FromSeconds(180), $"the bundle synced to {throttled} through its throttled identity", pollEvery: TimeSpan.FromMilliseconds(50));
 
             using var metrics = new MemberMetrics(fleet.State);
             var rejected = Sum(await metrics.PageAsync(throttled), "apiserver_flowcontrol_rejected_requests_total", $"flow_schema=\"{Identity}\"");
-            var page = await HubMetricsAsync();
+            var page = await fleet.HubMetricsAsync();
             output.WriteLine($"{rejected} requests rejected with 429 by {throttled}; the hub's limit for it went as low as {lowest}, now {Gauge(page, "flotilla_member_concurrency_limit", throttled)}");
             Assert.True(rejected > 0, "the member's API server rejected none of the hub's requests: the test throttled nothing");
             Assert.True(lowest < 8, $"the hub's limit for {throttled} was never seen below its initial 8 (lowest {lowest})");
@@ -151,12 +151,6 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
             ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [PlacementLabel] = label } },
             ["spec"] = new JsonObject { ["credentialsSecretRef"] = new JsonObject { ["name"] = reference.Name, ["namespace"] = reference.Namespace, ["key"] = reference.Key } },
         }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster);
-
-    private async Task<string> HubMetricsAsync()
-    {
-        using var http = new HttpClient();
-        return await http.GetStringAsync($"http://127.0.0.1:{fleet.HubPort}/metrics");
-    }
 
     /// <summary>The value of <paramref name="name"/>'s sample for <paramref name="cluster"/>, or null when there is none.</summary>
     private static double? Gauge(string page, string name, string cluster) =>

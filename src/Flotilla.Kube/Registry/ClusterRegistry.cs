@@ -26,8 +26,9 @@ public sealed class ClusterRegistry(IKubernetes hub)
         IReadOnlyDictionary<string, string>? annotations = null)
     {
         RequireName(name);
+        var existing = await GetAsync(name, ct);
         // A join would land on the Cluster being deleted and vanish with it when its cleanup ends.
-        if (await GetAsync(name, ct) is { Metadata.DeletionTimestamp: not null })
+        if (existing is { Metadata.DeletionTimestamp: not null })
             throw new InvalidOperationException($"cluster \"{name}\" is being removed: wait for it (`flotilla cluster remove {name}`) or give it up "
                 + $"(`flotilla cluster remove {name} --orphan`), then join again");
         var secretName = FlotillaApi.KubeconfigSecretName(name);
@@ -48,8 +49,17 @@ public sealed class ClusterRegistry(IKubernetes hub)
             Type = "cluster.x-k8s.io/secret",
             Data = new Dictionary<string, byte[]> { [FlotillaApi.KubeconfigKey] = Encoding.UTF8.GetBytes(kubeconfig) },
         };
-        await hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(KubernetesJson.Serialize(secret), V1Patch.PatchType.ApplyPatch),
-            secretName, FlotillaApi.SystemNamespace, fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        // Owned by its Cluster, so the hub's garbage collector removes it when the Cluster goes however it is deleted
+        // (`kubectl delete cluster` too). The reference needs the Cluster's uid: a first join writes the Secret again
+        // once the Cluster exists (so does a re-join whose Cluster was replaced meanwhile).
+        Task ApplySecretAsync(string? ownerUid)
+        {
+            secret.Metadata.OwnerReferences = ownerUid is null ? null
+                : [new V1OwnerReference { ApiVersion = FlotillaApi.ApiVersion, Kind = FlotillaApi.ClusterKind, Name = name, Uid = ownerUid }];
+            return hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(KubernetesJson.Serialize(secret), V1Patch.PatchType.ApplyPatch),
+                secretName, FlotillaApi.SystemNamespace, fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        }
+        await ApplySecretAsync(existing?.Metadata.Uid);
         var cluster = new ClusterResource
         {
             Metadata = new V1ObjectMeta
@@ -67,11 +77,7 @@ public sealed class ClusterRegistry(IKubernetes hub)
             },
         };
         var joined = await ApplyAsync(cluster, ct);
-        // Owned by its Cluster, so the hub's garbage collector removes it when the Cluster goes however it is deleted
-        // (`kubectl delete cluster` too). Set after the Cluster exists: the reference needs its uid.
-        secret.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = FlotillaApi.ApiVersion, Kind = FlotillaApi.ClusterKind, Name = name, Uid = joined.Metadata.Uid }];
-        await hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(KubernetesJson.Serialize(secret), V1Patch.PatchType.ApplyPatch),
-            secretName, FlotillaApi.SystemNamespace, fieldManager: FlotillaApi.FieldManager, force: true, cancellationToken: ct);
+        if (joined.Metadata.Uid != existing?.Metadata.Uid) await ApplySecretAsync(joined.Metadata.Uid);
         return joined;
     }
 
