@@ -10,10 +10,11 @@ public sealed class MemberMetrics : IDisposable
 {
     private readonly List<(string Name, HttpClient Http)> _members;
 
-    public MemberMetrics(LocalFleetState state)
+    /// <param name="withHub">Also the hub's own API server, by its name (what the hub costs itself).</param>
+    public MemberMetrics(LocalFleetState state, bool withHub = false)
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(state.CaPath));
-        _members = state.Members.Select(m => (m.Name, Client(m, ca))).ToList();
+        _members = (withHub ? state.Members.Append(state.Hub) : state.Members).Select(m => (m.Name, Client(m, ca))).ToList();
     }
 
     /// <summary>Each member's counters now, by member name.</summary>

@@ -198,7 +198,7 @@ public static partial class HubHost
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
-            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
+            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics, directory.Get), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, gitRepositories, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),

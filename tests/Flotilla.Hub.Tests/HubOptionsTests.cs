@@ -13,6 +13,7 @@ public sealed class HubOptionsTests
         options.Validate();
         Assert.Equal(TimeSpan.FromSeconds(10), options.Health.Interval);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Health.UnreachableGrace);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.Health.HeartbeatRecordInterval);
         Assert.False(options.AllowLocalSources);
         Assert.False(options.SimulateWorkloads);
     }
@@ -22,6 +23,14 @@ public sealed class HubOptionsTests
     {
         var options = new HubOptions();
         options.Health.ProbeTimeout = TimeSpan.FromSeconds(30);
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void A_negative_heartbeat_record_interval_is_refused_at_start_up()
+    {
+        var options = new HubOptions();
+        options.Health.HeartbeatRecordInterval = TimeSpan.FromSeconds(-1);
         Assert.Throws<ArgumentException>(options.Validate);
     }
 

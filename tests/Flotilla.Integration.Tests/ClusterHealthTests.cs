@@ -1,14 +1,17 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Flotilla.Bench.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Registry;
 using k8s;
+using Xunit.Abstractions;
 
 namespace Flotilla.Integration.Tests;
 
 [Collection(FleetCollection.Name)]
-public sealed class ClusterHealthTests(FleetFixture fleet)
+public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper output)
 {
+    private static readonly string[] Members = ["member-1", "member-2", "member-3"];
     private async Task<(string Status, string? Reason)> AvailableAsync(string cluster)
     {
         var c = await new ClusterRegistry(fleet.Hub).GetAsync(cluster, CancellationToken.None);
@@ -61,6 +64,46 @@ public sealed class ClusterHealthTests(FleetFixture fleet)
         }
     }
 
+    /// <summary>The hub's Ready probes so far, from its /metrics.</summary>
+    private static long ReadyProbes(string metrics) =>
+        long.Parse(metrics.Split('\n').Single(l => l.StartsWith("flotilla_cluster_probes_total{outcome=\"Ready\"} ")).Split(' ')[1]);
+
+    [Fact]
+    public async Task A_healthy_member_is_probed_at_every_interval_but_its_status_is_written_only_when_a_heartbeat_is_due()
+    {
+        foreach (var member in Members)
+            await Eventually.WaitAsync(async () => (await AvailableAsync(member)).Status == "True", TimeSpan.FromSeconds(60), $"{member} Available");
+        // What the hub's own API server counted (its apiserver_request_total). GETs that found a Cluster, in JSON: the hub
+        // cluster's own garbage collector reads Clusters too (as protobuf metadata, for the credentials Secrets they own),
+        // and a probe due for a cluster an earlier test removed finds it gone (404).
+        using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
+        async Task<(long Writes, long Reads)> CountsAsync()
+        {
+            var lines = (await hubApiServer.PageAsync(fleet.State.Hub.Name)).Split('\n')
+                .Where(l => l.StartsWith("apiserver_request_total{", StringComparison.Ordinal) && l.Contains("resource=\"clusters\"")).ToList();
+            long Sum(params string[] labels) => lines.Where(l => labels.All(l.Contains)).Sum(l => (long)double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
+            return (Sum("verb=\"PATCH\"", "subresource=\"status\""), Sum("verb=\"GET\"", "code=\"200\"", "contentType=\"application/json\""));
+        }
+        var probes = ReadyProbes(await fleet.HubMetricsAsync());
+        var before = await CountsAsync();
+        // Two probes of each member at the hub's 10 s interval: at the old rate, two status writes each and a GET before each.
+        var window = await Eventually.WaitAsync(async () => ReadyProbes(await fleet.HubMetricsAsync()) >= probes + 2 * Members.Length,
+            TimeSpan.FromSeconds(60), "two probes of each member");
+        var after = await CountsAsync();
+        var (writes, reads) = (after.Writes - before.Writes, after.Reads - before.Reads);
+        output.WriteLine($"{Members.Length} members probed {ReadyProbes(await fleet.HubMetricsAsync()) - probes} times in {window.TotalSeconds:0.0}s: "
+            + $"{writes} status writes, {reads} GETs of a Cluster");
+        // A heartbeat is recorded once a minute while nothing changes: at most once per member in a window this short,
+        // each after a GET; the probe reads the Cluster from the hub's watch.
+        Assert.InRange(writes, 0, Members.Length);
+        Assert.InRange(reads, 0, writes);
+        foreach (var member in Members)
+        {
+            var beat = (await new ClusterRegistry(fleet.Hub).GetAsync(member, CancellationToken.None))!.Status!.LastHeartbeatTime!.Value;
+            Assert.InRange(DateTimeOffset.UtcNow - beat, TimeSpan.Zero, TimeSpan.FromSeconds(60 + 10 + 5));
+        }
+    }
+
     [Fact]
     public async Task Only_one_of_two_hub_processes_holds_the_lease_and_writes()
     {
@@ -69,24 +112,25 @@ public sealed class ClusterHealthTests(FleetFixture fleet)
         try
         {
             using var http = new HttpClient();
-            async Task<(bool Leader, long Writes)> Read(int port)
+            async Task<(bool Leader, long Writes, long Probes)> Read(int port)
             {
                 var leader = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/leader");
                 var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
                 var writes = long.Parse(metrics.Split('\n').Single(l => l.StartsWith("flotilla_status_writes_total ")).Split(' ')[1]);
-                return (leader.GetProperty("leader").GetBoolean(), writes);
+                var probes = metrics.Split('\n').Where(l => l.StartsWith("flotilla_cluster_probes_total{")).Sum(l => long.Parse(l.Split(' ')[1]));
+                return (leader.GetProperty("leader").GetBoolean(), writes, probes);
             }
             await Eventually.WaitAsync(async () => { try { await Read(portB); return true; } catch (HttpRequestException) { return false; } },
                 TimeSpan.FromSeconds(60), "hub-b serving");
             await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Writes > 0, TimeSpan.FromSeconds(60), "hub-a writing status");
-            var writesA = (await Read(fleet.HubPort)).Writes;
+            var probesA = (await Read(fleet.HubPort)).Probes;
             // hub-b must keep waiting through several lease renewals and probe intervals.
-            await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Writes >= writesA + 6, TimeSpan.FromSeconds(60), "hub-a keeps writing");
+            await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Probes >= probesA + 6, TimeSpan.FromSeconds(60), "hub-a keeps probing");
             var a = await Read(fleet.HubPort);
             var b = await Read(portB);
             Assert.True(a.Leader);
             Assert.False(b.Leader);
-            Assert.Equal(0, b.Writes);
+            Assert.Equal((0, 0), (b.Writes, b.Probes));
             var lease = await fleet.Hub.CoordinationV1.ReadNamespacedLeaseAsync("flotilla-hub", FlotillaApi.SystemNamespace);
             Assert.Equal("hub-a", lease.Spec.HolderIdentity);
         }

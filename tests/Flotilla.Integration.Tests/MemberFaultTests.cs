@@ -59,10 +59,6 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
     private async Task<BundleClusterStatus?> EntryAsync(HubObjects hub, string cluster) =>
         (await hub.BundleStatusAsync("app")).Status?.Clusters?.FirstOrDefault(c => c.Name == cluster);
 
-    private async Task<DateTimeOffset?> HeartbeatAsync(string cluster) =>
-        KubeJson.As<ClusterResource>(await fleet.Hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster))
-            .Status?.LastHeartbeatTime;
-
     [Fact]
     public async Task A_member_killed_while_300_objects_sync_delays_no_other_member_backs_off_and_converges_for_about_two_requests_per_object()
     {
@@ -155,16 +151,18 @@ public sealed class MemberFaultTests(FleetFixture fleet, ITestOutputHelper outpu
         Assert.True(sync <= 2 * writes + 20, $"{sync} requests for {writes} writes: {sinceStart.Breakdown()}");
         Assert.True(other <= 100, $"{other} other requests: {sinceStart.Breakdown()}");
 
-        // Then quiet: over one health heartbeat (about 10 s) it receives the probe and nothing else.
-        var beat = await HeartbeatAsync(Killed);
-        await Eventually.WaitAsync(async () => await HeartbeatAsync(Killed) is { } next && next > beat, TimeSpan.FromSeconds(60), "a first heartbeat");
+        // Then quiet: over one health probe interval (about 10 s, from one probe's /readyz to the next, as the member
+        // counted them) it receives the probe and nothing else.
+        async Task<long> ReadyzAsync() => (await metrics.ReadAsync(Killed)).ByKey.Where(c => c.Key.Subresource == "/readyz").Sum(c => c.Value);
+        var probed = await ReadyzAsync();
+        await Eventually.WaitAsync(async () => await ReadyzAsync() > probed, TimeSpan.FromSeconds(60), "a first probe");
         var quietFrom = await metrics.ReadAsync();
         var quietClock = Stopwatch.StartNew();
-        beat = await HeartbeatAsync(Killed);
-        await Eventually.WaitAsync(async () => await HeartbeatAsync(Killed) is { } next && next > beat, TimeSpan.FromSeconds(60), "a second heartbeat");
+        probed = await ReadyzAsync();
+        await Eventually.WaitAsync(async () => await ReadyzAsync() > probed, TimeSpan.FromSeconds(60), "a second probe");
         var quiet = (await metrics.ReadAsync())[Killed].Since(quietFrom[Killed]);
         // The restarted member's own controller manager re-lists a kind now and then as its informers' watches time out
-        // (seen: nodes, limitranges, rolebindings, HPAs, CSRs, once each in one heartbeat). The hub lists only the kinds it
+        // (seen: nodes, limitranges, rolebindings, HPAs, CSRs, once each in one probe interval). The hub lists only the kinds it
         // manages (its watch cache) and the simulator's, so a LIST of any other kind is the member's own.
         var hubs = Sum(quiet, k => k.Verb != "LIST" || Managed(k));
         output.WriteLine($"{Killed} synced and idle for {quietClock.Elapsed.TotalSeconds:0.0}s: {hubs} requests the hub could have made, {Sum(quiet, _ => true)} in all "

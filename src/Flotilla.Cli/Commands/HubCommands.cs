@@ -151,6 +151,11 @@ public static class HubCommands
         var listen = new Option<string>("--listen") { Description = "Address for /healthz, /readyz, /metrics and the Git webhook", DefaultValueFactory = _ => "127.0.0.1:9440" };
         var interval = new Option<double>("--health-interval") { Description = "Seconds between health probes of each member", DefaultValueFactory = _ => 10 };
         var grace = new Option<double>("--unreachable-grace") { Description = "Seconds without a heartbeat before a member is Unreachable", DefaultValueFactory = _ => 30 };
+        var heartbeats = new Option<double>("--heartbeat-record-interval")
+        {
+            Description = "Seconds between heartbeats written to a member's status while its health is unchanged (a change is written at once)",
+            DefaultValueFactory = _ => 60,
+        };
         var identity = new Option<string?>("--identity") { Description = "Leader-election identity (default: host name + pid)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Git caches and snapshots (default: ~/.flotilla/hub)" };
         var allowLocal = new Option<bool>("--allow-local-sources") { Description = "Accept file:// and local-path GitRepositories (the local fleet demo)" };
@@ -165,7 +170,7 @@ public static class HubCommands
         var execTimeout = new Option<double>("--exec-timeout") { Description = "Seconds an exec credential plugin may run on the hub", DefaultValueFactory = _ => 10 };
         var run = new Command("run", "Run the hub's controllers (leader-elected through a Lease in flotilla-system)")
         {
-            context, kubeconfig, listen, interval, grace, identity, dataDir, allowLocal, simulate, execTimeout, helm, kubectl,
+            context, kubeconfig, listen, interval, grace, heartbeats, identity, dataDir, allowLocal, simulate, execTimeout, helm, kubectl,
         };
         foreach (var (_, option) in allowances) run.Add(option);
         run.SetAction(async (r, ct) =>
@@ -184,6 +189,7 @@ public static class HubCommands
             options.ExecPluginTimeout = TimeSpan.FromSeconds(r.GetValue(execTimeout));
             options.Health.Interval = TimeSpan.FromSeconds(r.GetValue(interval));
             options.Health.UnreachableGrace = TimeSpan.FromSeconds(r.GetValue(grace));
+            options.Health.HeartbeatRecordInterval = TimeSpan.FromSeconds(r.GetValue(heartbeats));
             options.Health.ProbeTimeout = TimeSpan.FromSeconds(Math.Min(5, r.GetValue(interval)));
             await HubHost.RunAsync(options, ct);
             return 0;

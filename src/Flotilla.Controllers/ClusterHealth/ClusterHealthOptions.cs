@@ -12,6 +12,13 @@ public sealed class ClusterHealthOptions
     /// <summary>Deadline of one probe (readyz + version + nodes). Default 5 s; must be below <see cref="Interval"/>.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a heartbeat alone is recorded in a member's status while nothing else about its health changes (a
+    /// change is recorded at the probe that sees it). Default 60 s, as Kubernetes records a node's status every few
+    /// minutes and keeps its heartbeat cheap; the hub itself knows the latest heartbeat at every probe.
+    /// </summary>
+    public TimeSpan HeartbeatRecordInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Members probed at once. Default 16.</summary>
     public int MaxConcurrency { get; set; } = 16;
 
@@ -20,6 +27,7 @@ public sealed class ClusterHealthOptions
         if (Interval <= TimeSpan.Zero) throw new ArgumentException("health interval must be positive");
         if (ProbeTimeout <= TimeSpan.Zero || ProbeTimeout > Interval) throw new ArgumentException("probe timeout must be positive and at most the interval");
         if (UnreachableGrace < TimeSpan.Zero) throw new ArgumentException("unreachable grace must not be negative");
+        if (HeartbeatRecordInterval < TimeSpan.Zero) throw new ArgumentException("heartbeat record interval must not be negative");
         if (MaxConcurrency < 1) throw new ArgumentException("max concurrency must be at least 1");
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Flotilla.Controllers.Runtime;
 using Flotilla.Core.Clusters;
 using Flotilla.Kube.Api;
@@ -9,20 +10,28 @@ using k8s.Models;
 namespace Flotilla.Controllers.ClusterHealth;
 
 /// <summary>
-/// Probes one member (key: the Cluster's name) and records Available / version / nodes / heartbeat in its
-/// status with one patch. Each member has its own probe deadline, so a dead one never delays the others.
+/// Probes one member (key: the Cluster's name) and records Available / version / nodes / heartbeat in its status
+/// with one patch when they changed, the heartbeat alone every <see cref="ClusterHealthOptions.HeartbeatRecordInterval"/>
+/// (<see cref="ClusterHealthEvaluator.MustRecord"/>): a healthy member's probe reads its Cluster from the hub's watch
+/// (<paramref name="cached"/>) and writes nothing. Each member has its own probe deadline, so a dead one never delays
+/// the others.
 /// </summary>
 public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clients, ClusterHealthOptions options,
-    TimeProvider clock, HubMetrics metrics) : IReconciler<string>
+    TimeProvider clock, HubMetrics metrics, Func<string, ClusterResource?>? cached = null) : IReconciler<string>
 {
     private readonly ClusterRegistry _registry = new(hub);
 
+    // Per member: since when this process has probed it, and the last heartbeat it gave (newer than the recorded one
+    // between records): the grace rule counts silence from these.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ProbingSince, DateTimeOffset? Heartbeat)> _seen = new(StringComparer.Ordinal);
+
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
     {
-        var cluster = await _registry.GetAsync(name, ct);
+        var cluster = cached?.Invoke(name) ?? await _registry.GetAsync(name, ct);
         if (cluster is null)
         {
             clients.Forget(name);
+            _seen.TryRemove(name, out _);
             return ReconcileResult.Success;
         }
         var interval = Seconds(cluster.Spec.HealthCheck?.IntervalSeconds) ?? options.Interval;
@@ -38,12 +47,29 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             probe = new ProbeResult(ProbeOutcome.InvalidCredentials, null, null, e.Message);
         }
         var now = clock.GetUtcNow();
-        var registered = cluster.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : now;
-        var health = ClusterHealthEvaluator.Evaluate(ToDomain(cluster.Status), probe, registered, now, grace);
-        await WriteStatusAsync(cluster, health, ct);
+        var seen = _seen.GetOrAdd(name, (now, null));
+        MemberHealth HealthOf(ClusterResource c)
+        {
+            var recorded = ToDomain(c.Status);
+            var registered = c.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : now;
+            var previous = recorded with { LastHeartbeat = Latest(recorded.LastHeartbeat, seen.Heartbeat) };
+            return ClusterHealthEvaluator.Evaluate(previous, probe, registered, now, grace, seen.ProbingSince);
+        }
+        var health = HealthOf(cluster);
+        if (probe.Outcome == ProbeOutcome.Ready) _seen[name] = seen with { Heartbeat = now };
+        if (cluster.Status?.ObservedGeneration != cluster.Metadata.Generation
+            || ClusterHealthEvaluator.MustRecord(ToDomain(cluster.Status), health, options.HeartbeatRecordInterval))
+        {
+            // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
+            // condition written a moment ago is kept.
+            if (cached is not null && await _registry.GetAsync(name, ct) is { } current) (cluster, health) = (current, HealthOf(current));
+            await WriteStatusAsync(cluster, health, ct);
+        }
         metrics.ProbeCompleted(probe.Outcome);
         return ReconcileResult.RequeueAfter(interval);
     }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private async Task WriteStatusAsync(ClusterResource cluster, MemberHealth health, CancellationToken ct)
     {
