@@ -51,7 +51,11 @@ public static class IdleBenchmark
         await fleet.Settle.QuietAsync();
         var hubPid = fleet.Hub.Pid!.Value;
         var cpuBefore = CpuUsage.Ticks(hubPid)!.Value;
+        // The hub's own API server too: what the hub writes and reads there while nothing changes.
+        using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
+        var hubBefore = await hubApiServer.ReadAsync(fleet.State.Hub.Name);
         var idle = await CountAsync(fleet, window);
+        var onHub = (await hubApiServer.ReadAsync(fleet.State.Hub.Name)).Since(hubBefore);
         var cpu = (CpuUsage.Ticks(hubPid)!.Value - cpuBefore) / 100.0;
 
         var minutes = window.TotalMinutes;
@@ -64,6 +68,10 @@ public static class IdleBenchmark
             + $"(target ≤ 0.1: {Results.Verdict(cpuPerMember <= 0.1)})");
         Console.WriteLine($"requests per member per minute: {withProbe:0.0} with the health probe, {withoutProbe:0.0} without "
             + $"(target ≤ 10: {Results.Verdict(withoutProbe <= 10)}); all members: {idle.Breakdown()}");
+        double OnHub(Func<RequestKey, bool> which) => PerMemberMinute(onHub.ByKey.Where(c => which(c.Key)).Sum(c => c.Value), names.Count, window);
+        Console.WriteLine($"the hub's own API server, per member per minute: {OnHub(k => k is { Resource: "clusters", Verb: "PATCH" or "UPDATE" }):0.0} Cluster writes, "
+            + $"{OnHub(k => k is { Resource: "clusters", Verb: "GET" }):0.0} Cluster reads (its GC's included), {OnHub(k => k is { Resource: "secrets", Verb: "GET" }):0.0} Secret reads "
+            + $"(the credentials recheck), {OnHub(k => k.Group == "flotilla.io" && k.Verb is "PATCH" or "UPDATE" or "CREATE" or "APPLY"):0.0} writes of Flotilla's kinds in all");
         Console.WriteLine($"hub RSS: {string.Join(", ", rss.Select(r => $"{r.MiB:0} MiB at {r.Members}"))} members; slope {slope:0.0} MiB per member "
             + $"at {perBundle * bundles} objects each (target ≤ 10: {Results.Verdict(slope <= 10)})");
     }
