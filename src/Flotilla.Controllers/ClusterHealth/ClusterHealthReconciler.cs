@@ -27,13 +27,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
 
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
     {
-        var cluster = cached?.Invoke(name) ?? await _registry.GetAsync(name, ct);
-        if (cluster is null)
-        {
-            clients.Forget(name);
-            _seen.TryRemove(name, out _);
-            return ReconcileResult.Success;
-        }
+        if ((cached?.Invoke(name) ?? await _registry.GetAsync(name, ct)) is not { } cluster) return Gone(name);
         var interval = Seconds(cluster.Spec.HealthCheck?.IntervalSeconds) ?? options.Interval;
         var grace = Seconds(cluster.Spec.HealthCheck?.UnreachableGraceSeconds) ?? options.UnreachableGrace;
         ProbeResult probe;
@@ -62,11 +56,23 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
         {
             // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
             // condition written a moment ago is kept.
-            if (cached is not null && await _registry.GetAsync(name, ct) is { } current) (cluster, health) = (current, HealthOf(current));
+            if (cached is not null)
+            {
+                if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
+                (cluster, health) = (current, HealthOf(current));
+            }
             await WriteStatusAsync(cluster, health, ct);
         }
         metrics.ProbeCompleted(probe.Outcome);
         return ReconcileResult.RequeueAfter(interval);
+    }
+
+    /// <summary>The Cluster was deleted: nothing of it is kept.</summary>
+    private ReconcileResult Gone(string name)
+    {
+        clients.Forget(name);
+        _seen.TryRemove(name, out _);
+        return ReconcileResult.Success;
     }
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
