@@ -133,6 +133,7 @@ public static partial class HubHost
             o => (namespaced ? ObjectDiscovery.NamespacedKey(o) : o["metadata"]!["name"]!.GetValue<string>(), ObjectDiscovery.Version(o)), queue, keepObjects);
         // The watches of the hot path's kinds are also where their reconcilers read them, and how a new revision finds its bundles.
         var gitRepositories = Watch(GitRepositoryResource.Plural, "GitRepository", true, sourceQueue, keepObjects: true);
+        var clusterObjects = Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue, keepObjects: true);
         var bundleObjects = Watch(BundleResource.Plural, "Bundle", true, bundleQueue, keepObjects: true);
         var bundleSources = new BundleSources();
         bundleObjects.Observed += bundleSources.Observe;
@@ -198,7 +199,7 @@ public static partial class HubHost
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
-            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics, directory.Get), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
+            Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics, clusterObjects.GetAsync<ClusterResource>), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
             Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, gitRepositories, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
@@ -211,7 +212,7 @@ public static partial class HubHost
         };
         var discoveries = new[]
         {
-            Watch(FlotillaApi.ClusterPlural, FlotillaApi.ClusterKind, false, healthQueue),
+            clusterObjects,
             gitRepositories,
             Watch(HelmRepositoryResource.Plural, HelmRepositoryResource.KindName, true, helmQueue),
             bundleObjects,

@@ -100,7 +100,8 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
         foreach (var member in Members)
         {
             var beat = (await new ClusterRegistry(fleet.Hub).GetAsync(member, CancellationToken.None))!.Status!.LastHeartbeatTime!.Value;
-            Assert.InRange(DateTimeOffset.UtcNow - beat, TimeSpan.Zero, TimeSpan.FromSeconds(60 + 10 + 5));
+            // Recorded once a minute, after a probe every 10 s (5 s deadline), in whole seconds, on a loaded machine.
+            Assert.InRange(DateTimeOffset.UtcNow - beat, TimeSpan.Zero, TimeSpan.FromSeconds(90));
         }
     }
 
@@ -122,7 +123,7 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
             }
             await Eventually.WaitAsync(async () => { try { await Read(portB); return true; } catch (HttpRequestException) { return false; } },
                 TimeSpan.FromSeconds(60), "hub-b serving");
-            await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Writes > 0, TimeSpan.FromSeconds(60), "hub-a writing status");
+            await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Probes > 0, TimeSpan.FromSeconds(60), "hub-a probing");
             var probesA = (await Read(fleet.HubPort)).Probes;
             // hub-b must keep waiting through several lease renewals and probe intervals.
             await Eventually.WaitAsync(async () => (await Read(fleet.HubPort)).Probes >= probesA + 6, TimeSpan.FromSeconds(60), "hub-a keeps probing");

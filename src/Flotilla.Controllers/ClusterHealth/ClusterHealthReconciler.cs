@@ -12,12 +12,12 @@ namespace Flotilla.Controllers.ClusterHealth;
 /// <summary>
 /// Probes one member (key: the Cluster's name) and records Available / version / nodes / heartbeat in its status
 /// with one patch when they changed, the heartbeat alone every <see cref="ClusterHealthOptions.HeartbeatRecordInterval"/>
-/// (<see cref="ClusterHealthEvaluator.MustRecord"/>): a healthy member's probe reads its Cluster from the hub's watch
-/// (<paramref name="cached"/>) and writes nothing. Each member has its own probe deadline, so a dead one never delays
-/// the others.
+/// (<see cref="ClusterHealthEvaluator.MustRecord"/>): a healthy member's probe reads its Cluster from the watch that
+/// queues it (<paramref name="watched"/>, updated before the key is queued, so a spec change is seen by the probe it
+/// causes) and writes nothing. Each member has its own probe deadline, so a dead one never delays the others.
 /// </summary>
 public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clients, ClusterHealthOptions options,
-    TimeProvider clock, HubMetrics metrics, Func<string, ClusterResource?>? cached = null) : IReconciler<string>
+    TimeProvider clock, HubMetrics metrics, Func<string, CancellationToken, Task<ClusterResource?>>? watched = null) : IReconciler<string>
 {
     private readonly ClusterRegistry _registry = new(hub);
 
@@ -27,7 +27,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
 
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
     {
-        if ((cached?.Invoke(name) ?? await _registry.GetAsync(name, ct)) is not { } cluster) return Gone(name);
+        if (await (watched ?? _registry.GetAsync)(name, ct) is not { } cluster) return Gone(name);
         var interval = Seconds(cluster.Spec.HealthCheck?.IntervalSeconds) ?? options.Interval;
         var grace = Seconds(cluster.Spec.HealthCheck?.UnreachableGraceSeconds) ?? options.UnreachableGrace;
         ProbeResult probe;
@@ -47,21 +47,23 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             var recorded = ToDomain(c.Status);
             var registered = c.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : now;
             var previous = recorded with { LastHeartbeat = Latest(recorded.LastHeartbeat, seen.Heartbeat) };
-            return ClusterHealthEvaluator.Evaluate(previous, probe, registered, now, grace, seen.ProbingSince);
+            var watchedSince = ClusterHealthEvaluator.WatchedSince(seen.ProbingSince, recorded.LastHeartbeat, options.HeartbeatRecordInterval + interval);
+            return ClusterHealthEvaluator.Evaluate(previous, probe, registered, now, grace, watchedSince);
         }
+        bool Due(ClusterResource c, MemberHealth next) => c.Status?.ObservedGeneration != c.Metadata.Generation
+            || ClusterHealthEvaluator.MustRecord(ToDomain(c.Status), next, options.HeartbeatRecordInterval);
         var health = HealthOf(cluster);
         if (probe.Outcome == ProbeOutcome.Ready) _seen[name] = seen with { Heartbeat = now };
-        if (cluster.Status?.ObservedGeneration != cluster.Metadata.Generation
-            || ClusterHealthEvaluator.MustRecord(ToDomain(cluster.Status), health, options.HeartbeatRecordInterval))
+        if (Due(cluster, health))
         {
             // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
-            // condition written a moment ago is kept.
-            if (cached is not null)
+            // condition written a moment ago is kept; and not at all if the server already has it.
+            if (watched is not null)
             {
                 if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
                 (cluster, health) = (current, HealthOf(current));
             }
-            await WriteStatusAsync(cluster, health, ct);
+            if (Due(cluster, health)) await WriteStatusAsync(cluster, health, ct);
         }
         metrics.ProbeCompleted(probe.Outcome);
         return ReconcileResult.RequeueAfter(interval);

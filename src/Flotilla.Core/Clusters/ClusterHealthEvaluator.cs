@@ -48,6 +48,15 @@ public static class ClusterHealthEvaluator
     }
 
     /// <summary>
+    /// Since when a hub process has watched a member, for <see cref="Evaluate"/>'s <c>probingSince</c>: since its first
+    /// probe, but no later than the last moment the member could have answered the hub before it — the recorded heartbeat
+    /// plus <paramref name="recordLag"/> (a heartbeat is recorded only now and then). A hub that takes over gives a member
+    /// no more grace than the silence it cannot know about; a crash-looping hub still marks a dead member Unreachable.
+    /// </summary>
+    public static DateTimeOffset WatchedSince(DateTimeOffset firstProbe, DateTimeOffset? recordedHeartbeat, TimeSpan recordLag) =>
+        recordedHeartbeat is { } beat && beat + recordLag < firstProbe ? beat + recordLag : firstProbe;
+
+    /// <summary>
     /// Whether <paramref name="next"/> must be written over what is <paramref name="recorded"/>: any change at once, a
     /// newer heartbeat alone only once the recorded one is <paramref name="heartbeatEvery"/> old. Each write is a write
     /// to the hub's etcd and an event to every watcher of Clusters; a heartbeat per probe was 6 a minute per member

@@ -53,6 +53,21 @@ public sealed class ClusterHealthEvaluatorTests
     }
 
     [Fact]
+    public void A_hub_that_takes_over_long_after_the_last_recorded_heartbeat_gives_no_more_grace_than_the_silence_it_cannot_know_about()
+    {
+        var lag = TimeSpan.FromSeconds(70);
+        // Recorded 20 s before this hub's first probe: the old hub may have seen the member until 50 s after that.
+        Assert.Equal(T0.AddSeconds(20), ClusterHealthEvaluator.WatchedSince(T0.AddSeconds(20), T0, lag));
+        // Recorded 10 minutes before: silent for at least 8 m 50 s already, so no new grace.
+        Assert.Equal(T0.AddSeconds(70), ClusterHealthEvaluator.WatchedSince(T0.AddMinutes(10), T0, lag));
+        Assert.Equal(T0.AddMinutes(10), ClusterHealthEvaluator.WatchedSince(T0.AddMinutes(10), null, lag));
+
+        var recorded = At(Nothing, Ready, 0);
+        var firstProbe = At(recorded, Refused, 600, probingSince: ClusterHealthEvaluator.WatchedSince(T0.AddSeconds(600), T0, lag));
+        Assert.Equal("Unreachable", firstProbe.Available!.Reason);
+    }
+
+    [Fact]
     public void Rejected_credentials_are_AuthFailed_at_once_whatever_the_grace()
     {
         var ready = At(Nothing, Ready, 0);
