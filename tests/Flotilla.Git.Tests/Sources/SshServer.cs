@@ -56,6 +56,9 @@ internal sealed class SshServer : IAsyncDisposable
 
             var port = LoopbackPorts.Unused();
             var config = Path.Combine(directory.FullName, "sshd_config");
+            // git-upload-pack runs through root's login shell, and bash run by sshd at shell level 1 sources ~/.bashrc,
+            // which is the machine's, not the test's (one machine's hung for good in `pyenv init`, so every fetch timed
+            // out). At SHLVL=1 the shell starts at level 2 and skips it.
             await File.WriteAllTextAsync(config, $"""
                 Port {port}
                 ListenAddress 127.0.0.1
@@ -68,6 +71,7 @@ internal sealed class SshServer : IAsyncDisposable
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
                 AcceptEnv GIT_PROTOCOL
+                SetEnv SHLVL=1
 
                 """);
 
