@@ -76,7 +76,9 @@ public sealed class SimulatorFaultTests(LocalFleetFixture fleet) : IAsyncLifetim
 
         var statusWrites = faults.Answers.Where(a => a.Method == HttpMethod.Patch && a.Path.EndsWith("/raced/status")).Select(a => a.Status).ToList();
         Assert.Equal(HttpStatusCode.Conflict, statusWrites[0]);
-        Assert.Equal(HttpStatusCode.OK, statusWrites[^1]);
+        // Redone: a later write went through. Not necessarily the last one seen: a pass after it may race the member's
+        // own controller manager and be refused in turn (seen once in CI).
+        Assert.Contains(HttpStatusCode.OK, statusWrites.Skip(1));
         Assert.Equal(2, raced.Status.ObservedGeneration);
         Assert.Equal(4, raced.Status.AvailableReplicas);
     }
