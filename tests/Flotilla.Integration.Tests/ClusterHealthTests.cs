@@ -65,8 +65,7 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
     }
 
     /// <summary>The hub's Ready probes so far, from its /metrics.</summary>
-    private static long ReadyProbes(string metrics) =>
-        long.Parse(metrics.Split('\n').Single(l => l.StartsWith("flotilla_cluster_probes_total{outcome=\"Ready\"} ")).Split(' ')[1]);
+    private static double ReadyProbes(string metrics) => MetricsPage.Sum(metrics, "flotilla_cluster_probes_total", "outcome=\"Ready\"");
 
     [Fact]
     public async Task A_healthy_member_is_probed_at_every_interval_but_its_status_is_written_only_when_a_heartbeat_is_due()
@@ -77,12 +76,12 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
         // cluster's own garbage collector reads Clusters too (as protobuf metadata, for the credentials Secrets they own),
         // and a probe due for a cluster an earlier test removed finds it gone (404).
         using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
-        async Task<(long Writes, long Reads)> CountsAsync()
+        async Task<(double Writes, double Reads)> CountsAsync()
         {
-            var lines = (await hubApiServer.PageAsync(fleet.State.Hub.Name)).Split('\n')
-                .Where(l => l.StartsWith("apiserver_request_total{", StringComparison.Ordinal) && l.Contains("resource=\"clusters\"")).ToList();
-            long Sum(params string[] labels) => lines.Where(l => labels.All(l.Contains)).Sum(l => (long)double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
-            return (Sum("verb=\"PATCH\"", "subresource=\"status\""), Sum("verb=\"GET\"", "code=\"200\"", "contentType=\"application/json\""));
+            var page = await hubApiServer.PageAsync(fleet.State.Hub.Name);
+            const string Requests = "apiserver_request_total", Clusters = "resource=\"clusters\"";
+            return (MetricsPage.Sum(page, Requests, Clusters, "verb=\"PATCH\"", "subresource=\"status\""),
+                MetricsPage.Sum(page, Requests, Clusters, "verb=\"GET\"", "code=\"200\"", "contentType=\"application/json\""));
         }
         var probes = ReadyProbes(await fleet.HubMetricsAsync());
         var before = await CountsAsync();
@@ -113,13 +112,12 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
         try
         {
             using var http = new HttpClient();
-            async Task<(bool Leader, long Writes, long Probes)> Read(int port)
+            async Task<(bool Leader, long Writes, double Probes)> Read(int port)
             {
                 var leader = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/leader");
                 var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
                 var writes = long.Parse(metrics.Split('\n').Single(l => l.StartsWith("flotilla_status_writes_total ")).Split(' ')[1]);
-                var probes = metrics.Split('\n').Where(l => l.StartsWith("flotilla_cluster_probes_total{")).Sum(l => long.Parse(l.Split(' ')[1]));
-                return (leader.GetProperty("leader").GetBoolean(), writes, probes);
+                return (leader.GetProperty("leader").GetBoolean(), writes, MetricsPage.Sum(metrics, "flotilla_cluster_probes_total"));
             }
             await Eventually.WaitAsync(async () => { try { await Read(portB); return true; } catch (HttpRequestException) { return false; } },
                 TimeSpan.FromSeconds(60), "hub-b serving");
@@ -131,7 +129,7 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
             var b = await Read(portB);
             Assert.True(a.Leader);
             Assert.False(b.Leader);
-            Assert.Equal((0, 0), (b.Writes, b.Probes));
+            Assert.Equal((0L, 0.0), (b.Writes, b.Probes));
             var lease = await fleet.Hub.CoordinationV1.ReadNamespacedLeaseAsync("flotilla-hub", FlotillaApi.SystemNamespace);
             Assert.Equal("hub-a", lease.Spec.HolderIdentity);
         }

@@ -52,8 +52,8 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
             try { earlier = await fleet.HubMetricsAsync(); return true; }
             catch (HttpRequestException) { return false; } // the hub is still starting (this test can be the collection's first)
         }, TimeSpan.FromSeconds(60), "the hub's /metrics");
-        double TooManySince(string page, string cluster) => Sum(page, "flotilla_member_requests_total", $"cluster=\"{cluster}\"", "code=\"429\"")
-            - Sum(earlier, "flotilla_member_requests_total", $"cluster=\"{cluster}\"", "code=\"429\"");
+        double TooManySince(string page, string cluster) => MetricsPage.Sum(page, "flotilla_member_requests_total", $"cluster=\"{cluster}\"", "code=\"429\"")
+            - MetricsPage.Sum(earlier, "flotilla_member_requests_total", $"cluster=\"{cluster}\"", "code=\"429\"");
         try
         {
             // A cluster-admin identity that is not system:masters (whose requests APF exempts), and an APF priority level
@@ -85,7 +85,7 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
             }, TimeSpan.FromSeconds(180), $"the bundle synced to {throttled} through its throttled identity", pollEvery: TimeSpan.FromMilliseconds(50));
 
             using var metrics = new MemberMetrics(fleet.State);
-            var rejected = Sum(await metrics.PageAsync(throttled), "apiserver_flowcontrol_rejected_requests_total", $"flow_schema=\"{Identity}\"");
+            var rejected = MetricsPage.Sum(await metrics.PageAsync(throttled), "apiserver_flowcontrol_rejected_requests_total", $"flow_schema=\"{Identity}\"");
             var page = await fleet.HubMetricsAsync();
             output.WriteLine($"{rejected} requests rejected with 429 by {throttled}; the hub's limit for it went as low as {lowest}, now {Gauge(page, "flotilla_member_concurrency_limit", throttled)}");
             Assert.True(rejected > 0, "the member's API server rejected none of the hub's requests: the test throttled nothing");
@@ -158,10 +158,6 @@ public sealed class MemberThrottlingTests(FleetFixture fleet, ITestOutputHelper 
             .Select(l => (double?)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
 
     /// <summary>The sum of <paramref name="name"/>'s samples whose labels contain each of <paramref name="labels"/>.</summary>
-    private static double Sum(string page, string name, params string[] labels) =>
-        page.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(label => l.Contains(label, StringComparison.Ordinal)))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-
     private static async Task IgnoreMissingAsync(Func<Task> delete)
     {
         try { await delete(); }

@@ -17,7 +17,7 @@ namespace Flotilla.Controllers.ClusterHealth;
 /// causes) and writes nothing. Each member has its own probe deadline, so a dead one never delays the others.
 /// </summary>
 public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clients, ClusterHealthOptions options,
-    TimeProvider clock, HubMetrics metrics, Func<string, CancellationToken, Task<ClusterResource?>>? watched = null) : IReconciler<string>
+    TimeProvider clock, HubMetrics metrics, Func<string, CancellationToken, Task<ClusterResource?>> watched) : IReconciler<string>
 {
     private readonly ClusterRegistry _registry = new(hub);
 
@@ -27,7 +27,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
 
     public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken ct)
     {
-        if (await (watched ?? _registry.GetAsync)(name, ct) is not { } cluster) return Gone(name);
+        if (await watched(name, ct) is not { } cluster) return Gone(name);
         var interval = Seconds(cluster.Spec.HealthCheck?.IntervalSeconds) ?? options.Interval;
         var grace = Seconds(cluster.Spec.HealthCheck?.UnreachableGraceSeconds) ?? options.UnreachableGrace;
         ProbeResult probe;
@@ -58,12 +58,8 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
         {
             // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
             // condition written a moment ago is kept; and not at all if the server already has it.
-            if (watched is not null)
-            {
-                if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
-                (cluster, health) = (current, HealthOf(current));
-            }
-            if (Due(cluster, health)) await WriteStatusAsync(cluster, health, ct);
+            if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
+            if (HealthOf(current) is var fresh && Due(current, fresh)) await WriteStatusAsync(current, fresh, ct);
         }
         metrics.ProbeCompleted(probe.Outcome);
         return ReconcileResult.RequeueAfter(interval);
