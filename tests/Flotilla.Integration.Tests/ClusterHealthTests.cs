@@ -64,6 +64,59 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
         }
     }
 
+    [Fact]
+    public async Task A_status_write_built_from_a_stale_read_is_refused_and_the_condition_written_in_between_stays()
+    {
+        // A Cluster the hub records once (AuthFailed) and then leaves alone: no heartbeat to write.
+        var member = fleet.State.Members.First();
+        var file = Path.Combine(fleet.Directory, "status-race.kubeconfig");
+        await File.WriteAllTextAsync(file, Kube.LocalFleet.LocalKubeconfig.Single("status-race", member.Server, await File.ReadAllTextAsync(fleet.State.CaPath), "not-a-valid-token"));
+        var join = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "status-race", "--kubeconfig", file, "--context", "status-race");
+        Assert.True(join.ExitCode == 0, join.ToString());
+        try
+        {
+            await Eventually.WaitAsync(async () => await AvailableAsync("status-race") == ("False", "AuthFailed"), TimeSpan.FromSeconds(30), "status-race AuthFailed");
+            var registry = new ClusterRegistry(fleet.Hub);
+            var stale = (await registry.GetAsync("status-race", CancellationToken.None))!;
+
+            // Another controller adds its condition (as the cleanup adds Removing) after that read.
+            var marker = new { type = "TestMarker", status = "True", reason = "Written", message = "between the read and the write" };
+            var conditions = stale.Status!.Conditions!.Select(c => (object)new { type = c.Type, status = c.Status, reason = c.Reason, message = c.Message }).Append(marker);
+            await fleet.Hub.CustomObjects.PatchClusterCustomObjectStatusAsync(new V1Patch(JsonSerializer.Serialize(new { status = new { conditions } }), V1Patch.PatchType.MergePatch),
+                FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "status-race");
+
+            // The health write as built from the stale read: refused, and the marker is kept.
+            var statusAsRead = new ClusterStatus { ObservedGeneration = stale.Status.ObservedGeneration, LastProbeError = "stale write", Conditions = stale.Status.Conditions };
+            var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => fleet.Hub.CustomObjects.PatchClusterCustomObjectStatusAsync(
+                StatusPatch.Replace(statusAsRead, stale.Metadata.ResourceVersion), FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "status-race"));
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.Response.StatusCode);
+            var now = (await registry.GetAsync("status-race", CancellationToken.None))!;
+            Assert.Contains(now.Status!.Conditions!, c => c.Type == "TestMarker");
+            Assert.NotEqual("stale write", now.Status.LastProbeError);
+
+            // Made again from a fresh read, the same write goes through (the precondition is a form v1.20 accepts).
+            var written = "";
+            await Eventually.WaitAsync(async () =>
+            {
+                var fresh = (await registry.GetAsync("status-race", CancellationToken.None))!;
+                var status = new ClusterStatus { ObservedGeneration = fresh.Status!.ObservedGeneration, LastProbeError = "fresh write", Conditions = fresh.Status.Conditions };
+                try
+                {
+                    written = JsonSerializer.Serialize(await fleet.Hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status, fresh.Metadata.ResourceVersion),
+                        FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, "status-race"));
+                    return true;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { return false; } // the hub wrote in between
+            }, TimeSpan.FromSeconds(10), "a write from a fresh read");
+            Assert.Contains("fresh write", written);
+            Assert.Contains("TestMarker", written);
+        }
+        finally
+        {
+            await CliRunner.RunAsync(fleet.Env, "cluster", "remove", "status-race", "--orphan");
+        }
+    }
+
     /// <summary>The hub's Ready probes so far, from its /metrics.</summary>
     private static double ReadyProbes(string metrics) => MetricsPage.Sum(metrics, "flotilla_cluster_probes_total", "outcome=\"Ready\"");
 

@@ -19,6 +19,10 @@ namespace Flotilla.Controllers.ClusterHealth;
 public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clients, ClusterHealthOptions options,
     TimeProvider clock, HubMetrics metrics, Func<string, CancellationToken, Task<ClusterResource?>> watched) : IReconciler<string>
 {
+    // A status write refused for a change since its read is read and made again this many times in all (the
+    // cleanup writes a Cluster's status once per state, so a second refusal in a row is unlikely).
+    private const int MaxWriteAttempts = 3;
+
     private readonly ClusterRegistry _registry = new(hub);
 
     // Per member: since when this process has probed it, and the last heartbeat it gave (newer than the recorded one
@@ -54,12 +58,20 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             || ClusterHealthEvaluator.MustRecord(ToDomain(c.Status), next, options.HeartbeatRecordInterval);
         var health = HealthOf(cluster);
         if (probe.Outcome == ProbeOutcome.Ready) _seen[name] = seen with { Heartbeat = now };
-        if (Due(cluster, health))
+        // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
+        // condition is kept, and not at all if the server already has it; the write is refused if the Cluster changed
+        // after that read (the cleanup's Removing condition written in between), and then read and made again.
+        for (var attempt = 1; Due(cluster, health); attempt++)
         {
-            // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
-            // condition written a moment ago is kept; and not at all if the server already has it.
             if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
-            if (HealthOf(current) is var fresh && Due(current, fresh)) await WriteStatusAsync(current, fresh, ct);
+            var fresh = HealthOf(current);
+            if (!Due(current, fresh)) break;
+            try
+            {
+                await WriteStatusAsync(current, fresh, ct);
+                break;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < MaxWriteAttempts) { }
         }
         metrics.ProbeCompleted(probe.Outcome);
         return ReconcileResult.RequeueAfter(interval);
@@ -88,7 +100,7 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             Conditions = [.. health.Available is { } a ? [ToWire(a, cluster.Metadata.Generation)] : Array.Empty<StatusCondition>(),
                 .. cluster.Status?.Conditions?.Where(c => c.Type != ClusterHealthEvaluator.AvailableType) ?? []],
         };
-        await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status),
+        await hub.CustomObjects.PatchClusterCustomObjectStatusAsync(StatusPatch.Replace(status, cluster.Metadata.ResourceVersion),
             FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, cluster.Metadata.Name, cancellationToken: ct);
         metrics.StatusWritten();
     }

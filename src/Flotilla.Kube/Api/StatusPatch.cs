@@ -20,11 +20,19 @@ public static class StatusPatch
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static V1Patch Replace<T>(T status)
+    /// <summary>
+    /// A JSON patch that sets the whole status. With <paramref name="resourceVersion"/> (the version the status was built
+    /// from) the API server refuses it with 409 Conflict when the object has changed since: a status merged from several
+    /// writers' parts (a Cluster's conditions) would otherwise drop what another wrote in between.
+    /// </summary>
+    public static V1Patch Replace<T>(T status, string? resourceVersion = null)
     {
         var value = JsonSerializer.SerializeToNode(status, Options);
         DropEmptyStrings(value);
-        var patch = new JsonArray(new JsonObject { ["op"] = "add", ["path"] = "/status", ["value"] = value });
+        var patch = new JsonArray();
+        // The patched object's resourceVersion is the update's precondition, as in an update.
+        if (resourceVersion is not null) patch.Add(new JsonObject { ["op"] = "replace", ["path"] = "/metadata/resourceVersion", ["value"] = resourceVersion });
+        patch.Add(new JsonObject { ["op"] = "add", ["path"] = "/status", ["value"] = value });
         return new V1Patch(patch.ToJsonString(Options), V1Patch.PatchType.JsonPatch);
     }
 

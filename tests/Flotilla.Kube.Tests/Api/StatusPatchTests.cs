@@ -25,4 +25,15 @@ public sealed class StatusPatchTests
         Assert.False(value["conditions"]![0]!.AsObject().ContainsKey("message")); // "" is read as null by v1.20
         Assert.DoesNotContain("null", op.ToJsonString());
     }
+
+    [Fact]
+    public void With_the_version_read_the_patch_first_sets_it_as_the_writes_precondition()
+    {
+        var patch = JsonNode.Parse((string)StatusPatch.Replace(new ClusterStatus { NodeCount = 0 }, "4711").Content)!.AsArray();
+        Assert.Equal(2, patch.Count);
+        Assert.Equal("replace", patch[0]!["op"]!.GetValue<string>());
+        Assert.Equal("/metadata/resourceVersion", patch[0]!["path"]!.GetValue<string>());
+        Assert.Equal("4711", patch[0]!["value"]!.GetValue<string>());
+        Assert.Equal("/status", patch[1]!["path"]!.GetValue<string>());
+    }
 }
