@@ -41,14 +41,19 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
         Assert.StartsWith("v1.20", recovered!.Status!.KubernetesVersion);
     }
 
+    /// <summary><c>cluster join</c> of the first member under <paramref name="name"/> with a token its API server refuses.</summary>
+    private async Task<CliResult> JoinWithWrongTokenAsync(string name)
+    {
+        var member = fleet.State.Members.First();
+        var file = Path.Combine(fleet.Directory, $"{name}.kubeconfig");
+        await File.WriteAllTextAsync(file, Kube.LocalFleet.LocalKubeconfig.Single(name, member.Server, await File.ReadAllTextAsync(fleet.State.CaPath), "not-a-valid-token"));
+        return await CliRunner.RunAsync(fleet.Env, "cluster", "join", name, "--kubeconfig", file, "--context", name);
+    }
+
     [Fact]
     public async Task A_wrong_token_is_AuthFailed_not_Unreachable()
     {
-        var member = fleet.State.Members.First();
-        var kubeconfig = Kube.LocalFleet.LocalKubeconfig.Single("bad-token", member.Server, await File.ReadAllTextAsync(fleet.State.CaPath), "not-a-valid-token");
-        var file = Path.Combine(fleet.Directory, "bad-token.kubeconfig");
-        await File.WriteAllTextAsync(file, kubeconfig);
-        var join = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "bad-token", "--kubeconfig", file, "--context", "bad-token");
+        var join = await JoinWithWrongTokenAsync("bad-token");
         Assert.True(join.ExitCode == 0, join.ToString());
         Assert.Contains("AuthFailed", join.Stderr); // join probes first and warns
         try
@@ -68,10 +73,7 @@ public sealed class ClusterHealthTests(FleetFixture fleet, ITestOutputHelper out
     public async Task A_status_write_built_from_a_stale_read_is_refused_and_the_condition_written_in_between_stays()
     {
         // A Cluster the hub records once (AuthFailed) and then leaves alone: no heartbeat to write.
-        var member = fleet.State.Members.First();
-        var file = Path.Combine(fleet.Directory, "status-race.kubeconfig");
-        await File.WriteAllTextAsync(file, Kube.LocalFleet.LocalKubeconfig.Single("status-race", member.Server, await File.ReadAllTextAsync(fleet.State.CaPath), "not-a-valid-token"));
-        var join = await CliRunner.RunAsync(fleet.Env, "cluster", "join", "status-race", "--kubeconfig", file, "--context", "status-race");
+        var join = await JoinWithWrongTokenAsync("status-race");
         Assert.True(join.ExitCode == 0, join.ToString());
         try
         {

@@ -58,23 +58,29 @@ public sealed class ClusterHealthReconciler(IKubernetes hub, MemberClients clien
             || ClusterHealthEvaluator.MustRecord(ToDomain(c.Status), next, options.HeartbeatRecordInterval);
         var health = HealthOf(cluster);
         if (probe.Outcome == ProbeOutcome.Ready) _seen[name] = seen with { Heartbeat = now };
+        if (Due(cluster, health) && !await RecordAsync()) return Gone(name);
+        metrics.ProbeCompleted(probe.Outcome);
+        return ReconcileResult.RequeueAfter(interval);
+
         // Written over the Cluster as the hub API server has it now (not the watch's copy), so another controller's
         // condition is kept, and not at all if the server already has it; the write is refused if the Cluster changed
         // after that read (the cleanup's Removing condition written in between), and then read and made again.
-        for (var attempt = 1; Due(cluster, health); attempt++)
+        // False when the Cluster is gone.
+        async Task<bool> RecordAsync()
         {
-            if (await _registry.GetAsync(name, ct) is not { } current) return Gone(name);
-            var fresh = HealthOf(current);
-            if (!Due(current, fresh)) break;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await WriteStatusAsync(current, fresh, ct);
-                break;
+                if (await _registry.GetAsync(name, ct) is not { } current) return false;
+                var fresh = HealthOf(current);
+                if (!Due(current, fresh)) return true;
+                try
+                {
+                    await WriteStatusAsync(current, fresh, ct);
+                    return true;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < MaxWriteAttempts) { }
             }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < MaxWriteAttempts) { }
         }
-        metrics.ProbeCompleted(probe.Outcome);
-        return ReconcileResult.RequeueAfter(interval);
     }
 
     /// <summary>The Cluster was deleted: nothing of it is kept.</summary>
