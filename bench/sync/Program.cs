@@ -5,7 +5,7 @@ using Flotilla.Bench.Sync;
 if (args.Contains("--idle"))
     await IdleBenchmark.RunAsync(Arg("--members", 10), Arg("--bundles", 20), Arg("--objects", 1000), Arg("--seconds", 120));
 else
-    await SyncBenchmark.RunAsync(Arg("--members", 3), Arg("--objects", 300), Arg("--runs", 5), Arg("--warmups", 20));
+    await SyncBenchmark.RunAsync(Arg("--members", 3), Arg("--objects", 300), Arg("--runs", 5), Arg("--warmups", 20), Arg("--five-percent-runs", 25));
 
 int Arg(string name, int fallback)
 {

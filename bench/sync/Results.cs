@@ -17,7 +17,8 @@ public sealed class Results(int members)
     /// <paramref name="Phases"/>: for Flotilla, where the time went, from the hub's own histograms; <paramref name="Git"/>:
     /// for the dry-run+apply baseline, the part spent learning the commit from git (the rest is its requests).
     /// </summary>
-    public sealed record Run(double Seconds, RequestCounts Requests, int Changed, HubTimes.Phases? Phases = null, double? Git = null)
+    /// <paramref name="Commit"/>: which commit it took (runs of the same commit are one pair of the paired ratios).
+    public sealed record Run(double Seconds, RequestCounts Requests, int Changed, HubTimes.Phases? Phases = null, double? Git = null, int Commit = 0)
     {
         public double? Engine => Phases?.Engine;
 
@@ -71,6 +72,25 @@ public sealed class Results(int members)
                 + $"{vsKubectl:0.00}x faster than the kubectl loop{(targets ? $" (target ≥ 3x: {Verdict(vsKubectl >= 3)})" : "")}, {vsRaw:0.00}x the raw driver's time; "
                 + $"{vsRequests:0.00}x the baseline's requests alone (the commit handed over, not fetched); the engine alone {engineVsRequests:0.00}x those requests");
         }
+        var paired = PairedRatios(Tool.Flotilla, Tool.DryRunApply, Scenario.FivePercent);
+        Console.WriteLine($"5% of objects change, commit by commit: flotilla / dry-run+apply over {paired.Count} commits both took: median {Quantile(paired, 0.5):0.00}, "
+            + $"quartiles {Quantile(paired, 0.25):0.00}–{Quantile(paired, 0.75):0.00}, range {paired[0]:0.00}–{paired[^1]:0.00} "
+            + $"(runs: flotilla {_runs[(Tool.Flotilla, Scenario.FivePercent)].Count}, dry-run+apply {_runs[(Tool.DryRunApply, Scenario.FivePercent)].Count}, kubectl {_runs[(Tool.Kubectl, Scenario.FivePercent)].Count}, raw {_runs[(Tool.Raw, Scenario.FivePercent)].Count})");
+    }
+
+    /// <summary>Per commit both tools took, <paramref name="tool"/>'s time over <paramref name="baseline"/>'s, sorted.</summary>
+    private List<double> PairedRatios(Tool tool, Tool baseline, Scenario scenario)
+    {
+        var baselineTimes = _runs[(baseline, scenario)].ToDictionary(r => r.Commit, r => r.Seconds);
+        return [.. _runs[(tool, scenario)].Where(r => baselineTimes.ContainsKey(r.Commit)).Select(r => r.Seconds / baselineTimes[r.Commit]).Order()];
+    }
+
+    /// <summary>The <paramref name="q"/> quantile of sorted values, interpolated between neighbours.</summary>
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var at = q * (sorted.Count - 1);
+        var below = (int)Math.Floor(at);
+        return below + 1 < sorted.Count ? sorted[below] + (at - below) * (sorted[below + 1] - sorted[below]) : sorted[below];
     }
 
     private double Median(Tool tool, Scenario scenario) => MedianOf(tool, scenario, r => r.Seconds);
@@ -83,11 +103,7 @@ public sealed class Results(int members)
 
     private double PerChanged(Tool tool, Scenario scenario) => MedianOf(tool, scenario, r => r.PerChanged(members));
 
-    private double MedianOf(Tool tool, Scenario scenario, Func<Run, double> value)
-    {
-        var sorted = _runs[(tool, scenario)].Select(value).Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private double MedianOf(Tool tool, Scenario scenario, Func<Run, double> value) => Quantile([.. _runs[(tool, scenario)].Select(value).Order()], 0.5);
 
     public static string Verdict(bool met) => met ? "met" : "MISSED";
 
