@@ -4,7 +4,7 @@ namespace Flotilla.Controllers;
 
 /// <summary>
 /// The project's log catalogue (source-generated). Event ids: 1000–1099 controller runtime, 1100–1199 leader
-/// election. Messages log outcomes; keys are object names, never secrets.
+/// election, 1200–1299 Kubernetes Events. Messages log outcomes; keys are object names, never secrets.
 /// </summary>
 internal static partial class ControllersLog
 {
@@ -69,4 +69,8 @@ internal static partial class ControllersLog
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Leader election on lease {Lease} hit an error")]
     public static partial void LeaderElectionError(ILogger logger, string lease, Exception exception);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning,
+        Message = "Event {Reason} on Bundle {Bundle} was not written: the hub API server answered {StatusCode}; {Then}")]
+    public static partial void EventNotWritten(ILogger logger, string reason, string bundle, int statusCode, string then);
 }

@@ -191,11 +191,13 @@ public static partial class HubHost
         var helmIndexes = new HelmIndexes();
         helmIndexes.IndexChanged += source => AddAll(bundleQueue, bundleSources.ReadingHelmRepository(source));
         var chartRenderer = new ChartRenderer(RenderLimits.Default, new HelmRunnerOptions { ExecutablePath = PinnedTool.Helm.Locate(options.HelmPath) });
+        // One set of Bundle Events for drift and notifications: one ten-minute memory of what was said, one log of refusals.
+        var bundleEvents = new BundleEvents(hub, clock, loggers.CreateLogger<BundleEvents>());
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
         var bundles = new BundleReconciler(hub, bundleObjects, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
             new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
             new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities), new HelmChartSources(helmIndexes, helmClient));
-        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(hub, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
+        var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(bundleEvents, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,
             dependencies, pairQueue.Add);
         var controllers = new[]
         {
@@ -222,7 +224,7 @@ public static partial class HubHost
         var loops = controllers.Select(c => c.RunAsync(ct)).Concat(discoveries.Select(d => d.RunAsync(ct))).Append(directory.RunAsync(ct));
         loops = loops.Append(new SnapshotCollector(hub, artifacts, new SnapshotStore(options.DataDirectory), fetcher, TimeSpan.FromMinutes(10), loggers.CreateLogger<SnapshotCollector>()).RunAsync(ct));
         using var webhooks = new HttpClient();
-        loops = loops.Append(new FleetNotifier(hub, fleet, new BundleEvents(hub, clock), new WebhookSender(webhooks, clock), clock,
+        loops = loops.Append(new FleetNotifier(hub, fleet, bundleEvents, new WebhookSender(webhooks, clock), clock,
             loggers.CreateLogger<FleetNotifier>()).RunAsync(ct));
         if (options.SimulateWorkloads) loops = loops.Append(new SimulatorHost(hub, clients, loggers.CreateLogger<SimulatorHost>()).RunAsync(ct));
         try

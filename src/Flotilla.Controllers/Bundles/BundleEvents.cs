@@ -1,18 +1,30 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Flotilla.Kube.Api;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
-/// Kubernetes Events on a Bundle for what a person should see (drift, fights, who acted on a rollout). The same event is not repeated
-/// within ten minutes; failing to write one never fails a reconcile.
+/// Kubernetes Events on a Bundle for what a person should see (drift, fights, who acted on a rollout). The same event is
+/// not repeated within ten minutes; failing to write one never fails a reconcile and is logged. An event the hub API
+/// server refuses (403: the hub may not create Events there; 404: the namespace is going; 422) waits the same ten
+/// minutes before it is tried again, instead of costing a request at every reconcile; any other failure may be tried
+/// again at the next one.
 /// </summary>
-public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
+public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? log = null)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(10);
+
+    // Past this many remembered events, the ones older than the quiet period are forgotten: the keys hold messages
+    // (drift names objects), so a long-running hub would otherwise keep every one it ever wrote.
+    private const int MaxRemembered = 4096;
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
+    private readonly ILogger _log = log ?? NullLogger.Instance;
 
     /// <summary>Number of events written (for tests and metrics).</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -29,9 +41,11 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
     private async Task WriteAsync(BundleResource bundle, string type, string reason, string message, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var key = $"{bundle.Metadata.NamespaceProperty}/{bundle.Metadata.Name}/{reason}/{message}";
+        var bundleKey = $"{bundle.Metadata.NamespaceProperty}/{bundle.Metadata.Name}";
+        var key = $"{bundleKey}/{reason}/{message}";
         if (_recent.TryGetValue(key, out var last) && now - last < Quiet) return;
         _recent[key] = now;
+        if (_recent.Count > MaxRemembered) ForgetOlderThan(now - Quiet);
         var evt = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = $"{bundle.Metadata.Name}.", NamespaceProperty = bundle.Metadata.NamespaceProperty },
@@ -53,9 +67,19 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock)
             await hub.CoreV1.CreateNamespacedEventAsync(evt, bundle.Metadata.NamespaceProperty, cancellationToken: ct);
             Interlocked.Increment(ref _written);
         }
-        catch (k8s.Autorest.HttpOperationException)
+        catch (k8s.Autorest.HttpOperationException e)
         {
-            _recent.TryRemove(key, out _); // try again next time
+            var code = e.Response.StatusCode;
+            var refused = code is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity;
+            if (!refused) _recent.TryRemove(key, out _);
+            ControllersLog.EventNotWritten(_log, reason, bundleKey, (int)code,
+                refused ? $"not tried again for {Quiet.TotalMinutes:0} minutes" : "it may be tried again at once");
         }
+    }
+
+    private void ForgetOlderThan(DateTimeOffset cutoff)
+    {
+        foreach (var (key, at) in _recent)
+            if (at < cutoff) _recent.TryRemove(key, out _);
     }
 }

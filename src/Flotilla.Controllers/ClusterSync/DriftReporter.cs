@@ -11,10 +11,9 @@ namespace Flotilla.Controllers.ClusterSync;
 /// Warn-mode drift and fights become Events on the Bundle naming the manager; corrections feed the
 /// <see cref="FightDetector"/>, which holds an object someone keeps reverting instead of a hot loop of writes.
 /// </summary>
-public sealed class DriftReporter(IKubernetes hub, TimeProvider clock)
+public sealed class DriftReporter(BundleEvents events, TimeProvider clock)
 {
     private readonly FightDetector _fights = new();
-    private readonly BundleEvents _events = new(hub, clock);
 
     public bool IsHeld(string pairKey, ObjectRef reference) => _fights.IsHeld($"{pairKey}|{reference}", clock.GetUtcNow(), out _);
 
@@ -28,9 +27,9 @@ public sealed class DriftReporter(IKubernetes hub, TimeProvider clock)
         {
             var what = $"{cluster}: {d.Object} {d.Field} changed by {d.Manager ?? "an unknown manager"}";
             if (d.Corrected && _fights.RecordCorrection($"{ClusterSyncKey.Of(bundleKey, cluster)}|{d.Object}", d.Manager, now))
-                await _events.WarnAsync(bundle, "DriftFight", $"{what} again and again; no longer corrected for 5 minutes", ct);
+                await events.WarnAsync(bundle, "DriftFight", $"{what} again and again; no longer corrected for 5 minutes", ct);
             else if (!d.Corrected && !d.Fight)
-                await _events.WarnAsync(bundle, "DriftDetected", what, ct);
+                await events.WarnAsync(bundle, "DriftDetected", what, ct);
         }
     }
 }

@@ -6,6 +6,8 @@ using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Flotilla.Hub.Dashboard;
 
@@ -20,7 +22,8 @@ public static class DashboardHost
     public static void Map(IEndpointRouteBuilder app, IKubernetes hub, FleetView view, TimeProvider clock, ClusterDiffs? diffs = null)
     {
         var auth = new RequestAuth(new AccessReviewer(hub, clock), new SessionStore(clock));
-        ApiEndpoints.Map(app, view, auth, new RolloutActions(hub, view, auth, new BundleEvents(hub, clock)));
+        ApiEndpoints.Map(app, view, auth, new RolloutActions(hub, view, auth,
+            new BundleEvents(hub, clock, app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<BundleEvents>())));
         LoginEndpoints.Map(app, auth);
         MapAssets(app);
         var pages = new DashboardPages(view, clock);

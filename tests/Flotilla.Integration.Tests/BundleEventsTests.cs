@@ -1,0 +1,78 @@
+using Flotilla.Controllers.Bundles;
+using Flotilla.Kube.Api;
+using Flotilla.Kube.Clients;
+using Flotilla.Kube.LocalFleet;
+using Flotilla.Kube.Registry;
+using Flotilla.Kube.Tests.Simulation;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Flotilla.Integration.Tests;
+
+/// <summary>Events on Bundles against the real hub API server: written once in ten minutes, and a refusal said, not retried at every reconcile.</summary>
+[Collection(FleetCollection.Name)]
+public sealed class BundleEventsTests(FleetFixture fleet)
+{
+    private const string Reason = "DriftDetected";
+    private const string Message = "ConfigMap default/app-settings was changed by kubectl-edit; put back";
+
+    [Fact]
+    public async Task An_event_the_hub_may_not_write_is_logged_with_the_answer_and_held_back_for_ten_minutes()
+    {
+        // The fleet's read-only identity: the hub API server's RBAC refuses it any Event (403). The requests are counted as
+        // they come back to the client: a v1.20 API server leaves a request its authorizer refuses out of apiserver_request_total.
+        var requests = new MemberRequestCounter();
+        var (client, _) = await MemberClientFactory.CreateAsync(LocalKubeconfig.Single(fleet.State.Hub.Name, fleet.State.Hub.Server,
+            await File.ReadAllTextAsync(fleet.State.CaPath), fleet.State.Hub.ViewerToken), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
+            TimeProvider.System, CancellationToken.None, requests.Handler("hub"));
+        using var viewer = client;
+        long Refused() => requests.Count("hub", "post", "403");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var log = new RecordingLogger();
+        var events = new BundleEvents(viewer, clock, log);
+        var bundle = Bundle("events-refused");
+
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+
+        Assert.Equal(1, Refused());
+        Assert.Equal(0, events.Written);
+        var (level, text) = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains($"Event {Reason} on Bundle default/events-refused was not written", text);
+        Assert.Contains("answered 403", text);
+        Assert.Contains("not tried again for 10 minutes", text);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+        Assert.Equal(2, Refused());
+        Assert.Equal(2, log.Entries.Count);
+    }
+
+    [Fact]
+    public async Task An_event_is_written_on_the_bundle_once_in_ten_minutes()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var log = new RecordingLogger();
+        var events = new BundleEvents(fleet.Hub, clock, log);
+        var name = $"events-written-{Guid.NewGuid():N}"[..24];
+        var bundle = Bundle(name);
+
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+
+        Assert.Equal(1, events.Written);
+        Assert.Empty(log.Entries);
+        var written = await fleet.Hub.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={name}");
+        var evt = Assert.Single(written.Items);
+        Assert.Equal((Reason, Message, "Warning", "Bundle"), (evt.Reason, evt.Message, evt.Type, evt.InvolvedObject.Kind));
+    }
+
+    // Events name their object without the API server checking it exists: a Bundle is not needed on the hub for these.
+    private static BundleResource Bundle(string name) =>
+        new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Uid = Guid.NewGuid().ToString() } };
+}
