@@ -4,8 +4,6 @@ using k8s;
 
 var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from one hub — registry, GitOps sync, placement, rollouts")
 {
-    HubConnection.KubeconfigOption,
-    HubConnection.ContextOption,
     LocalCommands.Create(),
     HubCommands.Create(),
     ClusterCommands.Create(),
@@ -28,4 +26,5 @@ var root = new RootCommand("flotilla: manage a fleet of Kubernetes clusters from
         return list.Items.Select(n => n.Metadata.Name).Order(StringComparer.Ordinal).ToList();
     }),
 };
+foreach (var option in HubConnection.Options) root.Options.Add(option);
 return await CliErrors.InvokeAsync(root, args);

@@ -35,7 +35,7 @@ public static class HubCommands
     /// </summary>
     private static bool NamesHubKubeconfig(ParseResult r, Option<string?> kubeconfig, Option<string?> context) =>
         r.GetValue(kubeconfig) is not null || r.GetValue(context) is not null
-        || r.GetValue(HubConnection.KubeconfigOption) is not null || r.GetValue(HubConnection.ContextOption) is not null
+        || HubConnection.KubeconfigFlag(r) is not null || HubConnection.ContextFlag(r) is not null
         || new[] { "FLOTILLA_HUB_KUBECONFIG", "FLOTILLA_HUB_CONTEXT", "KUBECONFIG" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
 
     private static Command Install()

@@ -12,25 +12,38 @@ public static class HubConnection
 {
     public const string DefaultContext = "flotilla-hub";
 
-    // --kubeconfig and --context as kubectl spells them, so `kubectl flotilla …` (the CLI as kubectl-flotilla on PATH)
-    // takes kubectl's flags; a command with a --kubeconfig/--context of its own (cluster join: the member's) keeps it.
-    public static readonly Option<string?> KubeconfigOption = new("--hub-kubeconfig", "--kubeconfig")
+    public static readonly Option<string?> KubeconfigOption = new("--hub-kubeconfig")
     {
-        Description = "Kubeconfig of the hub (default: $FLOTILLA_HUB_KUBECONFIG, $KUBECONFIG, then the local fleet's)",
+        Description = "Kubeconfig of the hub (default: $FLOTILLA_HUB_KUBECONFIG, $KUBECONFIG, then the local fleet's); kubectl's --kubeconfig too, unless the command has its own",
         Recursive = true,
     };
 
-    public static readonly Option<string?> ContextOption = new("--hub-context", "--context")
+    public static readonly Option<string?> ContextOption = new("--hub-context")
     {
-        Description = "Context of the hub (default: $FLOTILLA_HUB_CONTEXT or flotilla-hub)",
+        Description = "Context of the hub (default: $FLOTILLA_HUB_CONTEXT or flotilla-hub); kubectl's --context too, unless the command has its own",
         Recursive = true,
     };
+
+    // --kubeconfig and --context as kubectl spells them, so `kubectl flotilla …` (the CLI as kubectl-flotilla on PATH)
+    // takes kubectl's flags; a command with a --kubeconfig/--context of its own (cluster join: the member's) keeps it.
+    // Separate and hidden, so that such a command's help lists each flag once, for what it does there.
+    private static readonly Option<string?> KubectlKubeconfigOption = new("--kubeconfig") { Recursive = true, Hidden = true };
+    private static readonly Option<string?> KubectlContextOption = new("--context") { Recursive = true, Hidden = true };
+
+    /// <summary>The root command's options that name the hub.</summary>
+    public static IEnumerable<Option> Options => [KubeconfigOption, ContextOption, KubectlKubeconfigOption, KubectlContextOption];
+
+    /// <summary>The hub's kubeconfig as given by flag (either spelling), or null.</summary>
+    public static string? KubeconfigFlag(ParseResult r) => r.GetValue(KubeconfigOption) ?? r.GetValue(KubectlKubeconfigOption);
+
+    /// <summary>The hub's context as given by flag (either spelling), or null.</summary>
+    public static string? ContextFlag(ParseResult r) => r.GetValue(ContextOption) ?? r.GetValue(KubectlContextOption);
 
     /// <summary>The kubeconfig file and context the hub is reached with.</summary>
     public static (string? Kubeconfig, string Context) Resolve(ParseResult r)
     {
-        var context = r.GetValue(ContextOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT") ?? DefaultContext;
-        var kubeconfig = r.GetValue(KubeconfigOption) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG");
+        var context = ContextFlag(r) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_CONTEXT") ?? DefaultContext;
+        var kubeconfig = KubeconfigFlag(r) ?? Environment.GetEnvironmentVariable("FLOTILLA_HUB_KUBECONFIG");
         if (kubeconfig is null && !KubeClientFactory.UserKubeconfigFiles(null).Any(f => KubeClientFactory.Defines(f, context)))
         {
             var local = Path.Combine(LocalFleetDirectory.Default, "kubeconfig");
