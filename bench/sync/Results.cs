@@ -90,7 +90,8 @@ public sealed class Results(int members)
     {
         var at = q * (sorted.Count - 1);
         var below = (int)Math.Floor(at);
-        return below + 1 < sorted.Count ? sorted[below] + (at - below) * (sorted[below + 1] - sorted[below]) : sorted[below];
+        // On a value exactly, that value (a NaN beside it, as a run without an engine time, must not spread).
+        return at == below ? sorted[below] : sorted[below] + (at - below) * (sorted[below + 1] - sorted[below]);
     }
 
     private double Median(Tool tool, Scenario scenario) => MedianOf(tool, scenario, r => r.Seconds);

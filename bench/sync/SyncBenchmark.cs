@@ -10,7 +10,7 @@ namespace Flotilla.Bench.Sync;
 /// every object, and a dry-run then apply of just the changed objects (exactly what Flotilla's stage rule demands;
 /// like Flotilla it starts from a commit on a git remote, which it fetches and diffs with the git CLI: see
 /// <see cref="GitChanges"/>). Commits: a first one, then per run one changing every object and one changing 5%.
-/// Tools take each commit in a rotating order. The hub runs throughout, as it would in production (warm, its watches
+/// Tools take a round's commits in one order and the next round's in the reverse order. The hub runs throughout, as it would in production (warm, its watches
 /// open), and is idle while the baselines run: its bench Bundle has nothing to do between Flotilla's turns and its
 /// watches select only Flotilla's objects. Before the timed runs the two .NET tools (Flotilla and the dry-run
 /// driver) take <c>warmups</c> rounds of the same two commit kinds untimed: a fresh .NET process spends much of its CPU
@@ -26,7 +26,7 @@ public static class SyncBenchmark
     public static async Task RunAsync(int members, int objects, int runs, int warmups, int fivePercentRuns)
     {
         Console.WriteLine($"bench/sync: {members} members x {objects} objects, median of {runs} runs after {warmups} untimed warm-up rounds "
-            + $"({Math.Max(runs, fivePercentRuns)} of the 5% commit for flotilla and the dry-run+apply baseline), tools in rotating order, the bench's own processes let settle before each");
+            + $"({Math.Max(runs, fivePercentRuns)} of the 5% commit for flotilla and the dry-run+apply baseline), tools forward and reversed in turn, the bench's own processes let settle before each");
         // The raw and dry-run drivers get Flotilla's per-cluster concurrency, so they show the API servers' limit, not a weaker client.
         var parallelism = new Flotilla.Controllers.ClusterSync.ClusterSyncOptions().ObjectParallelism;
         await using var fleet = await BenchFleet.UpAsync(members);
@@ -47,8 +47,10 @@ public static class SyncBenchmark
         foreach (var (scenario, versionOf, timed, allTools) in Commits(runs, warmups, fivePercentRuns))
         {
             var changed = Enumerable.Range(0, objects).Count(i => versionOf(i) != previous(i));
-            Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member){(timed ? "" : ", warm-up: not counted")}");
-            foreach (var tool in tools.Skip(commit % tools.Length).Concat(tools.Take(commit % tools.Length)))
+            Console.WriteLine($"  commit {commit}: {Results.Name(scenario)} ({changed} of {objects} objects per member){(timed ? "" : ", not timed")}");
+            // A round (an every-object commit and its 5% commit) takes the tools in one order, the next round in the reverse
+            // order, so each tool goes before each other one equally often in both kinds of commit.
+            foreach (var tool in (commit + 1) / 2 % 2 == 0 ? tools : Enumerable.Reverse(tools))
             {
                 // Warm-ups and the extra 5% commits are for the .NET tools: kubectl is a fresh Go process each time, and the
                 // raw driver shares the dry-run driver's process and client code.

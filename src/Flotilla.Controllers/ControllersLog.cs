@@ -71,6 +71,6 @@ internal static partial class ControllersLog
     public static partial void LeaderElectionError(ILogger logger, string lease, Exception exception);
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Warning,
-        Message = "Event {Reason} on Bundle {Bundle} was not written: the hub API server answered {StatusCode}; {Then}")]
-    public static partial void EventNotWritten(ILogger logger, string reason, string bundle, int statusCode, string then);
+        Message = "Event {Reason} on Bundle {Bundle} was not written: {Answer}; {Then}")]
+    public static partial void EventNotWritten(ILogger logger, string reason, string bundle, string answer, string then);
 }

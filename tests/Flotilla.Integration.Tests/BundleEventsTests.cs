@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Flotilla.Integration.Tests;
 
-/// <summary>Events on Bundles against the real hub API server: written once in ten minutes, and a refusal said, not retried at every reconcile.</summary>
+/// <summary>Events on Bundles against the real hub API server: written once in ten minutes; a refusal said and not retried at every reconcile; no answer said, and never the caller's failure.</summary>
 [Collection(FleetCollection.Name)]
 public sealed class BundleEventsTests(FleetFixture fleet)
 {
@@ -51,6 +51,29 @@ public sealed class BundleEventsTests(FleetFixture fleet)
         await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
         Assert.Equal(2, Refused());
         Assert.Equal(2, log.Entries.Count);
+    }
+
+    [Fact]
+    public async Task An_event_that_gets_no_answer_is_logged_and_may_be_tried_again_at_once_and_never_fails_the_caller()
+    {
+        // A hub API server address where nothing listens: the connection is refused, a real transport failure.
+        var requests = new MemberRequestCounter();
+        var nowhere = $"https://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var (client, _) = await MemberClientFactory.CreateAsync(LocalKubeconfig.Single("nowhere", nowhere,
+            await File.ReadAllTextAsync(fleet.State.CaPath), fleet.State.Hub.AdminToken), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
+            TimeProvider.System, CancellationToken.None, requests.Handler("nowhere"));
+        using var unreachable = client;
+        var log = new RecordingLogger();
+        var events = new BundleEvents(unreachable, new FakeTimeProvider(DateTimeOffset.UtcNow), log);
+        var bundle = Bundle("events-unanswered");
+
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+        await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
+
+        Assert.Equal(2, requests.Count("nowhere", "post", "error"));
+        Assert.Equal(0, events.Written);
+        Assert.Equal(2, log.Entries.Count);
+        Assert.All(log.Entries, e => Assert.Contains("was not written: no answer (HttpRequestException); it may be tried again at once", e.Message));
     }
 
     [Fact]

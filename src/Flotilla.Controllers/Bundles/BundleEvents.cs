@@ -10,21 +10,23 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Kubernetes Events on a Bundle for what a person should see (drift, fights, who acted on a rollout). The same event is
-/// not repeated within ten minutes; failing to write one never fails a reconcile and is logged. An event the hub API
-/// server refuses (403: the hub may not create Events there; 404: the namespace is going; 422) waits the same ten
-/// minutes before it is tried again, instead of costing a request at every reconcile; any other failure may be tried
-/// again at the next one.
+/// not repeated within ten minutes; failing to write one never fails a sync or an action, and is logged. An event the
+/// hub API server refuses (403: the hub may not create Events there; 404: no such namespace; 422) waits the same ten
+/// minutes before it is tried again, instead of costing a request at every reconcile; any other failure (an error
+/// answer, no answer) may be tried again at the next one.
 /// </summary>
 public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? log = null)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(10);
 
-    // Past this many remembered events, the ones older than the quiet period are forgotten: the keys hold messages
-    // (drift names objects), so a long-running hub would otherwise keep every one it ever wrote.
+    // Past this many remembered events, the ones older than the quiet period are forgotten (at most once a minute): the
+    // keys hold messages (drift names objects), so a long-running hub would otherwise keep every one it ever wrote.
     private const int MaxRemembered = 4096;
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
     private readonly ILogger _log = log ?? NullLogger.Instance;
+    private long _forgotAt;
 
     /// <summary>Number of events written (for tests and metrics).</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -45,7 +47,7 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? l
         var key = $"{bundleKey}/{reason}/{message}";
         if (_recent.TryGetValue(key, out var last) && now - last < Quiet) return;
         _recent[key] = now;
-        if (_recent.Count > MaxRemembered) ForgetOlderThan(now - Quiet);
+        ForgetOldIfMany(now);
         var evt = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = $"{bundle.Metadata.Name}.", NamespaceProperty = bundle.Metadata.NamespaceProperty },
@@ -67,19 +69,25 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? l
             await hub.CoreV1.CreateNamespacedEventAsync(evt, bundle.Metadata.NamespaceProperty, cancellationToken: ct);
             Interlocked.Increment(ref _written);
         }
-        catch (k8s.Autorest.HttpOperationException e)
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
         {
-            var code = e.Response.StatusCode;
-            var refused = code is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity;
-            if (!refused) _recent.TryRemove(key, out _);
-            ControllersLog.EventNotWritten(_log, reason, bundleKey, (int)code,
-                refused ? $"not tried again for {Quiet.TotalMinutes:0} minutes" : "it may be tried again at once");
+            ControllersLog.EventNotWritten(_log, reason, bundleKey, $"the hub API server answered {(int)e.Response.StatusCode}", $"not tried again for {Quiet.TotalMinutes:0} minutes");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // An error answer, or none (the hub API server unreachable, a timeout): never the sync's or the action's failure.
+            _recent.TryRemove(KeyValuePair.Create(key, now));
+            var answer = e is k8s.Autorest.HttpOperationException http ? $"the hub API server answered {(int)http.Response.StatusCode}" : $"no answer ({e.GetType().Name})";
+            ControllersLog.EventNotWritten(_log, reason, bundleKey, answer, "it may be tried again at once");
         }
     }
 
-    private void ForgetOlderThan(DateTimeOffset cutoff)
+    private void ForgetOldIfMany(DateTimeOffset now)
     {
-        foreach (var (key, at) in _recent)
-            if (at < cutoff) _recent.TryRemove(key, out _);
+        var last = Interlocked.Read(ref _forgotAt);
+        if (_recent.Count <= MaxRemembered || now.UtcTicks - last < ForgetEvery.Ticks || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
+        // Removes an entry only with the time it was read at: one refreshed meanwhile stays.
+        foreach (var entry in _recent)
+            if (now - entry.Value >= Quiet) _recent.TryRemove(entry);
     }
 }
