@@ -156,19 +156,13 @@ public static class SyncBenchmark
     private static IEnumerable<(Scenario Scenario, Func<int, string> VersionOf, bool Timed, bool AllTools)> Commits(int runs, int warmups, int fivePercentRuns)
     {
         yield return (Scenario.First, _ => "v1", true, true);
-        for (var run = 1 - warmups; run <= runs; run++)
+        for (var run = 1 - warmups; run <= Math.Max(runs, fivePercentRuns); run++)
         {
             var all = $"all-{run + warmups}";
             var few = $"few-{run + warmups}";
-            yield return (Scenario.EveryObject, _ => all, run > 0, run > 0);
-            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all, run > 0, run > 0);
-        }
-        for (var run = runs + 1; run <= fivePercentRuns; run++)
-        {
-            var all = $"all-{run + warmups}";
-            var few = $"few-{run + warmups}";
-            yield return (Scenario.EveryObject, _ => all, false, false);
-            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all, true, false);
+            var main = run > 0 && run <= runs;
+            yield return (Scenario.EveryObject, _ => all, main, main);
+            yield return (Scenario.FivePercent, i => Manifests.InFivePercent(i) ? few : all, run > 0, main);
         }
     }
 }

@@ -24,10 +24,7 @@ public sealed class BundleEventsTests(FleetFixture fleet)
         // The fleet's read-only identity: the hub API server's RBAC refuses it any Event (403). The requests are counted as
         // they come back to the client: a v1.20 API server leaves a request its authorizer refuses out of apiserver_request_total.
         var requests = new MemberRequestCounter();
-        var (client, _) = await MemberClientFactory.CreateAsync(LocalKubeconfig.Single(fleet.State.Hub.Name, fleet.State.Hub.Server,
-            await File.ReadAllTextAsync(fleet.State.CaPath), fleet.State.Hub.ViewerToken), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
-            TimeProvider.System, CancellationToken.None, requests.Handler("hub"));
-        using var viewer = client;
+        using var viewer = await CountedClientAsync(fleet.State.Hub.Server, fleet.State.Hub.ViewerToken, requests);
         long Refused() => requests.Count("hub", "post", "403");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var log = new RecordingLogger();
@@ -58,11 +55,7 @@ public sealed class BundleEventsTests(FleetFixture fleet)
     {
         // A hub API server address where nothing listens: the connection is refused, a real transport failure.
         var requests = new MemberRequestCounter();
-        var nowhere = $"https://127.0.0.1:{FreePorts.Take(1)[0]}";
-        var (client, _) = await MemberClientFactory.CreateAsync(LocalKubeconfig.Single("nowhere", nowhere,
-            await File.ReadAllTextAsync(fleet.State.CaPath), fleet.State.Hub.AdminToken), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
-            TimeProvider.System, CancellationToken.None, requests.Handler("nowhere"));
-        using var unreachable = client;
+        using var unreachable = await CountedClientAsync($"https://127.0.0.1:{FreePorts.Take(1)[0]}", fleet.State.Hub.AdminToken, requests);
         var log = new RecordingLogger();
         var events = new BundleEvents(unreachable, new FakeTimeProvider(DateTimeOffset.UtcNow), log);
         var bundle = Bundle("events-unanswered");
@@ -70,7 +63,7 @@ public sealed class BundleEventsTests(FleetFixture fleet)
         await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
         await events.WarnAsync(bundle, Reason, Message, CancellationToken.None);
 
-        Assert.Equal(2, requests.Count("nowhere", "post", "error"));
+        Assert.Equal(2, requests.Count("hub", "post", "error"));
         Assert.Equal(0, events.Written);
         Assert.Equal(2, log.Entries.Count);
         Assert.All(log.Entries, e => Assert.Contains("was not written: no answer (HttpRequestException); it may be tried again at once", e.Message));
@@ -93,6 +86,15 @@ public sealed class BundleEventsTests(FleetFixture fleet)
         var written = await fleet.Hub.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={name}");
         var evt = Assert.Single(written.Items);
         Assert.Equal((Reason, Message, "Warning", "Bundle"), (evt.Reason, evt.Message, evt.Type, evt.InvolvedObject.Kind));
+    }
+
+    /// <summary>A hub client at <paramref name="server"/> with <paramref name="token"/>, its requests counted as cluster <c>hub</c>.</summary>
+    private async Task<Kubernetes> CountedClientAsync(string server, string token, MemberRequestCounter requests)
+    {
+        var kubeconfig = LocalKubeconfig.Single(fleet.State.Hub.Name, server, await File.ReadAllTextAsync(fleet.State.CaPath), token);
+        var (client, _) = await MemberClientFactory.CreateAsync(kubeconfig, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
+            TimeProvider.System, CancellationToken.None, requests.Handler("hub"));
+        return client;
     }
 
     // Events name their object without the API server checking it exists: a Bundle is not needed on the hub for these.

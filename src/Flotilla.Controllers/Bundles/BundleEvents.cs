@@ -69,23 +69,22 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? l
             await hub.CoreV1.CreateNamespacedEventAsync(evt, bundle.Metadata.NamespaceProperty, cancellationToken: ct);
             Interlocked.Increment(ref _written);
         }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
-        {
-            ControllersLog.EventNotWritten(_log, reason, bundleKey, $"the hub API server answered {(int)e.Response.StatusCode}", $"not tried again for {Quiet.TotalMinutes:0} minutes");
-        }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // An error answer, or none (the hub API server unreachable, a timeout): never the sync's or the action's failure.
-            _recent.TryRemove(KeyValuePair.Create(key, now));
-            var answer = e is k8s.Autorest.HttpOperationException http ? $"the hub API server answered {(int)http.Response.StatusCode}" : $"no answer ({e.GetType().Name})";
-            ControllersLog.EventNotWritten(_log, reason, bundleKey, answer, "it may be tried again at once");
+            var code = (e as k8s.Autorest.HttpOperationException)?.Response.StatusCode;
+            var refused = code is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity;
+            if (!refused) _recent.TryRemove(KeyValuePair.Create(key, now));
+            ControllersLog.EventNotWritten(_log, reason, bundleKey, code is { } answered ? $"the hub API server answered {(int)answered}" : $"no answer ({e.GetType().Name})",
+                refused ? $"not tried again for {Quiet.TotalMinutes:0} minutes" : "it may be tried again at once");
         }
     }
 
     private void ForgetOldIfMany(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref _forgotAt);
-        if (_recent.Count <= MaxRemembered || now.UtcTicks - last < ForgetEvery.Ticks || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
+        // The time first: a ConcurrentDictionary's Count takes every lock of the table.
+        if (now.UtcTicks - last < ForgetEvery.Ticks || _recent.Count <= MaxRemembered || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
         // Removes an entry only with the time it was read at: one refreshed meanwhile stays.
         foreach (var entry in _recent)
             if (now - entry.Value >= Quiet) _recent.TryRemove(entry);
