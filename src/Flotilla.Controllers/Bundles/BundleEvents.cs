@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Flotilla.Kube.Api;
 using k8s;
@@ -17,16 +16,8 @@ namespace Flotilla.Controllers.Bundles;
 /// </summary>
 public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? log = null)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(10);
-
-    // Past this many remembered events, the ones older than the quiet period are forgotten (at most once a minute): the
-    // keys hold messages (drift names objects), so a long-running hub would otherwise keep every one it ever wrote.
-    private const int MaxRemembered = 4096;
-    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
+    private readonly RecentEvents _recent = new(quiet: TimeSpan.FromMinutes(10), maxRemembered: 4096, forgetEvery: TimeSpan.FromMinutes(1));
     private readonly ILogger _log = log ?? NullLogger.Instance;
-    private long _forgotAt;
 
     /// <summary>Number of events written (for tests and metrics).</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -45,9 +36,7 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? l
         var now = clock.GetUtcNow();
         var bundleKey = $"{bundle.Metadata.NamespaceProperty}/{bundle.Metadata.Name}";
         var key = $"{bundleKey}/{reason}/{message}";
-        if (_recent.TryGetValue(key, out var last) && now - last < Quiet) return;
-        _recent[key] = now;
-        ForgetOldIfMany(now);
+        if (!_recent.TryClaim(key, now)) return;
         var evt = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = $"{bundle.Metadata.Name}.", NamespaceProperty = bundle.Metadata.NamespaceProperty },
@@ -74,19 +63,9 @@ public sealed class BundleEvents(IKubernetes hub, TimeProvider clock, ILogger? l
             // An error answer, or none (the hub API server unreachable, a timeout): never the sync's or the action's failure.
             var code = (e as k8s.Autorest.HttpOperationException)?.Response.StatusCode;
             var refused = code is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity;
-            if (!refused) _recent.TryRemove(KeyValuePair.Create(key, now));
+            if (!refused) _recent.Release(key, now);
             ControllersLog.EventNotWritten(_log, reason, bundleKey, code is { } answered ? $"the hub API server answered {(int)answered}" : $"no answer ({e.GetType().Name})",
-                refused ? $"not tried again for {Quiet.TotalMinutes:0} minutes" : "it may be tried again at once");
+                refused ? $"not tried again for {_recent.Quiet.TotalMinutes:0} minutes" : "it may be tried again at once");
         }
-    }
-
-    private void ForgetOldIfMany(DateTimeOffset now)
-    {
-        var last = Interlocked.Read(ref _forgotAt);
-        // The time first: a ConcurrentDictionary's Count takes every lock of the table.
-        if (now.UtcTicks - last < ForgetEvery.Ticks || _recent.Count <= MaxRemembered || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
-        // Removes an entry only with the time it was read at: one refreshed meanwhile stays.
-        foreach (var entry in _recent)
-            if (now - entry.Value >= Quiet) _recent.TryRemove(entry);
     }
 }
