@@ -114,9 +114,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         var ns = resource.Namespaced ? metadata["namespace"]?.GetValue<string>() : null;
         var name = metadata["name"]!.GetValue<string>();
         var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(force ? "&force=true" : "")}{(dryRun ? "&dryRun=All" : "")}";
-        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
-        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, metadataOnly ? MetadataOnly : null, write: !dryRun, ct);
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, new Body(obj, "application/apply-patch+yaml"), metadataOnly ? MetadataOnly : null, write: !dryRun, ct);
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run" : "apply")}", ct);
     }
 
@@ -128,8 +126,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     {
         var ns = resource.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() : null;
         var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(dryRun ? "&dryRun=All" : "")}";
-        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await SendAsync(HttpMethod.Post, resource.CollectionPath(ns) + query, content, null, write: !dryRun, ct);
+        using var response = await SendAsync(HttpMethod.Post, resource.CollectionPath(ns) + query, new Body(obj, Body.Json), null, write: !dryRun, ct);
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, obj["metadata"]!["name"]!.GetValue<string>())} {(dryRun ? "dry-run create" : "create")}", ct);
     }
 
@@ -139,9 +136,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         var ns = resource.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() : null;
         var name = obj["metadata"]!["name"]!.GetValue<string>();
         var query = $"?fieldManager={Api.FlotillaApi.FieldManager}{(dryRun ? "&dryRun=All" : "")}";
-        var content = new StringContent(obj.ToJsonString(), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
-        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, content, null, write: !dryRun, ct);
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + query, new Body(obj, Body.MergePatch), null, write: !dryRun, ct);
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} {(dryRun ? "dry-run merge patch" : "merge patch")}", ct);
     }
 
@@ -152,9 +147,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     /// <summary>JSON merge patch of an object's <c>status</c> subresource (<paramref name="ns"/> null: cluster-scoped).</summary>
     public async Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string? ns, string name, JsonObject patch, CancellationToken ct)
     {
-        var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
-        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + $"/status?fieldManager={Api.FlotillaApi.FieldManager}", content, null, write: true, ct);
+        using var response = await SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + $"/status?fieldManager={Api.FlotillaApi.FieldManager}", new Body(patch, Body.MergePatch), null, write: true, ct);
         return await ReadObjectAsync(response, $"{resource.Kind}/{Qualified(ns, name)} status merge patch", ct);
     }
 
@@ -166,8 +159,7 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     {
         var options = new JsonObject { ["propagationPolicy"] = "Background" };
         if (uid is not null) options["preconditions"] = new JsonObject { ["uid"] = uid };
-        var content = new StringContent(options.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), content, null, write: true, ct);
+        using var response = await SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), new Body(options, Body.Json), null, write: true, ct);
         if (response.StatusCode is HttpStatusCode.NotFound || (uid is not null && response.StatusCode == HttpStatusCode.Conflict)) return false;
         if (!response.IsSuccessStatusCode)
             throw new KubeApiException($"{resource.Kind}/{Qualified(ns, name)} delete", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
@@ -224,13 +216,13 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         return map;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept,
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Body? body, string? accept,
         bool write, CancellationToken ct, bool streaming = false)
     {
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path.TrimStart('/')));
-            if (content is not null) request.Content = await CloneAsync(content, ct);
+            if (body is not null) request.Content = body.Content();
             foreach (var type in (accept ?? "application/json").Split(", ")) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(type));
             if (client.Credentials is not null) await client.Credentials.ProcessHttpRequestAsync(request, ct);
             Interlocked.Increment(ref write ? ref _writes : ref _reads);
@@ -250,11 +242,25 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
         }
     }
 
-    private static async Task<HttpContent> CloneAsync(HttpContent content, CancellationToken ct)
+    /// <summary>
+    /// A request body, serialised once as UTF-8 (a request is sent again after a 429, and each send needs its own
+    /// content object, which here only wraps the same bytes).
+    /// </summary>
+    private sealed class Body
     {
-        var copy = new ByteArrayContent(await content.ReadAsByteArrayAsync(ct));
-        foreach (var header in content.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        return copy;
+        public const string Json = "application/json; charset=utf-8";
+        public const string MergePatch = "application/merge-patch+json";
+
+        private readonly MemoryStream _bytes = new();
+        private readonly string _type;
+
+        public Body(JsonNode node, string contentType)
+        {
+            using (var writer = new Utf8JsonWriter(_bytes)) node.WriteTo(writer);
+            _type = contentType;
+        }
+
+        public HttpContent Content() => new ByteArrayContent(_bytes.GetBuffer(), 0, (int)_bytes.Length) { Headers = { ContentType = MediaTypeHeaderValue.Parse(_type) } };
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string subject, CancellationToken ct)

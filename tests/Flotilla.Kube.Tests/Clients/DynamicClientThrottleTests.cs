@@ -13,8 +13,14 @@ public sealed class DynamicClientThrottleTests
     {
         public int Requests { get; private set; }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
-            Task.FromResult(answers[Math.Min(Requests++, answers.Length - 1)]());
+        /// <summary>Each request's body and content type, as sent.</summary>
+        public List<(string Body, string? Type)> Sent { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.Content is { } content) Sent.Add((await content.ReadAsStringAsync(ct), content.Headers.ContentType?.ToString()));
+            return answers[Math.Min(Requests++, answers.Length - 1)]();
+        }
     }
 
     private static HttpResponseMessage Throttled() => new(HttpStatusCode.TooManyRequests)
@@ -46,6 +52,13 @@ public sealed class DynamicClientThrottleTests
         Assert.Equal("a", result["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal(3, handler.Requests);
         Assert.Equal(3, client.Writes);
+        // Every attempt carries the whole object again, as server-side apply expects it.
+        Assert.Equal(3, handler.Sent.Count);
+        Assert.All(handler.Sent, sent =>
+        {
+            Assert.Equal(Body.ToJsonString(), sent.Body);
+            Assert.Equal("application/apply-patch+yaml", sent.Type);
+        });
     }
 
     [Fact]
