@@ -35,7 +35,8 @@ public sealed class DynamicClientThrottleTests
     };
 
     private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true);
-    private static readonly JsonObject Body = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"x"}}""")!.AsObject();
+    // A value beyond ASCII and with characters JSON writers escape: the bytes sent must be what ToJsonString writes.
+    private static readonly JsonObject Body = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"x"},"data":{"k":"é<&'"}}""")!.AsObject();
 
     private static (DynamicClient Client, ScriptedHandler Handler) Create(int retries, params Func<HttpResponseMessage>[] answers)
     {
