@@ -4,8 +4,8 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Which events were written lately, so the same one is not repeated within <see cref="Quiet"/>. Past
-/// <see cref="MaxRemembered"/> entries, the ones older than the quiet period are forgotten, at most once per
-/// <see cref="ForgetEvery"/>: the keys hold messages (drift names objects), so a long-running hub would otherwise keep
+/// <paramref name="maxRemembered"/> entries, the ones older than the quiet period are forgotten, at most once per
+/// <paramref name="forgetEvery"/>: the keys hold messages (drift names objects), so a long-running hub would otherwise keep
 /// every event it ever wrote. Safe for concurrent use.
 /// </summary>
 public sealed class RecentEvents(TimeSpan quiet, int maxRemembered, TimeSpan forgetEvery)
@@ -14,10 +14,6 @@ public sealed class RecentEvents(TimeSpan quiet, int maxRemembered, TimeSpan for
     private long _forgotAt = DateTimeOffset.MinValue.UtcTicks;
 
     public TimeSpan Quiet { get; } = quiet;
-
-    public int MaxRemembered { get; } = maxRemembered;
-
-    public TimeSpan ForgetEvery { get; } = forgetEvery;
 
     /// <summary>Entries remembered now (takes every lock of the table: for tests).</summary>
     public int Count => _recent.Count;
@@ -41,7 +37,7 @@ public sealed class RecentEvents(TimeSpan quiet, int maxRemembered, TimeSpan for
     {
         var last = Interlocked.Read(ref _forgotAt);
         // The time first: a ConcurrentDictionary's Count takes every lock of the table.
-        if (now.UtcTicks - last < ForgetEvery.Ticks || _recent.Count <= MaxRemembered || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
+        if (now.UtcTicks - last < forgetEvery.Ticks || _recent.Count <= maxRemembered || Interlocked.CompareExchange(ref _forgotAt, now.UtcTicks, last) != last) return;
         // Removes an entry only with the time it was read at: one refreshed meanwhile stays.
         foreach (var entry in _recent)
             if (now - entry.Value >= Quiet) _recent.TryRemove(entry);
