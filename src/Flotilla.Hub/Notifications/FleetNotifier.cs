@@ -12,13 +12,22 @@ namespace Flotilla.Hub.Notifications;
 /// Runs on the leader: follows the <see cref="FleetView"/>, turns each change of a Bundle or Cluster into notices
 /// (<see cref="NoticeDetector"/>), writes them as Kubernetes Events on the object (drift excepted: the sync writes
 /// those itself) and sends the notifiable ones to every matching <c>Notification</c> of the bundle's namespace.
-/// Notices are handled one at a time in order; the webhooks of one notice are sent in parallel, each with its own
-/// retries and timeout (<see cref="WebhookSender"/>). A failed delivery is logged and dropped, never retried forever.
+/// Notices are detected and recorded one at a time in order; each delivery goes to its Notification's own queue
+/// (<see cref="ReceiverQueues{T}"/>), so a receiver that is down, whose deliveries each take a minute of retries and
+/// timeouts (<see cref="WebhookSender"/>), delays only its own deliveries, not the Events or the other receivers. A
+/// failed delivery is logged and dropped, never retried forever; so is the oldest waiting one when a queue is full.
 /// </summary>
 public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, BundleEvents bundleEvents, WebhookSender sender, TimeProvider clock, ILogger<FleetNotifier> log)
 {
+    /// <summary>Deliveries a receiver may have waiting; a dead receiver's queue holds the newest ones.</summary>
+    public const int QueueCapacity = 100;
+
     public async Task RunAsync(CancellationToken ct)
     {
+        var deliveries = new ReceiverQueues<(NotificationResource Notification, FleetNotice Notice)>(
+            (_, d, token) => SendAsync(d.Notification, d.Notice, token).AsTask(), QueueCapacity,
+            (name, d) => NotSent(log, name, d.Notice.Kind, $"dropped: {QueueCapacity} newer deliveries were waiting for this receiver"),
+            (name, d, e) => NotSent(log, name, d.Notice.Kind, e.Message));
         var bundles = view.Bundles.ToDictionary(b => b.Key, b => b.Resource, StringComparer.Ordinal);
         var clusters = view.Clusters.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal);
         var changes = Channel.CreateUnbounded<(string Kind, string Key)>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,7 +47,7 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
                     if (current is null) { bundles.Remove(key); continue; }
                     var notices = NoticeDetector.ForBundle(bundles.GetValueOrDefault(key), current);
                     bundles[key] = current;
-                    foreach (var notice in notices) await HandleAsync(notice, current, ct);
+                    foreach (var notice in notices) await HandleAsync(notice, current, deliveries, ct);
                 }
                 else
                 {
@@ -51,10 +60,15 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        finally { view.Changed -= OnChange; }
+        finally
+        {
+            view.Changed -= OnChange;
+            await deliveries.CompleteAsync();
+        }
     }
 
-    private async Task HandleAsync(FleetNotice notice, BundleResource bundle, CancellationToken ct)
+    private async Task HandleAsync(FleetNotice notice, BundleResource bundle,
+        ReceiverQueues<(NotificationResource, FleetNotice)> deliveries, CancellationToken ct)
     {
         if (notice.Kind != NoticeKind.Drift)
         {
@@ -62,15 +76,19 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
             else await bundleEvents.NormalAsync(bundle, notice.Kind.ToString(), notice.Message, ct);
         }
         if (!notice.IsNotifiable) return;
-        var targets = view.Notifications.Where(n => n.Metadata.NamespaceProperty == notice.Namespace
+        var notifications = view.Notifications.ToList();
+        deliveries.Retain(notifications.Select(Key).ToHashSet(StringComparer.Ordinal));
+        foreach (var n in notifications.Where(n => n.Metadata.NamespaceProperty == notice.Namespace
             && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
-            && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name))).ToList();
-        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, (n, token) => SendAsync(n, notice, token));
+            && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name))))
+            deliveries.Enqueue(Key(n), (n, notice), ct);
     }
+
+    private static string Key(NotificationResource n) => $"{n.Metadata.NamespaceProperty}/{n.Metadata.Name}";
 
     private async ValueTask SendAsync(NotificationResource notification, FleetNotice notice, CancellationToken ct)
     {
-        var name = $"{notification.Metadata.NamespaceProperty}/{notification.Metadata.Name}";
+        var name = Key(notification);
         var body = NotificationPayload.Body(notice, notification.Spec.Format ?? "Generic", clock.GetUtcNow());
         string? signature = null;
         if (notification.Spec.SecretRef is { } secretRef)
