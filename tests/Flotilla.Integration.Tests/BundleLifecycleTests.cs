@@ -147,7 +147,7 @@ public sealed class BundleLifecycleTests(FleetFixture fleet)
         await hub.SourceAsync("repo", repo.Url);
         await hub.BundleAsync("app", "repo", ".", sync: new JsonObject { ["interval"] = "1h" });
         await Eventually.WaitAsync(() => hub.SyncedAsync("app", rev, Members), Converge, "synced");
-        var before = (await hub.BundleStatusAsync("app")).Status!.Clusters!.ToDictionary(c => c.Name, c => c.LastSyncTime);
+        var before = await hub.LastSyncTimesAsync("app");
 
         var request = await CliRunner.RunAsync(fleet.Env, "reconcile", "bundle", "app", "-n", ns);
         Assert.True(request.ExitCode == 0, request.ToString());

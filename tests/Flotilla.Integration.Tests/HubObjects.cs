@@ -65,6 +65,18 @@ public sealed class HubObjects(Kubernetes hub, string ns)
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 
+    /// <summary>
+    /// Each cluster's <c>lastSyncTime</c> now, once the clock has passed the latest of them by a second: the field has
+    /// whole seconds, so a resync in the same second as the last sync would not show as later.
+    /// </summary>
+    public async Task<Dictionary<string, DateTimeOffset?>> LastSyncTimesAsync(string bundle)
+    {
+        var times = (await BundleStatusAsync(bundle)).Status!.Clusters!.ToDictionary(c => c.Name, c => c.LastSyncTime);
+        var next = times.Values.Max()!.Value.AddSeconds(1);
+        while (DateTimeOffset.UtcNow < next) await Task.Delay(50);
+        return times;
+    }
+
     /// <summary>True when every listed cluster has applied <paramref name="revision"/> in phase Synced.</summary>
     public async Task<bool> SyncedAsync(string bundle, string revision, IEnumerable<string> clusters)
     {

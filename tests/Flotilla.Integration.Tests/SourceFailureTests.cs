@@ -106,7 +106,7 @@ public sealed class SourceFailureTests(FleetFixture fleet, ITestOutputHelper out
             output.WriteLine($"after a second attempt at {again.Status!.LastAttemptAt:O} the failure is {(DateTimeOffset.UtcNow - ready.LastTransitionTime!.Value).TotalSeconds:0.0}s old");
 
             // A resync of the bundle while the source fails: the last good revision, everything still there.
-            var before = (await hub.BundleStatusAsync("app")).Status!.Clusters!.ToDictionary(c => c.Name, c => c.LastSyncTime);
+            var before = await hub.LastSyncTimesAsync("app");
             var request = await CliRunner.RunAsync(fleet.Env, "reconcile", "bundle", "app", "-n", Ns);
             Assert.True(request.ExitCode == 0, request.ToString());
             await Eventually.WaitAsync(async () => (await hub.BundleStatusAsync("app")).Status!.Clusters!.All(c => c.LastSyncTime > before[c.Name]),
