@@ -29,7 +29,8 @@ public static class Drivers
     /// Exactly the requests Flotilla's stage rule demands and nothing else: a server-side-apply dry-run of every changed
     /// object, then its apply, stage by stage (the namespace, then the rest). As in Flotilla, the stages' dry-runs go in
     /// one round unless the commit creates objects (<paramref name="creates"/>: a later stage may need them), and each
-    /// stage is applied before the next. The changed objects come from <see cref="GitChanges"/>. The same parallelism
+    /// stage is applied before the next. The changed objects come from <see cref="GitChanges"/>, their bodies from
+    /// <see cref="FlotillaBodies"/>: the same requests as Flotilla's. The same parallelism
     /// as the raw driver, all clusters at once.
     /// </summary>
     public static Task DryRunThenApplyAsync(IReadOnlyList<DynamicClient> clusters, IReadOnlyList<JsonObject> changed, bool creates, int parallelism) =>

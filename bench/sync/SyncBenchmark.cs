@@ -76,7 +76,7 @@ public static class SyncBenchmark
                         ruleGit = clock.Elapsed.TotalSeconds;
                         // The git diff must name exactly the objects the commit changed, or the baseline would time less work.
                         if (taken.Count != changed) throw new InvalidOperationException($"the baseline's git diff named {taken.Count} objects, the commit changed {changed}");
-                        await Drivers.DryRunThenApplyAsync(clients, taken, creates: scenario == Scenario.First, parallelism);
+                        await Drivers.DryRunThenApplyAsync(clients, FlotillaBodies.For(taken, Bundle), creates: scenario == Scenario.First, parallelism);
                     }),
                     // Committed after the settle, just before the request, so the hub cannot pick the commit up before the
                     // clock starts (the source's 1 h interval keeps periodic fetches out of the way too).
