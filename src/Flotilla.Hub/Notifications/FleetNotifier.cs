@@ -24,10 +24,12 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // Deliveries end with the notifier, however it ends: a dead receiver's queue could otherwise hold it for minutes.
+        using var stopDeliveries = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var deliveries = new ReceiverQueues<(NotificationResource Notification, FleetNotice Notice)>(
             (_, d, token) => SendAsync(d.Notification, d.Notice, token).AsTask(), QueueCapacity,
             (name, d) => NotSent(log, name, d.Notice.Kind, $"dropped: {QueueCapacity} newer deliveries were waiting for this receiver"),
-            (name, d, e) => NotSent(log, name, d.Notice.Kind, e.Message));
+            (name, d, e) => NotSent(log, name, d.Notice.Kind, e.Message), stopDeliveries.Token);
         var bundles = view.Bundles.ToDictionary(b => b.Key, b => b.Resource, StringComparer.Ordinal);
         var clusters = view.Clusters.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal);
         var changes = Channel.CreateUnbounded<(string Kind, string Key)>(new UnboundedChannelOptions { SingleReader = true });
@@ -63,6 +65,7 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
         finally
         {
             view.Changed -= OnChange;
+            await stopDeliveries.CancelAsync();
             await deliveries.CompleteAsync();
         }
     }
@@ -81,7 +84,7 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
         foreach (var n in notifications.Where(n => n.Metadata.NamespaceProperty == notice.Namespace
             && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
             && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name))))
-            deliveries.Enqueue(Key(n), (n, notice), ct);
+            deliveries.Enqueue(Key(n), (n, notice));
     }
 
     private static string Key(NotificationResource n) => $"{n.Metadata.NamespaceProperty}/{n.Metadata.Name}";

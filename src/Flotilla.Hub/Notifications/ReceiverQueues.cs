@@ -7,16 +7,18 @@ namespace Flotilla.Hub.Notifications;
 /// a minute of retries and timeouts) delays only its own deliveries, never another receiver's or the notices behind
 /// it. A queue holds at most <paramref name="capacity"/> items; when a dead receiver lets it fill, the oldest item is
 /// dropped and reported to <paramref name="dropped"/>. A failed delivery is <paramref name="deliver"/>'s to report:
-/// an exception it throws is passed to <paramref name="failed"/> and the worker goes on with the next item.
+/// an exception it throws is passed to <paramref name="failed"/> and the worker goes on with the next item. Cancelling
+/// <paramref name="stop"/> ends every worker, the delivery in progress included, and drops what is waiting.
 /// </summary>
 public sealed class ReceiverQueues<T>(
-    Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T> dropped, Action<string, T, Exception> failed)
+    Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T> dropped, Action<string, T, Exception> failed,
+    CancellationToken stop)
 {
     private readonly Dictionary<string, Channel<T>> _queues = new(StringComparer.Ordinal);
     private readonly List<Task> _workers = [];
 
     /// <summary>Queues <paramref name="item"/> for <paramref name="receiver"/>, starting its worker on first use; never waits.</summary>
-    public void Enqueue(string receiver, T item, CancellationToken ct)
+    public void Enqueue(string receiver, T item)
     {
         lock (_queues)
         {
@@ -28,7 +30,7 @@ public sealed class ReceiverQueues<T>(
                 }, lost => dropped(receiver, lost));
                 _queues[receiver] = queue;
                 _workers.RemoveAll(w => w.IsCompleted);
-                _workers.Add(Task.Run(() => DrainAsync(receiver, queue.Reader, ct), CancellationToken.None));
+                _workers.Add(Task.Run(() => DrainAsync(receiver, queue.Reader), CancellationToken.None));
             }
             queue.Writer.TryWrite(item);
         }
@@ -47,7 +49,7 @@ public sealed class ReceiverQueues<T>(
         }
     }
 
-    /// <summary>Stops taking items and waits until every worker has ended (cancel their token to stop them early).</summary>
+    /// <summary>Stops taking items and waits until every worker has delivered what it holds (or <c>stop</c> ends it).</summary>
     public async Task CompleteAsync()
     {
         Task[] workers;
@@ -60,16 +62,16 @@ public sealed class ReceiverQueues<T>(
         await Task.WhenAll(workers);
     }
 
-    private async Task DrainAsync(string receiver, ChannelReader<T> reader, CancellationToken ct)
+    private async Task DrainAsync(string receiver, ChannelReader<T> reader)
     {
         try
         {
-            await foreach (var item in reader.ReadAllAsync(ct))
+            await foreach (var item in reader.ReadAllAsync(stop))
             {
-                try { await deliver(receiver, item, ct); }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested) { failed(receiver, item, e); }
+                try { await deliver(receiver, item, stop); }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested) { failed(receiver, item, e); }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 }

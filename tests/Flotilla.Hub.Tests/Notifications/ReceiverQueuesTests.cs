@@ -18,7 +18,8 @@ public sealed class ReceiverQueuesTests
         private int _running, _mostAtOnce;
         public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
 
-        public ReceiverQueues<int> Queues(int capacity = 100) => new(DeliverAsync, capacity, (r, i) => Dropped.Enqueue((r, i)), (r, i, e) => Failed.Enqueue((r, i, e.Message)));
+        public ReceiverQueues<int> Queues(int capacity = 100, CancellationToken stop = default) =>
+            new(DeliverAsync, capacity, (r, i) => Dropped.Enqueue((r, i)), (r, i, e) => Failed.Enqueue((r, i, e.Message)), stop);
 
         private async Task DeliverAsync(string receiver, int item, CancellationToken ct)
         {
@@ -57,8 +58,8 @@ public sealed class ReceiverQueuesTests
         var queues = receivers.Queues();
         for (var i = 1; i <= 3; i++)
         {
-            queues.Enqueue("dead", i, CancellationToken.None);
-            queues.Enqueue("live", i, CancellationToken.None);
+            queues.Enqueue("dead", i);
+            queues.Enqueue("live", i);
         }
         await UntilAsync(() => receivers.Of("live").Length == 3, "the live receiver got its three items");
         Assert.Equal([1, 2, 3], receivers.Of("live"));
@@ -74,7 +75,7 @@ public sealed class ReceiverQueuesTests
     {
         var receivers = new Receivers();
         var queues = receivers.Queues();
-        for (var i = 1; i <= 50; i++) queues.Enqueue("only", i, CancellationToken.None);
+        for (var i = 1; i <= 50; i++) queues.Enqueue("only", i);
         await queues.CompleteAsync();
         Assert.Equal(Enumerable.Range(1, 50), receivers.Of("only"));
         Assert.Equal(1, receivers.MostAtOnce);
@@ -87,10 +88,10 @@ public sealed class ReceiverQueuesTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receivers.Hung["dead"] = gate;
         var queues = receivers.Queues(capacity: 3);
-        queues.Enqueue("dead", 1, CancellationToken.None);
+        queues.Enqueue("dead", 1);
         await receivers.FirstStarted.Task.WaitAsync(Deadline);
         // 1 is being delivered; 2, 3, 4 fill the queue; 5 and 6 push out the oldest waiting.
-        for (var i = 2; i <= 6; i++) queues.Enqueue("dead", i, CancellationToken.None);
+        for (var i = 2; i <= 6; i++) queues.Enqueue("dead", i);
         Assert.Equal([("dead", 2), ("dead", 3)], receivers.Dropped);
 
         gate.SetResult();
@@ -103,8 +104,8 @@ public sealed class ReceiverQueuesTests
     {
         var receivers = new Receivers();
         var queues = receivers.Queues();
-        queues.Enqueue("picky", -1, CancellationToken.None);
-        queues.Enqueue("picky", 2, CancellationToken.None);
+        queues.Enqueue("picky", -1);
+        queues.Enqueue("picky", 2);
         await queues.CompleteAsync();
         Assert.Equal([("picky", -1, "receiver picky refused -1")], receivers.Failed);
         Assert.Equal([2], receivers.Of("picky"));
@@ -117,12 +118,12 @@ public sealed class ReceiverQueuesTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receivers.Hung["gone"] = gate;
         var queues = receivers.Queues();
-        queues.Enqueue("gone", 1, CancellationToken.None);
-        queues.Enqueue("gone", 2, CancellationToken.None);
-        queues.Enqueue("kept", 1, CancellationToken.None);
+        queues.Enqueue("gone", 1);
+        queues.Enqueue("gone", 2);
+        queues.Enqueue("kept", 1);
         queues.Retain(new HashSet<string> { "kept" });
         // A later item for the same name starts a new queue: the old one is closed, not reopened.
-        queues.Enqueue("gone", 3, CancellationToken.None);
+        queues.Enqueue("gone", 3);
         gate.SetResult();
         await queues.CompleteAsync();
         Assert.Equal([1, 2, 3], receivers.Of("gone").Order());
@@ -135,8 +136,8 @@ public sealed class ReceiverQueuesTests
         var receivers = new Receivers();
         receivers.Hung["dead"] = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
-        var queues = receivers.Queues();
-        queues.Enqueue("dead", 1, stop.Token);
+        var queues = receivers.Queues(stop: stop.Token);
+        queues.Enqueue("dead", 1);
         await receivers.FirstStarted.Task.WaitAsync(Deadline);
         stop.Cancel();
         await queues.CompleteAsync().WaitAsync(Deadline);
