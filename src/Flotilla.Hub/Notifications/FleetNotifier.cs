@@ -15,7 +15,10 @@ namespace Flotilla.Hub.Notifications;
 /// Notices are detected and recorded one at a time in order; each delivery goes to its Notification's own queue
 /// (<see cref="ReceiverQueues{T}"/>), so a receiver that is down, whose deliveries each take a minute of retries and
 /// timeouts (<see cref="WebhookSender"/>), delays only its own deliveries, not the Events or the other receivers. A
-/// failed delivery is logged and dropped, never retried forever; so is the oldest waiting one when a queue is full.
+/// delivery is sent to the Notification as it is when its turn comes (a corrected URL is used at once; a Notification
+/// deleted or no longer subscribed gets nothing) and carries the time of its notice. A failed delivery is logged and
+/// dropped, never retried forever; so is the oldest waiting one when a queue is full, and whatever waits when the
+/// notifier stops.
 /// </summary>
 public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, BundleEvents bundleEvents, WebhookSender sender, TimeProvider clock, ILogger<FleetNotifier> log)
 {
@@ -26,9 +29,13 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
     {
         // Deliveries end with the notifier, however it ends: a dead receiver's queue could otherwise hold it for minutes.
         using var stopDeliveries = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var deliveries = new ReceiverQueues<(NotificationResource Notification, FleetNotice Notice)>(
-            (_, d, token) => SendAsync(d.Notification, d.Notice, token).AsTask(), QueueCapacity,
-            (name, d) => NotSent(log, name, d.Notice.Kind, $"dropped: {QueueCapacity} newer deliveries were waiting for this receiver"),
+        var deliveries = new ReceiverQueues<Delivery>(DeliverAsync, QueueCapacity,
+            (name, d, reason) => NotSent(log, name, d.Notice.Kind, reason switch
+            {
+                DropReason.QueueFull => $"dropped: {QueueCapacity} newer deliveries were waiting for this receiver",
+                DropReason.ReceiverGone => "dropped: the Notification is gone",
+                _ => "dropped: the notifier stopped (no longer the leader, or shutting down)",
+            }),
             (name, d, e) => NotSent(log, name, d.Notice.Kind, e.Message), stopDeliveries.Token);
         var bundles = view.Bundles.ToDictionary(b => b.Key, b => b.Resource, StringComparer.Ordinal);
         var clusters = view.Clusters.ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal);
@@ -71,7 +78,7 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
     }
 
     private async Task HandleAsync(FleetNotice notice, BundleResource bundle,
-        ReceiverQueues<(NotificationResource, FleetNotice)> deliveries, CancellationToken ct)
+        ReceiverQueues<Delivery> deliveries, CancellationToken ct)
     {
         if (notice.Kind != NoticeKind.Drift)
         {
@@ -81,18 +88,35 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
         if (!notice.IsNotifiable) return;
         var notifications = view.Notifications.ToList();
         deliveries.Retain(notifications.Select(Key).ToHashSet(StringComparer.Ordinal));
-        foreach (var n in notifications.Where(n => n.Metadata.NamespaceProperty == notice.Namespace
-            && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
-            && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name))))
-            deliveries.Enqueue(Key(n), (n, notice));
+        var at = clock.GetUtcNow();
+        foreach (var n in notifications.Where(n => Subscribed(n, notice))) deliveries.Enqueue(Key(n), new Delivery(notice, at));
     }
+
+    /// <summary>A notice queued for a receiver, with the time it was noticed (the payload's time, however late it goes).</summary>
+    private sealed record Delivery(FleetNotice Notice, DateTimeOffset At);
+
+    private static bool Subscribed(NotificationResource n, FleetNotice notice) => n.Metadata.NamespaceProperty == notice.Namespace
+        && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
+        && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name));
 
     private static string Key(NotificationResource n) => $"{n.Metadata.NamespaceProperty}/{n.Metadata.Name}";
 
-    private async ValueTask SendAsync(NotificationResource notification, FleetNotice notice, CancellationToken ct)
+    // The Notification as it is now: it may have been corrected, unsubscribed or deleted while the delivery waited.
+    private async Task DeliverAsync(string key, Delivery delivery, CancellationToken ct)
+    {
+        var notification = view.Notifications.FirstOrDefault(n => Key(n) == key);
+        if (notification is null || !Subscribed(notification, delivery.Notice))
+        {
+            NotSent(log, key, delivery.Notice.Kind, notification is null ? "the Notification is gone" : "the Notification no longer asks for it");
+            return;
+        }
+        await SendAsync(notification, delivery.Notice, delivery.At, ct);
+    }
+
+    private async Task SendAsync(NotificationResource notification, FleetNotice notice, DateTimeOffset at, CancellationToken ct)
     {
         var name = Key(notification);
-        var body = NotificationPayload.Body(notice, notification.Spec.Format ?? "Generic", clock.GetUtcNow());
+        var body = NotificationPayload.Body(notice, notification.Spec.Format ?? "Generic", at);
         string? signature = null;
         if (notification.Spec.SecretRef is { } secretRef)
         {

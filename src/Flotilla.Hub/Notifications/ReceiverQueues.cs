@@ -2,20 +2,36 @@ using System.Threading.Channels;
 
 namespace Flotilla.Hub.Notifications;
 
+/// <summary>Why a queued item was never delivered.</summary>
+public enum DropReason
+{
+    /// <summary>Its receiver's queue was full: the oldest waiting item makes room for the newest.</summary>
+    QueueFull,
+
+    /// <summary>The receiver is gone (<see cref="ReceiverQueues{T}.Retain"/>).</summary>
+    ReceiverGone,
+
+    /// <summary>The queues were stopped (the notifier ended).</summary>
+    Stopped,
+}
+
 /// <summary>
 /// One ordered queue per receiver, each drained by its own worker, so a receiver that is down (a delivery can take
 /// a minute of retries and timeouts) delays only its own deliveries, never another receiver's or the notices behind
-/// it. A queue holds at most <paramref name="capacity"/> items; when a dead receiver lets it fill, the oldest item is
-/// dropped and reported to <paramref name="dropped"/>. A failed delivery is <paramref name="deliver"/>'s to report:
-/// an exception it throws is passed to <paramref name="failed"/> and the worker goes on with the next item. Cancelling
-/// <paramref name="stop"/> ends every worker, the delivery in progress included, and drops what is waiting.
+/// it. A queue holds at most <paramref name="capacity"/> items. Every item is either delivered, reported to
+/// <paramref name="failed"/> (an exception <paramref name="deliver"/> threw; the worker goes on with the next item) or
+/// reported to <paramref name="dropped"/> with the reason: the queue was full (the oldest goes), the receiver is gone,
+/// or <paramref name="stop"/> was cancelled (the delivery in progress included).
 /// </summary>
 public sealed class ReceiverQueues<T>(
-    Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T> dropped, Action<string, T, Exception> failed,
+    Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T, DropReason> dropped, Action<string, T, Exception> failed,
     CancellationToken stop)
 {
-    private readonly Dictionary<string, Channel<T>> _queues = new(StringComparer.Ordinal);
-    private readonly List<Task> _workers = [];
+    private sealed record Queue(Channel<T> Items, CancellationTokenSource Cancel, Task Worker);
+
+    private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    // Workers of receivers that went: one that comes back waits for its old worker, so its items stay in order.
+    private readonly Dictionary<string, Task> _retired = new(StringComparer.Ordinal);
 
     /// <summary>Queues <paramref name="item"/> for <paramref name="receiver"/>, starting its worker on first use; never waits.</summary>
     public void Enqueue(string receiver, T item)
@@ -24,54 +40,72 @@ public sealed class ReceiverQueues<T>(
         {
             if (!_queues.TryGetValue(receiver, out var queue))
             {
-                queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+                var items = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
                 {
                     FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
-                }, lost => dropped(receiver, lost));
-                _queues[receiver] = queue;
-                _workers.RemoveAll(w => w.IsCompleted);
-                _workers.Add(Task.Run(() => DrainAsync(receiver, queue.Reader), CancellationToken.None));
+                }, lost => dropped(receiver, lost, DropReason.QueueFull));
+                var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                var previous = _retired.Remove(receiver, out var old) ? old : Task.CompletedTask;
+                var worker = Task.Run(() => DrainAsync(receiver, items.Reader, previous, cancel.Token), CancellationToken.None);
+                _queues[receiver] = queue = new Queue(items, cancel, worker);
             }
-            queue.Writer.TryWrite(item);
+            queue.Items.Writer.TryWrite(item);
         }
     }
 
-    /// <summary>Ends the queues of receivers not in <paramref name="current"/> once they have delivered what they hold.</summary>
+    /// <summary>Ends the queues of receivers not in <paramref name="current"/>: what they hold is dropped as <see cref="DropReason.ReceiverGone"/>.</summary>
     public void Retain(IReadOnlySet<string> current)
     {
         lock (_queues)
         {
-            foreach (var gone in _queues.Keys.Where(k => !current.Contains(k)).ToList())
+            foreach (var (receiver, queue) in _queues.Where(q => !current.Contains(q.Key)).ToList())
             {
-                _queues[gone].Writer.TryComplete();
-                _queues.Remove(gone);
+                queue.Items.Writer.TryComplete();
+                queue.Cancel.Cancel();
+                _queues.Remove(receiver);
+                _retired[receiver] = queue.Worker;
             }
+            foreach (var done in _retired.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList()) _retired.Remove(done);
         }
     }
 
-    /// <summary>Stops taking items and waits until every worker has delivered what it holds (or <c>stop</c> ends it).</summary>
+    /// <summary>Takes no more items and waits until every worker has ended: delivered what it holds, or dropped it once <c>stop</c> is cancelled.</summary>
     public async Task CompleteAsync()
     {
         Task[] workers;
         lock (_queues)
         {
-            foreach (var queue in _queues.Values) queue.Writer.TryComplete();
-            _queues.Clear();
-            workers = [.. _workers];
+            foreach (var queue in _queues.Values) queue.Items.Writer.TryComplete();
+            workers = [.. _queues.Values.Select(q => q.Worker), .. _retired.Values];
         }
         await Task.WhenAll(workers);
     }
 
-    private async Task DrainAsync(string receiver, ChannelReader<T> reader)
+    private async Task DrainAsync(string receiver, ChannelReader<T> reader, Task previous, CancellationToken ct)
     {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            await foreach (var item in reader.ReadAllAsync(stop))
+            while (await reader.WaitToReadAsync(ct))
             {
-                try { await deliver(receiver, item, stop); }
-                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested) { failed(receiver, item, e); }
+                // Checked before each item: a delivery that finished after its receiver went must not be followed by another.
+                while (!ct.IsCancellationRequested && reader.TryRead(out var item))
+                {
+                    try { await deliver(receiver, item, ct); }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        dropped(receiver, item, Reason());
+                        throw;
+                    }
+                    catch (Exception e) { failed(receiver, item, e); }
+                }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            while (reader.TryRead(out var left)) dropped(receiver, left, Reason());
+        }
+
+        DropReason Reason() => stop.IsCancellationRequested ? DropReason.Stopped : DropReason.ReceiverGone;
     }
 }

@@ -12,28 +12,37 @@ public sealed class ReceiverQueuesTests
     {
         public ConcurrentDictionary<string, ConcurrentQueue<int>> Got { get; } = new();
         public ConcurrentDictionary<string, TaskCompletionSource> Hung { get; } = new();
-        public ConcurrentQueue<(string, int)> Dropped { get; } = new();
+        /// <summary>Receivers whose delivery waits on its gate even when cancelled (an HTTP stack slow to give up).</summary>
+        public ConcurrentDictionary<string, TaskCompletionSource> Stubborn { get; } = new();
+        public ConcurrentQueue<(string, int, DropReason)> Dropped { get; } = new();
         public ConcurrentQueue<(string, int, string)> Failed { get; } = new();
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _running, _mostAtOnce;
         public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
 
         public ReceiverQueues<int> Queues(int capacity = 100, CancellationToken stop = default) =>
-            new(DeliverAsync, capacity, (r, i) => Dropped.Enqueue((r, i)), (r, i, e) => Failed.Enqueue((r, i, e.Message)), stop);
+            new(DeliverAsync, capacity, (r, i, why) => Dropped.Enqueue((r, i, why)), (r, i, e) => Failed.Enqueue((r, i, e.Message)), stop);
 
         private async Task DeliverAsync(string receiver, int item, CancellationToken ct)
         {
             var now = Interlocked.Increment(ref _running);
-            if (now > Volatile.Read(ref _mostAtOnce)) Volatile.Write(ref _mostAtOnce, now);
+            InterlockedMax(ref _mostAtOnce, now);
             try
             {
                 FirstStarted.TrySetResult();
                 if (item < 0) throw new InvalidOperationException($"receiver {receiver} refused {item}");
                 if (Hung.TryGetValue(receiver, out var gate)) await gate.Task.WaitAsync(ct);
+                if (Stubborn.TryRemove(receiver, out var slow)) await slow.Task;
                 await Task.Yield();
                 Got.GetOrAdd(receiver, _ => new()).Enqueue(item);
             }
             finally { Interlocked.Decrement(ref _running); }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
         }
 
         public int[] Of(string receiver) => Got.TryGetValue(receiver, out var q) ? [.. q] : [];
@@ -66,7 +75,7 @@ public sealed class ReceiverQueuesTests
         Assert.Empty(receivers.Of("dead"));
 
         gate.SetResult();
-        await queues.CompleteAsync();
+        await queues.CompleteAsync().WaitAsync(Deadline);
         Assert.Equal([1, 2, 3], receivers.Of("dead"));
     }
 
@@ -76,7 +85,7 @@ public sealed class ReceiverQueuesTests
         var receivers = new Receivers();
         var queues = receivers.Queues();
         for (var i = 1; i <= 50; i++) queues.Enqueue("only", i);
-        await queues.CompleteAsync();
+        await queues.CompleteAsync().WaitAsync(Deadline);
         Assert.Equal(Enumerable.Range(1, 50), receivers.Of("only"));
         Assert.Equal(1, receivers.MostAtOnce);
     }
@@ -92,10 +101,10 @@ public sealed class ReceiverQueuesTests
         await receivers.FirstStarted.Task.WaitAsync(Deadline);
         // 1 is being delivered; 2, 3, 4 fill the queue; 5 and 6 push out the oldest waiting.
         for (var i = 2; i <= 6; i++) queues.Enqueue("dead", i);
-        Assert.Equal([("dead", 2), ("dead", 3)], receivers.Dropped);
+        Assert.Equal([("dead", 2, DropReason.QueueFull), ("dead", 3, DropReason.QueueFull)], receivers.Dropped);
 
         gate.SetResult();
-        await queues.CompleteAsync();
+        await queues.CompleteAsync().WaitAsync(Deadline);
         Assert.Equal([1, 4, 5, 6], receivers.Of("dead"));
     }
 
@@ -106,32 +115,55 @@ public sealed class ReceiverQueuesTests
         var queues = receivers.Queues();
         queues.Enqueue("picky", -1);
         queues.Enqueue("picky", 2);
-        await queues.CompleteAsync();
+        await queues.CompleteAsync().WaitAsync(Deadline);
         Assert.Equal([("picky", -1, "receiver picky refused -1")], receivers.Failed);
         Assert.Equal([2], receivers.Of("picky"));
     }
 
     [Fact]
-    public async Task A_receiver_that_is_gone_delivers_what_it_holds_and_its_worker_ends()
+    public async Task A_receiver_that_is_gone_drops_what_it_holds_and_a_new_one_of_that_name_starts_after_it()
     {
         var receivers = new Receivers();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        receivers.Hung["gone"] = gate;
+        receivers.Hung["gone"] = new TaskCompletionSource();   // never released: only Retain ends it
         var queues = receivers.Queues();
         queues.Enqueue("gone", 1);
+        await receivers.FirstStarted.Task.WaitAsync(Deadline);
         queues.Enqueue("gone", 2);
         queues.Enqueue("kept", 1);
         queues.Retain(new HashSet<string> { "kept" });
-        // A later item for the same name starts a new queue: the old one is closed, not reopened.
+        // The same name again is a new receiver: its queue starts once the old worker has ended, so nothing overtakes.
+        receivers.Hung.TryRemove("gone", out _);
         queues.Enqueue("gone", 3);
-        gate.SetResult();
-        await queues.CompleteAsync();
-        Assert.Equal([1, 2, 3], receivers.Of("gone").Order());
+        await queues.CompleteAsync().WaitAsync(Deadline);
+        Assert.Equal([("gone", 1, DropReason.ReceiverGone), ("gone", 2, DropReason.ReceiverGone)], receivers.Dropped);
+        Assert.Equal([3], receivers.Of("gone"));
         Assert.Equal([1], receivers.Of("kept"));
+        Assert.Empty(receivers.Failed);
     }
 
     [Fact]
-    public async Task Cancelling_stops_a_hung_delivery_and_completing_returns()
+    public async Task A_receiver_that_comes_back_is_not_delivered_to_before_its_old_worker_has_ended()
+    {
+        var receivers = new Receivers();
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receivers.Stubborn["back"] = slow;
+        var queues = receivers.Queues();
+        queues.Enqueue("back", 1);
+        await receivers.FirstStarted.Task.WaitAsync(Deadline);
+        queues.Enqueue("back", 2);
+        queues.Retain(new HashSet<string>());
+        queues.Enqueue("back", 3);
+        await Task.Delay(200);
+        Assert.Empty(receivers.Of("back"));   // 3 waits behind the old worker's delivery of 1
+
+        slow.SetResult();
+        await queues.CompleteAsync().WaitAsync(Deadline);
+        Assert.Equal([1, 3], receivers.Of("back"));
+        Assert.Equal([("back", 2, DropReason.ReceiverGone)], receivers.Dropped);
+    }
+
+    [Fact]
+    public async Task Stopping_drops_the_delivery_in_progress_and_what_waits_and_completing_returns()
     {
         var receivers = new Receivers();
         receivers.Hung["dead"] = new TaskCompletionSource();
@@ -139,8 +171,10 @@ public sealed class ReceiverQueuesTests
         var queues = receivers.Queues(stop: stop.Token);
         queues.Enqueue("dead", 1);
         await receivers.FirstStarted.Task.WaitAsync(Deadline);
+        queues.Enqueue("dead", 2);
         stop.Cancel();
         await queues.CompleteAsync().WaitAsync(Deadline);
+        Assert.Equal([("dead", 1, DropReason.Stopped), ("dead", 2, DropReason.Stopped)], receivers.Dropped);
         Assert.Empty(receivers.Failed);
         Assert.Empty(receivers.Of("dead"));
     }
