@@ -30,7 +30,8 @@ public static class Drivers
     /// object, then its apply, stage by stage (the namespace, then the rest). As in Flotilla, the stages' dry-runs go in
     /// one round unless the commit creates objects (<paramref name="creates"/>: a later stage may need them), and each
     /// stage is applied before the next. The changed objects come from <see cref="GitChanges"/>, their bodies from
-    /// <see cref="FlotillaBodies"/>: the same requests as Flotilla's. The same parallelism
+    /// <see cref="FlotillaBodies"/>, sent without <c>force</c> as Flotilla sends them (its Bundle does not ask for it):
+    /// the same requests as Flotilla's but for the namespace's name and one label value. The same parallelism
     /// as the raw driver, all clusters at once.
     /// </summary>
     public static Task DryRunThenApplyAsync(IReadOnlyList<DynamicClient> clusters, IReadOnlyList<JsonObject> changed, bool creates, int parallelism) =>
@@ -38,7 +39,7 @@ public static class Drivers
         {
             var stages = new[] { changed.Where(IsNamespace).ToList(), changed.Where(o => !IsNamespace(o)).ToList() };
             Task Round(IEnumerable<JsonObject> objects, bool dryRun) => Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                (o, ct) => new ValueTask(ApplyAsync(client, o, ct, dryRun)));
+                (o, ct) => new ValueTask(ApplyAsync(client, o, ct, dryRun, force: false)));
             if (!creates) await Round(stages.SelectMany(s => s), dryRun: true);
             foreach (var stage in stages)
             {
@@ -49,6 +50,6 @@ public static class Drivers
 
     private static bool IsNamespace(JsonObject o) => o["kind"]!.GetValue<string>() == "Namespace";
 
-    private static async Task ApplyAsync(DynamicClient client, JsonObject o, CancellationToken ct, bool dryRun = false) =>
-        await client.ApplyAsync((await client.ResourceForAsync(o["apiVersion"]!.GetValue<string>(), o["kind"]!.GetValue<string>(), ct))!, o, dryRun, true, ct);
+    private static async Task ApplyAsync(DynamicClient client, JsonObject o, CancellationToken ct, bool dryRun = false, bool force = true) =>
+        await client.ApplyAsync((await client.ResourceForAsync(o["apiVersion"]!.GetValue<string>(), o["kind"]!.GetValue<string>(), ct))!, o, dryRun, force, ct);
 }

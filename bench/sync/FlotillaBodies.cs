@@ -7,9 +7,9 @@ namespace Flotilla.Bench.Sync;
 /// <summary>
 /// The bodies the dry-run+apply baseline sends: each changed object as Flotilla's rule sends it, made by the same
 /// code (<see cref="DesiredObjectFactory"/>: normalised, with the ownership labels, the bundle-name annotation and
-/// the desired hash that safe pruning and the no-op resync rest on), so both tools' requests are the same requests,
-/// byte for byte but one label value. That value is <c>baseline</c> instead of <c>flotilla</c> (same length): the
-/// hub watches only objects labelled as its own, and must not see the baseline's.
+/// the desired hash that safe pruning and the no-op resync rest on), so both tools send the same requests but for
+/// the namespace's name (each tool has its own) and one label value: <c>baseline</c> instead of <c>flotilla</c> (same
+/// length), because the hub watches only objects labelled as its own and must not see the baseline's.
 /// </summary>
 public static class FlotillaBodies
 {
