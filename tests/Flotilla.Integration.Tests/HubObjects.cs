@@ -72,8 +72,8 @@ public sealed class HubObjects(Kubernetes hub, string ns)
     public async Task<Dictionary<string, DateTimeOffset?>> LastSyncTimesAsync(string bundle)
     {
         var times = (await BundleStatusAsync(bundle)).Status!.Clusters!.ToDictionary(c => c.Name, c => c.LastSyncTime);
-        var next = times.Values.Max()!.Value.AddSeconds(1);
-        while (DateTimeOffset.UtcNow < next) await Task.Delay(50);
+        var wait = times.Values.Max()!.Value.AddSeconds(1) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
         return times;
     }
 
