@@ -26,10 +26,14 @@ public static class Shell
         return output.ToArray();
     }
 
-    public static Process Start(string log, string file, params string[] args)
+    public static Process Start(string log, string file, params string[] args) => Start(log, new Dictionary<string, string>(), file, args);
+
+    /// <summary>As <see cref="Start(string, string, string[])"/>, with <paramref name="environment"/> added to the child's environment.</summary>
+    public static Process Start(string log, IReadOnlyDictionary<string, string> environment, string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var p = Process.Start(info)!;
         var writer = new StreamWriter(log) { AutoFlush = true };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (writer) writer.WriteLine(e.Data); };

@@ -142,8 +142,10 @@ public static class SyncBenchmark
         var before = await fleet.Metrics.ReadAsync();
         var cpu = CpuUsage.Now(fleet.Processes());
         var clock = Stopwatch.StartNew();
+        var startedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         await timed.Run();
         var seconds = clock.Elapsed.TotalSeconds;
+        if (Environment.GetEnvironmentVariable("BENCH_WINDOWS_FILE") is { } windows) File.AppendAllText(windows, $"{startedAt:0.000} {startedAt + seconds:0.000}\n");
         var used = CpuUsage.Now(fleet.Processes()).Since(cpu);
         return (seconds, await fleet.Metrics.SinceSettledAsync(before), used);
     }
