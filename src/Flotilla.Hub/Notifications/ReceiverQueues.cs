@@ -21,7 +21,7 @@ public enum DropReason
 /// it. A queue holds at most <paramref name="capacity"/> items. Every item is either delivered, reported to
 /// <paramref name="failed"/> (an exception <paramref name="deliver"/> threw; the worker goes on with the next item) or
 /// reported to <paramref name="dropped"/> with the reason: the queue was full (the oldest goes), the receiver is gone,
-/// or <paramref name="stop"/> was cancelled (the delivery in progress included).
+/// or <paramref name="stop"/> was cancelled (the delivery in progress included). A report that throws changes nothing.
 /// </summary>
 public sealed class ReceiverQueues<T>(
     Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T, DropReason> dropped, Action<string, T, Exception> failed,
@@ -43,7 +43,7 @@ public sealed class ReceiverQueues<T>(
                 var items = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
                 {
                     FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
-                }, lost => dropped(receiver, lost, DropReason.QueueFull));
+                }, lost => Report(() => dropped(receiver, lost, DropReason.QueueFull)));
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 var previous = _retired.Remove(receiver, out var old) ? old : Task.CompletedTask;
                 var worker = Task.Run(() => DrainAsync(receiver, items.Reader, previous, cancel.Token), CancellationToken.None);
@@ -94,18 +94,29 @@ public sealed class ReceiverQueues<T>(
                     try { await deliver(receiver, item, ct); }
                     catch (OperationCanceledException) when (ct.IsCancellationRequested)
                     {
-                        dropped(receiver, item, Reason());
+                        Report(() => dropped(receiver, item, Reason()));
                         throw;
                     }
-                    catch (Exception e) { failed(receiver, item, e); }
+                    catch (Exception e) { Report(() => failed(receiver, item, e)); }
                 }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            while (reader.TryRead(out var left)) dropped(receiver, left, Reason());
+            while (reader.TryRead(out var left)) Report(() => dropped(receiver, left, Reason()));
         }
 
         DropReason Reason() => stop.IsCancellationRequested ? DropReason.Stopped : DropReason.ReceiverGone;
+    }
+
+    /// <summary>
+    /// Runs a report (the caller's logging). One that throws is ignored: there is nowhere left to report it, and letting
+    /// it through would end a receiver's worker (every later item of that receiver lost) or, from a full queue, throw
+    /// out of <see cref="Enqueue"/> into the caller's loop.
+    /// </summary>
+    private static void Report(Action report)
+    {
+        try { report(); }
+        catch (Exception) { }
     }
 }

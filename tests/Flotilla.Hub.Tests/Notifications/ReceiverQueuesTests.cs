@@ -20,8 +20,17 @@ public sealed class ReceiverQueuesTests
         private int _running, _mostAtOnce;
         public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
 
-        public ReceiverQueues<int> Queues(int capacity = 100, CancellationToken stop = default) =>
-            new(DeliverAsync, capacity, (r, i, why) => Dropped.Enqueue((r, i, why)), (r, i, e) => Failed.Enqueue((r, i, e.Message)), stop);
+        /// <param name="reportsThrow">Each report is recorded, then throws (a logger that fails).</param>
+        public ReceiverQueues<int> Queues(int capacity = 100, CancellationToken stop = default, bool reportsThrow = false) =>
+            new(DeliverAsync, capacity,
+                (r, i, why) => { Dropped.Enqueue((r, i, why)); ThrowIf(reportsThrow); },
+                (r, i, e) => { Failed.Enqueue((r, i, e.Message)); ThrowIf(reportsThrow); },
+                stop);
+
+        private static void ThrowIf(bool fail)
+        {
+            if (fail) throw new IOException("the log could not be written");
+        }
 
         private async Task DeliverAsync(string receiver, int item, CancellationToken ct)
         {
@@ -56,6 +65,29 @@ public sealed class ReceiverQueuesTests
             if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
             await Task.Delay(10);
         }
+    }
+
+    [Fact]
+    public async Task A_report_that_throws_stops_neither_the_caller_nor_the_receivers_worker()
+    {
+        var receivers = new Receivers();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receivers.Hung["r"] = gate;
+        var queues = receivers.Queues(capacity: 1, reportsThrow: true);
+
+        // Three items for a hung receiver with room for one: at least one is dropped, and its report throws inside Enqueue.
+        for (var i = 1; i <= 3; i++) queues.Enqueue("r", i);
+        Assert.Contains(receivers.Dropped, d => d is ("r", _, DropReason.QueueFull));
+        gate.SetResult();
+        await UntilAsync(() => receivers.Of("r").LastOrDefault() == 3, "the newest item delivered once the receiver answers");
+
+        // A delivery that fails is reported, the report throws, and the worker goes on with the next item.
+        queues.Enqueue("r", -1);
+        await UntilAsync(() => !receivers.Failed.IsEmpty, "the failed delivery reported");
+        queues.Enqueue("r", 4);
+        await UntilAsync(() => receivers.Of("r").LastOrDefault() == 4, "the item after the failed one delivered");
+        Assert.Equal([("r", -1, "receiver r refused -1")], receivers.Failed);
+        await queues.CompleteAsync().WaitAsync(Deadline);
     }
 
     [Fact]
