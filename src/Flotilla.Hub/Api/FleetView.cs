@@ -46,6 +46,9 @@ public sealed class FleetView
 
     public ClusterResource? Cluster(string name) => _clusters.GetValueOrDefault(name);
 
+    /// <summary>The Notification with key <c>namespace/name</c> (<see cref="ObjectKey.Of"/>), if it exists.</summary>
+    public NotificationResource? Notification(string key) => _notifications.GetValueOrDefault(key);
+
     public BundleView? Bundle(string ns, string name) => _bundles.GetValueOrDefault(ObjectKey.Of(ns, name));
 
     /// <summary>The kept Events, newest first.</summary>

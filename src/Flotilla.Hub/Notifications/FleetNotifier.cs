@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Flotilla.Controllers;
 using Flotilla.Controllers.Bundles;
 using Flotilla.Hub.Api;
 using Flotilla.Kube.Api;
@@ -99,12 +100,12 @@ public sealed partial class FleetNotifier(IKubernetes hub, FleetView view, Bundl
         && (n.Spec.Events is not { Count: > 0 } events || events.Contains(notice.Kind.ToString()))
         && (n.Spec.Bundles is not { Count: > 0 } names || names.Contains(notice.Name));
 
-    private static string Key(NotificationResource n) => $"{n.Metadata.NamespaceProperty}/{n.Metadata.Name}";
+    private static string Key(NotificationResource n) => ObjectKey.Of(n.Metadata.NamespaceProperty, n.Metadata.Name);
 
     // The Notification as it is now: it may have been corrected, unsubscribed or deleted while the delivery waited.
     private async Task DeliverAsync(string key, Delivery delivery, CancellationToken ct)
     {
-        var notification = view.Notifications.FirstOrDefault(n => Key(n) == key);
+        var notification = view.Notification(key);
         if (notification is null || !Subscribed(notification, delivery.Notice))
         {
             NotSent(log, key, delivery.Notice.Kind, notification is null ? "the Notification is gone" : "the Notification no longer asks for it");

@@ -27,7 +27,7 @@ public sealed class ReceiverQueues<T>(
     Func<string, T, CancellationToken, Task> deliver, int capacity, Action<string, T, DropReason> dropped, Action<string, T, Exception> failed,
     CancellationToken stop)
 {
-    private sealed record Queue(Channel<T> Items, CancellationTokenSource Cancel, Task Worker);
+    private sealed record Queue(Channel<T> Items, CancellationTokenSource Gone, Task Worker);
 
     private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
     // Workers of receivers that went: one that comes back waits for its old worker, so its items stay in order.
@@ -44,10 +44,12 @@ public sealed class ReceiverQueues<T>(
                 {
                     FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
                 }, lost => Report(() => dropped(receiver, lost, DropReason.QueueFull)));
-                var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                // Not linked to stop here: the worker links the two for its own life, so a receiver that went leaves no
+                // registration on stop behind.
+                var gone = new CancellationTokenSource();
                 var previous = _retired.Remove(receiver, out var old) ? old : Task.CompletedTask;
-                var worker = Task.Run(() => DrainAsync(receiver, items.Reader, previous, cancel.Token), CancellationToken.None);
-                _queues[receiver] = queue = new Queue(items, cancel, worker);
+                var worker = Task.Run(() => DrainAsync(receiver, items.Reader, previous, gone.Token), CancellationToken.None);
+                _queues[receiver] = queue = new Queue(items, gone, worker);
             }
             queue.Items.Writer.TryWrite(item);
         }
@@ -61,7 +63,7 @@ public sealed class ReceiverQueues<T>(
             foreach (var (receiver, queue) in _queues.Where(q => !current.Contains(q.Key)).ToList())
             {
                 queue.Items.Writer.TryComplete();
-                queue.Cancel.Cancel();
+                queue.Gone.Cancel();
                 _queues.Remove(receiver);
                 _retired[receiver] = queue.Worker;
             }
@@ -81,9 +83,11 @@ public sealed class ReceiverQueues<T>(
         await Task.WhenAll(workers);
     }
 
-    private async Task DrainAsync(string receiver, ChannelReader<T> reader, Task previous, CancellationToken ct)
+    private async Task DrainAsync(string receiver, ChannelReader<T> reader, Task previous, CancellationToken gone)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(stop, gone);
+        var ct = ended.Token;
         try
         {
             while (await reader.WaitToReadAsync(ct))
