@@ -128,6 +128,13 @@ public sealed class HubApi(Kubernetes hub, int port)
         return new(Series("flotilla_sync_duration_seconds"), Series(Reconcile, "{controller=\"gitrepository\"}"), Series(Reconcile, "{controller=\"bundle\"}"));
     }
 
+    /// <summary>The hub's request limit per member (<c>flotilla_member_concurrency_limit</c>), lowest first.</summary>
+    public async Task<IReadOnlyList<int>> ConcurrencyLimitsAsync()
+    {
+        var metrics = await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        return [.. metrics.Split('\n').Where(l => l.StartsWith("flotilla_member_concurrency_limit{", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(' ')[1])).Order()];
+    }
+
     /// <summary>Kinds the hub's watch cache covers, per member (<c>flotilla_watched_kinds</c>).</summary>
     public async Task<IReadOnlyDictionary<string, int>> WatchedKindsAsync()
     {

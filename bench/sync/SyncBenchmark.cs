@@ -100,7 +100,13 @@ public static class SyncBenchmark
                 var (seconds, requests, cpu) = await TimeAsync(fleet, run);
                 var phases = timesBefore is null ? null : (await fleet.Hub.Api.TimesAsync()).Since(timesBefore);
                 var split = phases is not null ? $" ({Results.Describe(phases)})" : ruleGit is { } git ? $" (git {git:0.000} s, requests {seconds - git:0.000} s)" : "";
-                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{split} ({cpu})");
+                var limits = tool switch
+                {
+                    Tool.Flotilla => $"; hub's request limits {string.Join(",", await fleet.Hub.Api.ConcurrencyLimitsAsync())}",
+                    Tool.DryRunApply => $"; driver's request limits {string.Join(",", clients.Select(c => c.Concurrency.Limit).Order())}",
+                    _ => "",
+                };
+                Console.WriteLine($"    {Results.Name(tool)}: {seconds:0.00} s{split} ({cpu}{limits})");
                 if (timed) results.Add(tool, scenario, new Results.Run(seconds, requests, changed, phases, ruleGit, commit));
             }
             previous = versionOf;

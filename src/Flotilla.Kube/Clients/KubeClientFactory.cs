@@ -25,7 +25,7 @@ public static class KubeClientFactory
         var file = context is null ? files[0] : files.FirstOrDefault(f => Defines(f, context)) ?? files[0];
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file, context, useRelativePaths: true);
         config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
-        return new Kubernetes(config);
+        return Http2Transport.Client(config);
     }
 
     /// <summary>A client from a self-contained kubeconfig (already validated: inline data only, no plugins).</summary>
@@ -34,7 +34,7 @@ public static class KubeClientFactory
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig));
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, context);
         config.HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout;
-        return new Kubernetes(config);
+        return Http2Transport.Client(config);
     }
 
     /// <summary>
@@ -56,7 +56,7 @@ public static class KubeClientFactory
             SslCaCerts = authorities,
             HttpClientTimeout = requestTimeout ?? DefaultRequestTimeout,
         };
-        return new Kubernetes(config);
+        return Http2Transport.Client(config);
     }
 
     private static string? CurrentContextOf(string file) =>

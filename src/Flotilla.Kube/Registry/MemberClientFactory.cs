@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Flotilla.Kube.Clients;
 using Flotilla.Kube.KubeConfig;
 using k8s;
 
@@ -62,7 +63,7 @@ public static class MemberClientFactory
         config.HttpClientTimeout = requestTimeout;
         if (tokens is not null) config.TokenProvider = tokens;
         if (ProxyUrl(kubeconfig) is { } proxy) config.FirstMessageHandlerSetup = handler => UseProxy(handler, proxy);
-        return (counter is null ? new Kubernetes(config) : new Kubernetes(config, counter), rebuildAfter);
+        return (counter is null ? Http2Transport.Client(config) : Http2Transport.Client(config, counter), rebuildAfter);
     }
 
     private static void UseProxy(HttpMessageHandler handler, Uri proxy)
