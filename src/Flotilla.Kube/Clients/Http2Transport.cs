@@ -4,14 +4,16 @@ using k8s;
 namespace Flotilla.Kube.Clients;
 
 /// <summary>
-/// Every API client of Flotilla speaks HTTP/2 where the server offers it over TLS (ALPN), as client-go does: one
-/// connection to an API server carries all the requests and watches to it, instead of a TLS connection per request in
-/// flight and per watch (up to 32 requests at once and a watch per managed kind: some forty connections per member for
-/// the hub, forty thousand at a thousand members). Over plain http, or with a server that does not offer it, requests
-/// go as HTTP/1.1. Should a server cap its streams per connection below what is open at once, another connection is
-/// opened rather than queueing behind long watches; and a connection is pinged when it has been silent for 30 s and
-/// dropped when no answer comes within 15 s (client-go's HTTP/2 health check), since a half-open connection would now
-/// stall every watch and request to that server at once.
+/// API clients speak HTTP/2 wherever the server offers it over TLS (ALPN), as client-go does. The client library
+/// asks for it on its own typed calls, but not on the requests Flotilla builds itself (<see cref="DynamicClient"/>: the
+/// sync engine's dry-runs and applies, the watch caches, discovery), which went as HTTP/1.1 and so held a TLS connection
+/// per request in flight and per watch: some forty per member for the hub (32 requests at once, a watch per managed
+/// kind), forty thousand at a thousand members. Here every request asks for HTTP/2, so a member's requests and watches
+/// share one connection (the library opens another past the server's stream cap rather than queue behind watches);
+/// without ALPN's h2, or over plain http, it stays HTTP/1.1; <see cref="KubernetesClientConfiguration.DisableHttp2"/>
+/// still turns it off. Because a half-open connection would now stall everything to that server at once, a connection
+/// silent for 30 s is pinged and dropped after 15 s without an answer (client-go's HTTP/2 health check; the library's
+/// own is 3 minutes).
 /// </summary>
 public static class Http2Transport
 {
@@ -19,7 +21,10 @@ public static class Http2Transport
 
     public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>A client from <paramref name="config"/> (its first-handler setup kept) with <paramref name="handlers"/> in front.</summary>
+    /// <summary>
+    /// A client from <paramref name="config"/> with <paramref name="handlers"/> in front. Sets the config's
+    /// <see cref="KubernetesClientConfiguration.FirstMessageHandlerSetup"/>, keeping what it did before (a proxy).
+    /// </summary>
     public static Kubernetes Client(KubernetesClientConfiguration config, params DelegatingHandler[] handlers)
     {
         var setup = config.FirstMessageHandlerSetup;
@@ -28,14 +33,13 @@ public static class Http2Transport
             Configure(handler);
             setup?.Invoke(handler);
         };
-        return new Kubernetes(config, [new PreferHttp2(), .. handlers]);
+        return new Kubernetes(config, config.DisableHttp2 ? handlers : [new PreferHttp2(), .. handlers]);
     }
 
-    /// <summary>The connection settings above, on the client's own socket handler.</summary>
+    /// <summary>The health check above, on the client's own socket handler.</summary>
     public static void Configure(HttpMessageHandler handler)
     {
         if (handler is not SocketsHttpHandler sockets) return;
-        sockets.EnableMultipleHttp2Connections = true;
         sockets.KeepAlivePingDelay = PingAfterSilence;
         sockets.KeepAlivePingTimeout = PingTimeout;
     }
