@@ -129,17 +129,16 @@ public sealed class HubApi(Kubernetes hub, int port)
     }
 
     /// <summary>The hub's request limit per member (<c>flotilla_member_concurrency_limit</c>), lowest first.</summary>
-    public async Task<IReadOnlyList<int>> ConcurrencyLimitsAsync()
-    {
-        var metrics = await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-        return [.. metrics.Split('\n').Where(l => l.StartsWith("flotilla_member_concurrency_limit{", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(' ')[1])).Order()];
-    }
+    public async Task<IReadOnlyList<int>> ConcurrencyLimitsAsync() => [.. (await PerClusterAsync("flotilla_member_concurrency_limit")).Values.Order()];
 
     /// <summary>Kinds the hub's watch cache covers, per member (<c>flotilla_watched_kinds</c>).</summary>
-    public async Task<IReadOnlyDictionary<string, int>> WatchedKindsAsync()
+    public Task<IReadOnlyDictionary<string, int>> WatchedKindsAsync() => PerClusterAsync("flotilla_watched_kinds");
+
+    /// <summary>The hub's gauge <paramref name="name"/> by its <c>cluster</c> label.</summary>
+    private async Task<IReadOnlyDictionary<string, int>> PerClusterAsync(string name)
     {
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-        return metrics.Split('\n').Where(l => l.StartsWith("flotilla_watched_kinds{cluster=\"", StringComparison.Ordinal))
+        return metrics.Split('\n').Where(l => l.StartsWith(name + "{cluster=\"", StringComparison.Ordinal))
             .ToDictionary(l => l[(l.IndexOf('"') + 1)..l.LastIndexOf('"')], l => int.Parse(l.Split(' ')[1]));
     }
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Text;
-using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
 using k8s;
@@ -24,7 +22,9 @@ public sealed class Http2TransportTests(FleetFixture fleet)
         var before = ConnectionsTo(member.Port);
         var versions = new VersionRecorder();
         // Built as the hub builds its member clients: from the Cluster's credentials Secret, with a handler in front.
-        using var kube = (await MemberClientFactory.CreateAsync(await MemberKubeconfigAsync(member.Name), TimeSpan.FromSeconds(10),
+        var registry = new ClusterRegistry(fleet.Hub);
+        var kubeconfig = await registry.ReadKubeconfigAsync((await registry.GetAsync(member.Name, CancellationToken.None))!, CancellationToken.None);
+        using var kube = (await MemberClientFactory.CreateAsync(kubeconfig, TimeSpan.FromSeconds(10),
             MemberClientFactory.DefaultExecTimeout, TimeProvider.System, CancellationToken.None, versions)).Client;
         var client = new DynamicClient(kube);
         using var stop = new CancellationTokenSource();
@@ -70,14 +70,6 @@ public sealed class Http2TransportTests(FleetFixture fleet)
         Assert.True(await new DynamicClient(kube).AnswersAsync(CancellationToken.None));
 
         Assert.Equal([HttpVersion.Version11], versions.Seen);
-    }
-
-    private async Task<string> MemberKubeconfigAsync(string name)
-    {
-        var cluster = KubeJson.As<ClusterResource>(await fleet.Hub.CustomObjects.GetClusterCustomObjectAsync(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterPlural, name));
-        var reference = cluster.Spec.CredentialsSecretRef!;
-        var secret = await fleet.Hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, reference.Namespace);
-        return Encoding.UTF8.GetString(secret.Data[reference.Key]);
     }
 
     private sealed class VersionRecorder : DelegatingHandler

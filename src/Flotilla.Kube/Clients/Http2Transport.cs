@@ -37,7 +37,7 @@ public static class Http2Transport
     }
 
     /// <summary>The health check above, on the client's own socket handler.</summary>
-    public static void Configure(HttpMessageHandler handler)
+    private static void Configure(HttpMessageHandler handler)
     {
         if (handler is not SocketsHttpHandler sockets) return;
         sockets.KeepAlivePingDelay = PingAfterSilence;

@@ -63,7 +63,7 @@ public static class MemberClientFactory
         config.HttpClientTimeout = requestTimeout;
         if (tokens is not null) config.TokenProvider = tokens;
         if (ProxyUrl(kubeconfig) is { } proxy) config.FirstMessageHandlerSetup = handler => UseProxy(handler, proxy);
-        return (counter is null ? Http2Transport.Client(config) : Http2Transport.Client(config, counter), rebuildAfter);
+        return (Http2Transport.Client(config, counter is null ? [] : [counter]), rebuildAfter);
     }
 
     private static void UseProxy(HttpMessageHandler handler, Uri proxy)
