@@ -17,9 +17,9 @@ namespace Flotilla.Kube.Clients;
 /// </summary>
 public static class Http2Transport
 {
-    public static readonly TimeSpan PingAfterSilence = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PingAfterSilence = TimeSpan.FromSeconds(30);
 
-    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// A client from <paramref name="config"/> with <paramref name="handlers"/> in front. Sets the config's
