@@ -117,7 +117,7 @@ public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, S
             Publish(previous, target with { Problem = new("SourceNotReady", $"waiting for GitRepository {bundle.Spec.SourceRef.Name} to be fetched", Stalled: false) });
             return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(10));
         }
-        var isChart = bundle.Spec.SourceRef.IsHelmRepository || ChartRenderer.IsChart(artifact.SnapshotDirectory, path);
+        var isChart = bundle.Spec.SourceRef.IsHelmRepository || await IsChartAsync(artifact, path, ct);
         var rendered = isChart ? null : await renders.RenderAsync(artifact, bundle.Spec.Path, ct);
         if (rendered is { Manifests: null })
         {
@@ -185,6 +185,14 @@ public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, S
             if (rollout.Plan.RecheckAt is { } at && (recheck is null || at < recheck)) recheck = at;
         }
         return recheck is { } next ? ReconcileResult.RequeueAfter(next > now ? next - now : TimeSpan.Zero) : ReconcileResult.Success;
+    }
+
+    // From the commit's listing while its snapshot is being exported, unless only the snapshot can tell.
+    private static async Task<bool> IsChartAsync(SourceArtifact artifact, string? path, CancellationToken ct)
+    {
+        if (artifact.Listing is { } listing && ChartRenderer.IsChart(listing, path) is { } listed) return listed;
+        await artifact.Exported.WaitAsync(ct);
+        return ChartRenderer.IsChart(artifact.SnapshotDirectory, path);
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace Flotilla.Controllers.Bundles;
 
 /// <summary>
 /// Renders each (revision, path) once: a snapshot never changes, so neither does its rendering. Keeps the
-/// most recent entries only (rollbacks re-render on demand).
+/// most recent entries only (rollbacks re-render on demand). Plain manifests are rendered from the fetch's listing
+/// when they can be, without waiting for the snapshot's export (<see cref="DirectoryRenderer.TryRenderListed"/>).
 /// </summary>
 public sealed class RenderCache(DirectoryRenderer renderer, int capacity = 64)
 {
@@ -16,12 +17,23 @@ public sealed class RenderCache(DirectoryRenderer renderer, int capacity = 64)
     public Task<RenderResult> RenderAsync(SourceArtifact artifact, string? path, CancellationToken ct)
     {
         var key = $"{artifact.Revision}:{path}";
-        var entry = _results.GetOrAdd(key, added =>
-        {
-            _order.Enqueue(added);
-            while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
-            return new Lazy<Task<RenderResult>>(() => renderer.RenderAsync(artifact.SnapshotDirectory, string.IsNullOrEmpty(path) ? "." : path, artifact.FileIds, CancellationToken.None));
-        });
+        var entry = Entry(key, artifact, path);
+        // A render that failed waiting for an earlier fetch's export is tried again with this artifact (a fetch exports anew).
+        if (entry.Value.IsFaulted && _results.TryRemove(new KeyValuePair<string, Lazy<Task<RenderResult>>>(key, entry))) entry = Entry(key, artifact, path);
         return entry.Value.WaitAsync(ct);
+    }
+
+    private Lazy<Task<RenderResult>> Entry(string key, SourceArtifact artifact, string? path) => _results.GetOrAdd(key, added =>
+    {
+        _order.Enqueue(added);
+        while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
+        return new Lazy<Task<RenderResult>>(() => RenderAsync(artifact, string.IsNullOrEmpty(path) ? "." : path));
+    });
+
+    private async Task<RenderResult> RenderAsync(SourceArtifact artifact, string path)
+    {
+        if (artifact.Listing is { } listing && renderer.TryRenderListed(listing, path) is { } listed) return listed;
+        await artifact.Exported;
+        return await renderer.RenderAsync(artifact.SnapshotDirectory, path, artifact.FileIds, CancellationToken.None);
     }
 }

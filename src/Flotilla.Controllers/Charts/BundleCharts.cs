@@ -27,6 +27,8 @@ public sealed class BundleCharts(ChartRenderer renderer, ChartRenders renders, C
         BundleResource bundle, SourceArtifact artifact, string? chartPath, IReadOnlyList<ClusterResource> clusters, CancellationToken ct)
     {
         var helm = bundle.Spec.Helm ?? new BundleHelm();
+        // A chart is read from the snapshot directory: the whole of it.
+        await artifact.Exported.WaitAsync(ct);
         var (plan, problem) = Plan(helm, artifact);
         if (problem is not null) return (null, problem);
 

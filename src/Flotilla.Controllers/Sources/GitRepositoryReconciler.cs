@@ -37,8 +37,15 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery rep
         try
         {
             var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
-            var fetched = await fetcher.FetchAsync(spec, ct);
-            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fetched.FileIds));
+            // Bundles are told of the commit once it is listed: plain manifests render from the listing while the rest of
+            // the snapshot is linked, which this reconcile waits for (a failed export is a failed fetch, retried).
+            var fetched = await fetcher.FetchListedAsync(spec, ct);
+            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fetched.FileIds)
+            {
+                Exported = fetched.Exported,
+                Listing = fetched.Listing,
+            });
+            await fetched.Exported;
             status.Revision = fetched.CommitSha;
             status.FetchedAt = fetched.FetchedAt;
             status.LastError = null;

@@ -6,7 +6,14 @@ namespace Flotilla.Controllers.Sources;
 /// The last good fetch of a GitRepository: the commit and its snapshot directory, with the git blob id of each of its
 /// files when the fetch exported it (<see cref="Flotilla.Git.Sources.GitFetchResult.FileIds"/>).
 /// </summary>
-public sealed record SourceArtifact(string Revision, string SnapshotDirectory, DateTimeOffset FetchedAt, IReadOnlyDictionary<string, string>? FileIds = null);
+public sealed record SourceArtifact(string Revision, string SnapshotDirectory, DateTimeOffset FetchedAt, IReadOnlyDictionary<string, string>? FileIds = null)
+{
+    /// <summary>Done when <see cref="SnapshotDirectory"/> is complete: await it before reading the directory.</summary>
+    public Task Exported { get; init; } = Task.CompletedTask;
+
+    /// <summary>The commit's listing, for a render that need not wait for <see cref="Exported"/> (<see cref="Flotilla.Git.Sources.GitFetchResult.Listing"/>).</summary>
+    public Flotilla.Git.Sources.SnapshotListing? Listing { get; init; }
+}
 
 /// <summary>
 /// The hub's in-process table of last good fetches, keyed by <c>namespace/name</c>. A failing fetch never

@@ -33,6 +33,21 @@ public sealed class ChartRenderer
     /// <summary>The options in force.</summary>
     public HelmRunnerOptions Options { get; }
 
+    /// <summary>
+    /// <see cref="IsChart(string, string?)"/> answered from a fetched commit's listing, before its snapshot is complete; null
+    /// when only the snapshot can tell (a symlink on the way).
+    /// </summary>
+    public static bool? IsChart(Flotilla.Git.Sources.SnapshotListing listing, string? relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        var segments = (relativePath ?? "").Split('/');
+        if (segments.Contains("..") || relativePath?.StartsWith('/') == true) return null;
+        var directory = string.Join('/', segments.Where(s => s is not ("" or ".")));
+        var prefix = directory.Length == 0 ? "" : directory + "/";
+        if (listing.Entries.TryGetValue(prefix + "Chart.yaml", out var chart)) return chart.Kind == Flotilla.Git.Sources.GitTreeEntryKind.Symlink ? null : true;
+        return listing.Entries.Any(e => e.Value.Kind == Flotilla.Git.Sources.GitTreeEntryKind.Symlink && (prefix + "Chart.yaml").StartsWith(e.Key + "/", StringComparison.Ordinal)) ? null : false;
+    }
+
     /// <summary>True when <paramref name="relativePath"/> of the snapshot is a chart directory (holds <c>Chart.yaml</c>).</summary>
     public static bool IsChart(string repositoryRoot, string? relativePath)
     {

@@ -1,4 +1,5 @@
 using Flotilla.Core.Manifests;
+using Flotilla.Git.Sources;
 
 namespace Flotilla.Git.Render;
 
@@ -87,6 +88,57 @@ public sealed class DirectoryRenderer
         return run.Finish();
     }
 
+    /// <summary>
+    /// Renders <paramref name="relativePath"/> of a fetched commit from its listing (see <see cref="SnapshotListing"/>) as the
+    /// other overloads would render its snapshot, while the snapshot is still being exported: when the path is a
+    /// directory of plain manifest files (no kustomization, no symlink on the way or below) and each of those files was
+    /// parsed before (same path, same blob) or written anew by the fetch. Null otherwise: the snapshot must be rendered.
+    /// </summary>
+    public RenderResult? TryRenderListed(SnapshotListing listing, string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (ListedFiles(listing, relativePath) is not { Count: > 0 } files) return null;
+        var run = new Run(this, "", null);
+        return run.RenderListed(files, listing) ? run.Finish() : null;
+    }
+
+    // The manifest files the walk would read, in its order; null when the listing cannot tell what the walk would do.
+    private static List<(string Path, string ObjectId)>? ListedFiles(SnapshotListing listing, string relativePath)
+    {
+        var segments = relativePath.Split('/');
+        if (relativePath.StartsWith('/') || segments.Contains("..")) return null;
+        var directory = string.Join('/', segments.Where(s => s is not ("" or ".")));
+        var prefix = directory.Length == 0 ? "" : directory + "/";
+        var files = new List<(string[] Segments, string Path, string ObjectId)>();
+        foreach (var (path, entry) in listing.Entries)
+        {
+            if (!path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                // The path names a file, or passes through a symlink: the snapshot answers.
+                if (path == directory || (entry.Kind == GitTreeEntryKind.Symlink && prefix.StartsWith(path + "/", StringComparison.Ordinal))) return null;
+                continue;
+            }
+            var below = path[prefix.Length..].Split('/');
+            if (below.Any(s => s.StartsWith('.'))) continue; // the walk skips these names and all they hold
+            if (entry.Kind == GitTreeEntryKind.Symlink || KustomizationFiles.Names.Contains(below[^1])) return null;
+            if (IsManifestFile(below[^1])) files.Add((below, path, entry.ObjectId));
+        }
+        // The walk's order: a directory's entries by ordinal name, each subdirectory's before the next entry.
+        files.Sort((x, y) => CompareSegments(x.Segments, y.Segments));
+        return [.. files.Select(f => (f.Path, f.ObjectId))];
+    }
+
+    private static int CompareSegments(string[] x, string[] y)
+    {
+        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        {
+            var order = string.CompareOrdinal(x[i], y[i]);
+            if (order != 0) return order;
+        }
+        return x.Length.CompareTo(y.Length);
+    }
+
     private static RenderResult Fail(ManifestErrorCode code, SourceLocation location, string message) =>
         RenderResult.Failure([new ManifestError(code, location, message)]);
 
@@ -155,6 +207,29 @@ public sealed class DirectoryRenderer
             }
 
             return _errors.Count == 0 && set is not null ? RenderResult.Success(set) : RenderResult.Failure(_errors);
+        }
+
+        /// <summary>Reads <paramref name="files"/> (path, blob id) from the parse cache or the listing; false when one is in neither.</summary>
+        public bool RenderListed(IEnumerable<(string Path, string ObjectId)> files, SnapshotListing listing)
+        {
+            foreach (var (path, id) in files)
+            {
+                if (_budget.IsExhausted) break;
+                if (_owner._parsed.Known(path, id, _budget) is { } cached)
+                {
+                    Collect(cached);
+                    continue;
+                }
+                if (!listing.Changed.TryGetValue(path, out var content)) return false;
+                var (text, error) = _files.Decode(content, path);
+                if (error is not null)
+                {
+                    _errors.Add(error);
+                    continue;
+                }
+                Collect(_owner._parsed.Read(path, text!, id, _budget, () => _owner._reader.Read(text!, path, _budget)));
+            }
+            return true;
         }
 
         private async Task WalkAsync(string start, CancellationToken cancellationToken)

@@ -28,23 +28,11 @@ internal sealed class RepositoryFiles
     {
         var limits = _budget.Limits;
         var location = new SourceLocation(display);
-        if (!_budget.TryChargeFile())
-        {
-            return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {limits.MaxFiles} files in this render"));
-        }
-
+        if (ChargeFile(location) is { } over) return (null, over);
         try
         {
             using var stream = new FileStream(realPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            if (stream.Length > limits.MaxFileBytes)
-            {
-                return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"file is larger than {limits.MaxFileBytes} bytes ({stream.Length})"));
-            }
-
-            if (!_budget.TryChargeBytes(stream.Length))
-            {
-                return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {limits.MaxTotalBytes} bytes in this render"));
-            }
+            if (ChargeBytes(stream.Length, location) is { } tooLarge) return (null, tooLarge);
 
             // Read at most one byte past the cap, in case the file grew after its length was taken.
             var buffer = new byte[Math.Min(stream.Length, limits.MaxFileBytes) + 1];
@@ -60,15 +48,40 @@ internal sealed class RepositoryFiles
                 return (null, new ManifestError(ManifestErrorCode.LimitExceeded, location, $"file is larger than {limits.MaxFileBytes} bytes"));
             }
 
-            return (StrictUtf8.GetString(buffer, 0, total), null);
-        }
-        catch (DecoderFallbackException)
-        {
-            return (null, new ManifestError(ManifestErrorCode.ReadFailed, location, "file is not valid UTF-8"));
+            return Text(buffer.AsSpan(0, total), location);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, new ManifestError(ManifestErrorCode.ReadFailed, location, $"cannot read file: {e.Message}"));
+        }
+    }
+
+    /// <summary>A file's bytes already in hand (see <see cref="Flotilla.Git.Sources.SnapshotListing"/>), checked and charged as <see cref="Read"/> does.</summary>
+    public (string? Text, ManifestError? Error) Decode(byte[] content, string display)
+    {
+        var location = new SourceLocation(display);
+        return (ChargeFile(location) ?? ChargeBytes(content.Length, location)) is { } error ? (null, error) : Text(content, location);
+    }
+
+    private ManifestError? ChargeFile(SourceLocation location) => _budget.TryChargeFile() ? null
+        : new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {_budget.Limits.MaxFiles} files in this render");
+
+    private ManifestError? ChargeBytes(long length, SourceLocation location) =>
+        length > _budget.Limits.MaxFileBytes
+            ? new ManifestError(ManifestErrorCode.LimitExceeded, location, $"file is larger than {_budget.Limits.MaxFileBytes} bytes ({length})")
+        : !_budget.TryChargeBytes(length)
+            ? new ManifestError(ManifestErrorCode.LimitExceeded, location, $"more than {_budget.Limits.MaxTotalBytes} bytes in this render")
+        : null;
+
+    private static (string? Text, ManifestError? Error) Text(ReadOnlySpan<byte> bytes, SourceLocation location)
+    {
+        try
+        {
+            return (StrictUtf8.GetString(bytes), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, new ManifestError(ManifestErrorCode.ReadFailed, location, "file is not valid UTF-8"));
         }
     }
 }

@@ -17,15 +17,16 @@ internal sealed record ExportedTree(string Snapshot, IReadOnlyDictionary<string,
     public IReadOnlyDictionary<string, string> FileIds { get; } =
         Entries.Values.Where(e => e.Kind != GitTreeEntryKind.Symlink).ToDictionary(e => e.Path, e => e.ObjectId, StringComparer.Ordinal);
 
-    /// <summary>
-    /// Hard-links <paramref name="entry"/> at <paramref name="path"/> from this snapshot when it holds the same blob with
-    /// the same mode (never a symlink). False when it does not, or the link failed (the snapshot was collected meanwhile):
-    /// then the caller writes the file from the blob.
-    /// </summary>
-    public bool TryLink(GitTreeEntry entry, string path) =>
+    /// <summary>True when this snapshot holds <paramref name="entry"/>'s blob at its path with the same mode (never a symlink): it can be linked.</summary>
+    public bool Holds(GitTreeEntry entry) =>
         entry.Kind != GitTreeEntryKind.Symlink
-        && Entries.TryGetValue(entry.Path, out var before) && before.ObjectId == entry.ObjectId && before.Kind == entry.Kind
-        && link(Path.Combine(Snapshot, entry.Path), path) == 0;
+        && Entries.TryGetValue(entry.Path, out var before) && before.ObjectId == entry.ObjectId && before.Kind == entry.Kind;
+
+    /// <summary>
+    /// Hard-links the file this snapshot <see cref="Holds"/> for <paramref name="entry"/> at <paramref name="path"/>. False when the
+    /// link failed (the snapshot was collected meanwhile): then the caller writes the file from the blob.
+    /// </summary>
+    public bool Link(GitTreeEntry entry, string path) => link(Path.Combine(Snapshot, entry.Path), path) == 0;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);

@@ -11,4 +11,14 @@ namespace Flotilla.Git.Sources;
 /// one this fetcher exported last from the same cache.
 /// </param>
 public sealed record GitFetchResult(string CommitSha, string SnapshotDirectory, DateTimeOffset FetchedAt, bool ReusedSnapshot,
-    IReadOnlyDictionary<string, string>? FileIds = null);
+    IReadOnlyDictionary<string, string>? FileIds = null)
+{
+    /// <summary>
+    /// Done when <see cref="SnapshotDirectory"/> is complete; fails as the fetch would have (a damaged cache, a full disk).
+    /// Only <see cref="IGitFetcher.FetchListedAsync"/> answers before it is.
+    /// </summary>
+    public Task Exported { get; init; } = Task.CompletedTask;
+
+    /// <summary>The commit's files with the bytes of those written anew, when they were few enough to keep; null for a reused snapshot.</summary>
+    public SnapshotListing? Listing { get; init; }
+}

@@ -35,6 +35,13 @@ public sealed class GitFetcher : IGitFetcher
 
     public async Task<GitFetchResult> FetchAsync(GitSourceSpec spec, CancellationToken ct)
     {
+        var fetched = await FetchListedAsync(spec, ct);
+        await fetched.Exported;
+        return fetched;
+    }
+
+    public async Task<GitFetchResult> FetchListedAsync(GitSourceSpec spec, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Limits.Validate();
         var subject = $"git source {GitUrl.Redact(spec.Url)} ({spec.Ref})";
@@ -43,17 +50,32 @@ public sealed class GitFetcher : IGitFetcher
         var cacheDirectory = Path.Combine(_options.WorkDirectory, "cache", CacheName(spec.Url) + ".git");
         var gate = _locks.GetOrAdd(cacheDirectory, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
+        GitEnvironment? environment = null;
+        var handedOver = false;
         try
         {
             Directory.CreateDirectory(SnapshotsRoot);
             Directory.CreateDirectory(TemporaryRoot);
-            using var environment = GitEnvironment.Create(spec.Credentials, spec.CertificateAuthority, _options.AllowLocal, _options.SshExecutable);
+            environment = GitEnvironment.Create(spec.Credentials, spec.CertificateAuthority, _options.AllowLocal, _options.SshExecutable);
             var repository = new GitCacheRepository(cacheDirectory, spec.Url, subject, environment, _options.GitExecutable);
-            return await FetchLockedAsync(spec, repository, subject, ct);
+            var fetched = await FetchLockedAsync(spec, repository, subject, ct);
+            // The cache stays locked (and git's environment kept) until the export is done: the next fetch links from it.
+            var held = environment;
+            _ = fetched.Exported.ContinueWith(_ =>
+            {
+                held.Dispose();
+                gate.Release();
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            handedOver = true;
+            return fetched;
         }
         finally
         {
-            gate.Release();
+            if (!handedOver)
+            {
+                environment?.Dispose();
+                gate.Release();
+            }
         }
     }
 
@@ -101,25 +123,51 @@ public sealed class GitFetcher : IGitFetcher
         var listing = LooseTreeWalk.TryList(repository.GitDirectory, sha, previous, spec.Limits, subject)
             ?? await repository.ListTreeAsync(sha, spec.Limits, ct);
         var temporary = Path.Combine(TemporaryRoot, $"export-{sha}-{Guid.NewGuid():N}");
-        ExportedTree exported;
+        var exporter = new SnapshotExporter(repository, sha, listing.Entries, temporary, previous, subject);
+        IReadOnlyDictionary<string, byte[]>? changed;
         try
         {
-            await SnapshotExporter.ExportAsync(repository, sha, listing.Entries, temporary, previous, subject, ct);
-            Directory.Move(temporary, snapshot);
-            exported = new ExportedTree(snapshot, listing.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal), listing.Trees);
-            _exported[repository.GitDirectory] = exported;
+            changed = await exporter.WriteChangedAsync(ct);
         }
-        catch (IOException) when (Directory.Exists(snapshot))
+        catch
+        {
+            DeleteTemporary(temporary);
+            throw;
+        }
+
+        // After the export's layout check: it refuses a tree with two entries at one path.
+        var tree = new ExportedTree(snapshot, listing.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal), listing.Trees);
+
+        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false, tree.FileIds)
+        {
+            // On the thread pool: linking hundreds of files is synchronous work the caller need not wait for.
+            Exported = Task.Run(() => FinishExportAsync(exporter, repository.GitDirectory, tree, temporary, ct), CancellationToken.None),
+            Listing = changed is null ? null : new SnapshotListing(tree.Entries, changed),
+        };
+    }
+
+    // The export's second pass, then the snapshot moved into place: what GitFetchResult.Exported waits for.
+    private async Task FinishExportAsync(SnapshotExporter exporter, string gitDirectory, ExportedTree tree, string temporary, CancellationToken ct)
+    {
+        try
+        {
+            await exporter.FinishAsync(ct);
+            Directory.Move(temporary, tree.Snapshot);
+            _exported[gitDirectory] = tree;
+        }
+        catch (IOException) when (Directory.Exists(tree.Snapshot))
         {
             // Another fetcher finished the same commit first; snapshots of one commit are identical.
-            return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: true);
         }
         finally
         {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            DeleteTemporary(temporary);
         }
+    }
 
-        return new GitFetchResult(sha, snapshot, fetchedAt, ReusedSnapshot: false, exported.FileIds);
+    private static void DeleteTemporary(string temporary)
+    {
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
     }
 
     /// <summary>

@@ -10,75 +10,120 @@ namespace Flotilla.Git.Sources;
 /// Regular files get mode 0644 or 0755; symlinks are created as symlinks with their committed target and
 /// never followed (they are created last, so no file is ever written through one). A tree that would put
 /// two entries at one path, or an entry below a file, is refused.
+/// In two passes: <see cref="WriteChangedAsync"/> writes what the last export does not hold (keeping the bytes, so a
+/// render can start from them at once), <see cref="FinishAsync"/> hard-links the rest from that export, which may run
+/// while the commit is already being rendered and synced.
 /// </summary>
-internal static class SnapshotExporter
+internal sealed class SnapshotExporter(GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory,
+    ExportedTree? previous, string subject)
 {
+    /// <summary>How many bytes of changed files an export keeps for the render (a push changes a few small files).</summary>
+    public const long MaxKeptBytes = 4 << 20;
+
     private const UnixFileMode Regular =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private const UnixFileMode Executable =
         Regular | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
+    private readonly string _subject = $"{subject}: commit {sha}";
+    private readonly HashSet<string> _created = new(StringComparer.Ordinal) { directory };
+    private readonly List<Symlink> _symlinks = [];
+
     /// <summary>
-    /// Exports <paramref name="entries"/> into <paramref name="directory"/>: the files <paramref name="previous"/> holds
-    /// unchanged are hard-linked from it, the rest read from the cache.
+    /// Checks the tree's layout, then writes every file the last export does not hold unchanged, and answers their
+    /// bytes by path (regular files only), or null when they came to more than <see cref="MaxKeptBytes"/>.
     /// </summary>
-    public static async Task ExportAsync(GitCacheRepository repository, string sha, IReadOnlyList<GitTreeEntry> entries, string directory,
-        ExportedTree? previous, string subject, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, byte[]>?> WriteChangedAsync(CancellationToken ct)
     {
-        subject = $"{subject}: commit {sha}";
-        CheckLayout(entries, subject);
+        CheckLayout(entries, _subject);
         Directory.CreateDirectory(directory);
-        var fresh = new List<GitTreeEntry>();
-        var symlinks = new List<Symlink>();
-        var created = new HashSet<string>(StringComparer.Ordinal) { directory };
-        foreach (var entry in entries)
+        var kept = new FileContents(MaxKeptBytes);
+        await WriteAsync(entries.Where(e => previous?.Holds(e) != true), kept, ct);
+        return kept.All;
+    }
+
+    /// <summary>Hard-links the files the last export holds unchanged (writing any it no longer has), then creates the symlinks.</summary>
+    public async Task FinishAsync(CancellationToken ct)
+    {
+        var unlinked = new List<GitTreeEntry>();
+        foreach (var entry in entries.Where(e => previous?.Holds(e) == true))
         {
-            var path = Path.Combine(directory, entry.Path);
-            var parent = Path.GetDirectoryName(path)!;
-            if (created.Add(parent)) Directory.CreateDirectory(parent);
-            if (previous?.TryLink(entry, path) != true && !TryWriteLoose(repository.GitDirectory, entry, path, symlinks, subject)) fresh.Add(entry);
+            if (!previous!.Link(entry, Target(entry))) unlinked.Add(entry);
         }
-        if (fresh.Count > 0) await WriteBlobsAsync(repository, fresh, directory, symlinks, subject, ct);
-        foreach (var (path, relative, target) in symlinks)
+        await WriteAsync(unlinked, kept: null, ct);
+        foreach (var (path, relative, target) in _symlinks)
         {
-            if (target.Length == 0 || target.Contains('\0')) throw Refused(subject, $"symlink '{relative}' has an empty or invalid target");
+            if (target.Length == 0 || target.Contains('\0')) throw Refused(_subject, $"symlink '{relative}' has an empty or invalid target");
             File.CreateSymbolicLink(path, target);
         }
+    }
+
+    // The entry's path in the export, its directory created first.
+    private string Target(GitTreeEntry entry)
+    {
+        var path = Path.Combine(directory, entry.Path);
+        var parent = Path.GetDirectoryName(path)!;
+        if (_created.Add(parent)) Directory.CreateDirectory(parent);
+        return path;
+    }
+
+    private async Task WriteAsync(IEnumerable<GitTreeEntry> toWrite, FileContents? kept, CancellationToken ct)
+    {
+        var packed = new List<GitTreeEntry>();
+        foreach (var entry in toWrite)
+        {
+            if (!TryWriteLoose(entry, Target(entry), kept)) packed.Add(entry);
+        }
+        if (packed.Count > 0) await WriteBlobsAsync(packed, kept, ct);
     }
 
     /// <summary>A symlink to create once every file is written.</summary>
     private sealed record Symlink(string Path, string Relative, string Target);
 
     // A blob the fetch wrote loose is copied from its file; false when it is packed (git reads it).
-    private static bool TryWriteLoose(string gitDirectory, GitTreeEntry entry, string path, List<Symlink> symlinks, string subject)
+    private bool TryWriteLoose(GitTreeEntry entry, string path, FileContents? kept)
     {
         try
         {
-            using var loose = LooseObjects.TryOpen(gitDirectory, entry.ObjectId);
+            using var loose = LooseObjects.TryOpen(repository.GitDirectory, entry.ObjectId);
             if (loose is null) return false;
-            if (loose.Type != "blob" || loose.Size != entry.Size) throw Damaged(subject, $"{loose.Type} {loose.Size}", entry);
+            if (loose.Type != "blob" || loose.Size != entry.Size) throw Damaged(_subject, $"{loose.Type} {loose.Size}", entry);
             if (entry.Kind == GitTreeEntryKind.Symlink)
             {
                 using var target = new MemoryStream();
                 CopyExactly(loose.Content, target, entry.Size);
-                symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
+                _symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
                 return true;
             }
-            using var file = new FileStream(path, new FileStreamOptions
+            using var file = Create(path, entry, FileOptions.None);
+            if (kept?.Wants(entry.Size) == true)
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = entry.Kind == GitTreeEntryKind.Executable ? Executable : Regular,
-            });
-            CopyExactly(loose.Content, file, entry.Size);
+                var content = new byte[entry.Size];
+                loose.Content.ReadExactly(content);
+                file.Write(content);
+                kept.Add(entry.Path, content);
+            }
+            else
+            {
+                kept?.Missed();
+                CopyExactly(loose.Content, file, entry.Size);
+            }
             return true;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw Damaged(subject, e.Message, entry);
+            throw Damaged(_subject, e.Message, entry);
         }
     }
+
+    private static FileStream Create(string path, GitTreeEntry entry, FileOptions options) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Options = options,
+        UnixCreateMode = entry.Kind == GitTreeEntryKind.Executable ? Executable : Regular,
+    });
 
     private static void CopyExactly(Stream source, Stream destination, long count)
     {
@@ -91,37 +136,40 @@ internal static class SnapshotExporter
         }
     }
 
-    private static async Task WriteBlobsAsync(GitCacheRepository repository, List<GitTreeEntry> entries, string directory, List<Symlink> symlinks,
-        string subject, CancellationToken ct)
+    private async Task WriteBlobsAsync(List<GitTreeEntry> toWrite, FileContents? kept, CancellationToken ct)
     {
         await using var process = repository.StartBlobReader();
-        var names = WriteNamesAsync(process.StandardInput, entries);
+        var names = WriteNamesAsync(process.StandardInput, toWrite);
         try
         {
             using (ct.Register(process.Kill))
             {
                 var reader = new GitBatchReader(process.StandardOutput);
-                foreach (var entry in entries)
+                foreach (var entry in toWrite)
                 {
-                    var size = ExpectHeader(await reader.ReadHeaderAsync(CancellationToken.None), entry, subject);
+                    var size = ExpectHeader(await reader.ReadHeaderAsync(CancellationToken.None), entry, _subject);
                     var path = Path.Combine(directory, entry.Path);
                     if (entry.Kind == GitTreeEntryKind.Symlink)
                     {
                         using var target = new MemoryStream();
                         await reader.CopyObjectAsync(target, size, CancellationToken.None);
-                        symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
+                        _symlinks.Add(new Symlink(path, entry.Path, Encoding.UTF8.GetString(target.ToArray())));
                         continue;
                     }
 
-                    var options = new FileStreamOptions
+                    await using var file = Create(path, entry, FileOptions.Asynchronous);
+                    if (kept?.Wants(size) == true)
                     {
-                        Mode = FileMode.CreateNew,
-                        Access = FileAccess.Write,
-                        Options = FileOptions.Asynchronous,
-                        UnixCreateMode = entry.Kind == GitTreeEntryKind.Executable ? Executable : Regular,
-                    };
-                    await using var file = new FileStream(path, options);
-                    await reader.CopyObjectAsync(file, size, CancellationToken.None);
+                        using var content = new MemoryStream((int)size);
+                        await reader.CopyObjectAsync(content, size, CancellationToken.None);
+                        await file.WriteAsync(content.GetBuffer().AsMemory(0, (int)size), CancellationToken.None);
+                        kept.Add(entry.Path, content.ToArray());
+                    }
+                    else
+                    {
+                        kept?.Missed();
+                        await reader.CopyObjectAsync(file, size, CancellationToken.None);
+                    }
                 }
             }
 
@@ -137,6 +185,30 @@ internal static class SnapshotExporter
         if (exitCode != 0)
         {
             throw repository.Failure(GitFailureKind.Unreachable, "reading blobs from the cache failed", new ChildProcessResult(exitCode, "", stderr));
+        }
+    }
+
+    /// <summary>The bytes of the changed files an export keeps, while they fit; once one does not, none (a render reads the export).</summary>
+    private sealed class FileContents(long maxBytes)
+    {
+        private readonly Dictionary<string, byte[]> _contents = new(StringComparer.Ordinal);
+        private long _bytes;
+        private bool _missed;
+
+        public IReadOnlyDictionary<string, byte[]>? All => _missed ? null : _contents;
+
+        public bool Wants(long size) => !_missed && _bytes + size <= maxBytes;
+
+        public void Add(string path, byte[] content)
+        {
+            _contents[path] = content;
+            _bytes += content.Length;
+        }
+
+        public void Missed()
+        {
+            _missed = true;
+            _contents.Clear();
         }
     }
 
