@@ -17,18 +17,24 @@ public sealed class RenderCache(DirectoryRenderer renderer, int capacity = 64)
     public Task<RenderResult> RenderAsync(SourceArtifact artifact, string? path, CancellationToken ct)
     {
         var key = $"{artifact.Revision}:{path}";
-        var entry = Entry(key, artifact, path);
-        // A render that failed waiting for an earlier fetch's export is tried again with this artifact (a fetch exports anew).
-        if (entry.Value.IsFaulted && _results.TryRemove(new KeyValuePair<string, Lazy<Task<RenderResult>>>(key, entry))) entry = Entry(key, artifact, path);
+        var entry = _results.GetOrAdd(key, added =>
+        {
+            _order.Enqueue(added);
+            while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
+            return Render(artifact, path);
+        });
+        // A render that failed or was stopped waiting for an earlier fetch's export is tried again with this artifact
+        // (its fetch exported anew), in the same place in the cache.
+        if (entry.Value is { IsCompleted: true, IsCompletedSuccessfully: false })
+        {
+            var again = Render(artifact, path);
+            if (_results.TryUpdate(key, again, entry)) entry = again;
+        }
         return entry.Value.WaitAsync(ct);
     }
 
-    private Lazy<Task<RenderResult>> Entry(string key, SourceArtifact artifact, string? path) => _results.GetOrAdd(key, added =>
-    {
-        _order.Enqueue(added);
-        while (_order.Count > capacity && _order.TryDequeue(out var old)) _results.TryRemove(old, out _);
-        return new Lazy<Task<RenderResult>>(() => RenderAsync(artifact, string.IsNullOrEmpty(path) ? "." : path));
-    });
+    private Lazy<Task<RenderResult>> Render(SourceArtifact artifact, string? path) =>
+        new(() => RenderAsync(artifact, string.IsNullOrEmpty(path) ? "." : path));
 
     private async Task<RenderResult> RenderAsync(SourceArtifact artifact, string path)
     {

@@ -10,7 +10,9 @@ namespace Flotilla.Controllers.Sources;
 
 /// <summary>
 /// Fetches a GitRepository (key <c>namespace/name</c>) and records the revision. A failure keeps the last good
-/// revision and is shown in status (Ready=False with the failure kind); it is retried with backoff.
+/// revision and is shown in status (Ready=False with the failure kind); it is retried with backoff. A commit is
+/// recorded once it is fetched, checked and listed; if writing the rest of its snapshot then fails (a full disk), the
+/// revision stays and the snapshot is written again by the retry, while what reads the directory waits.
 /// </summary>
 public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery repositories, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
     : IReconciler<string>
@@ -40,12 +42,11 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery rep
             // Bundles are told of the commit once it is listed: plain manifests render from the listing while the rest of
             // the snapshot is linked, which this reconcile waits for (a failed export is a failed fetch, retried).
             var fetched = await fetcher.FetchListedAsync(spec, ct);
-            artifacts.Set(key, new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fetched.FileIds)
-            {
-                Exported = fetched.Exported,
-                Listing = fetched.Listing,
-            });
+            var artifact = new SourceArtifact(fetched.CommitSha, fetched.SnapshotDirectory, fetched.FetchedAt, fetched.FileIds) { Exported = fetched.Exported };
+            artifacts.Set(key, artifact with { Listing = fetched.Listing });
             await fetched.Exported;
+            // The kept bytes served the renders that could not wait; later ones read the snapshot.
+            artifacts.Set(key, artifact);
             status.Revision = fetched.CommitSha;
             status.FetchedAt = fetched.FetchedAt;
             status.LastError = null;

@@ -17,7 +17,8 @@ public sealed record SourceArtifact(string Revision, string SnapshotDirectory, D
 
 /// <summary>
 /// The hub's in-process table of last good fetches, keyed by <c>namespace/name</c>. A failing fetch never
-/// replaces an entry, so bundles keep syncing the last good revision (and never prune because of a source).
+/// replaces an entry, so bundles keep syncing the last good revision (and never prune because of a source). (A commit
+/// counts as fetched once it is listed and checked: a snapshot that then fails to export keeps its revision here.)
 /// </summary>
 public sealed class SourceArtifacts
 {
@@ -32,7 +33,8 @@ public sealed class SourceArtifacts
     {
         var previous = _artifacts.GetValueOrDefault(key);
         _artifacts[key] = artifact;
-        if (previous?.Revision != artifact.Revision) RevisionChanged?.Invoke(key);
+        // The same revision again is news only when its last snapshot failed to export: what waited on it can go on.
+        if (previous?.Revision != artifact.Revision || previous.Exported is { IsCompleted: true, IsCompletedSuccessfully: false }) RevisionChanged?.Invoke(key);
     }
 
     /// <summary>

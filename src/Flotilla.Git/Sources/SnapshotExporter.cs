@@ -40,6 +40,11 @@ internal sealed class SnapshotExporter(GitCacheRepository repository, string sha
         Directory.CreateDirectory(directory);
         var kept = new FileContents(MaxKeptBytes);
         await WriteAsync(entries.Where(e => previous?.Holds(e) != true), kept, ct);
+        // Every refusal comes before the commit is handed over: symlinks are never linked, so all were read in this pass.
+        foreach (var symlink in _symlinks)
+        {
+            if (symlink.Target.Length == 0 || symlink.Target.Contains('\0')) throw Refused(_subject, $"symlink '{symlink.Relative}' has an empty or invalid target");
+        }
         return kept.All;
     }
 
@@ -52,11 +57,7 @@ internal sealed class SnapshotExporter(GitCacheRepository repository, string sha
             if (!previous!.Link(entry, Target(entry))) unlinked.Add(entry);
         }
         await WriteAsync(unlinked, kept: null, ct);
-        foreach (var (path, relative, target) in _symlinks)
-        {
-            if (target.Length == 0 || target.Contains('\0')) throw Refused(_subject, $"symlink '{relative}' has an empty or invalid target");
-            File.CreateSymbolicLink(path, target);
-        }
+        foreach (var (path, _, target) in _symlinks) File.CreateSymbolicLink(path, target);
     }
 
     // The entry's path in the export, its directory created first.

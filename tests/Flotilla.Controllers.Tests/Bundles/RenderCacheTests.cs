@@ -39,12 +39,15 @@ public sealed class RenderCacheTests : IDisposable
         Assert.Equal(["ConfigMap/shop/c"], result.Manifests!.Refs.Select(r => r.ToString()));
     }
 
-    [Fact]
-    public async Task A_failed_export_fails_the_render_and_the_next_artifact_of_that_revision_is_rendered_anew()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_or_stopped_export_fails_the_render_and_the_next_artifact_of_that_revision_is_rendered_anew(bool cancelled)
     {
         var cache = Cache();
+        var failed = cancelled ? Task.FromCanceled(new CancellationToken(true)) : Task.FromException(new IOException("disk full"));
 
-        await Assert.ThrowsAsync<IOException>(() => cache.RenderAsync(Artifact(Task.FromException(new IOException("disk full"))), "", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => cache.RenderAsync(Artifact(failed), "", CancellationToken.None));
         WriteConfigMap();
         var result = await cache.RenderAsync(Artifact(Task.CompletedTask), "", CancellationToken.None);
 

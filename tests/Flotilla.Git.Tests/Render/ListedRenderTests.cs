@@ -196,15 +196,17 @@ public sealed class ListedRenderTests : IAsyncLifetime
     [Fact]
     public async Task The_listing_holds_the_changed_files_and_the_export_completes_the_same_snapshot_as_a_whole_fetch()
     {
-        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = "a: 1\n", ["d/b.yaml"] = "b: 1\n", ["d/c.yaml"] = "c: 1\n" });
+        await _remote.CommitAsync(new Dictionary<string, string> { ["a.yaml"] = Yaml.ConfigMap("a"), ["d/b.yaml"] = Yaml.ConfigMap("b"), ["d/c.yaml"] = Yaml.ConfigMap("c") });
         await _fetcher.FetchAsync(Spec, CancellationToken.None);
-        await _remote.CommitAsync(new Dictionary<string, string> { ["d/b.yaml"] = "b: 2\n", ["e/new.yaml"] = "n: 1\n" });
+        await _remote.CommitAsync(new Dictionary<string, string> { ["d/b.yaml"] = Yaml.ConfigMap("b2"), ["e/new.yaml"] = Yaml.ConfigMap("n") });
 
         var second = await _fetcher.FetchListedAsync(Spec, CancellationToken.None);
-        await second.Exported;
 
+        // A renderer that parsed nothing: the changed and new files' bytes are in the listing, the unchanged one's are not.
         Assert.NotNull(second.Listing);
-        Assert.True(ChartRenderer.IsChart(second.Listing!, "d") is false);
+        Assert.Equal(["ConfigMap/shop/n"], Renderer().TryRenderListed(second.Listing!, "e")!.Manifests!.Refs.Select(r => r.ToString()));
+        Assert.Null(Renderer().TryRenderListed(second.Listing!, "d"));
+        await second.Exported;
         using var whole = new FetcherWorkspace();
         var fetched = await whole.FetchAsync(Spec);
         Assert.Equal(FetcherWorkspace.Describe(fetched.SnapshotDirectory), FetcherWorkspace.Describe(second.SnapshotDirectory));

@@ -307,6 +307,7 @@ public sealed class GitFetcherTests : IAsyncLifetime
     [InlineData("file-and-directory", "'a/config' lies below the file or symlink 'a'")]
     [InlineData("duplicate", "'a' appears twice")]
     [InlineData("too-deep", "longer than 4096 characters")]
+    [InlineData("empty-symlink", "symlink 'link' has an empty or invalid target")]
     public async Task Trees_that_cannot_be_exported_safely_are_NotAllowed_and_leave_nothing(string shape, string reason)
     {
         IReadOnlyList<(string, string, object)> config = [("100644", "config", "[core]\n")];
@@ -317,11 +318,13 @@ public sealed class GitFetcherTests : IAsyncLifetime
             "file-and-directory" => [("100644", "a", "file"), ("040000", "a", config)],
             // 42 directories of 100 characters: a path no file system here takes, walked no further.
             "too-deep" => Enumerable.Range(0, 42).Aggregate(config, (inner, _) => [("040000", new string('d', 100), inner)]),
+            "empty-symlink" => [("120000", "link", ""), ("100644", "ok.yaml", "ok")],
             _ => [("100644", "a", "one"), ("100755", "a", "two")],
         };
         var sha = await _remote.PushCraftedTreeAsync(entries);
 
-        var failure = await _workspace.FailAsync(Spec());
+        // Refused before the commit is handed over (what the hub does), not while the rest of its snapshot is linked.
+        var failure = await Assert.ThrowsAsync<GitFetchException>(() => _workspace.Fetcher.FetchListedAsync(Spec(), CancellationToken.None));
 
         Assert.Equal(GitFailureKind.NotAllowed, failure.Kind);
         Assert.Contains(reason, failure.Message);
