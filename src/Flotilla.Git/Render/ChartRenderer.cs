@@ -40,12 +40,10 @@ public sealed class ChartRenderer
     public static bool? IsChart(Flotilla.Git.Sources.SnapshotListing listing, string? relativePath)
     {
         ArgumentNullException.ThrowIfNull(listing);
-        var segments = (relativePath ?? "").Split('/');
-        if (segments.Contains("..") || relativePath?.StartsWith('/') == true) return null;
-        var directory = string.Join('/', segments.Where(s => s is not ("" or ".")));
-        var prefix = directory.Length == 0 ? "" : directory + "/";
-        if (listing.Entries.TryGetValue(prefix + "Chart.yaml", out var chart)) return chart.Kind == Flotilla.Git.Sources.GitTreeEntryKind.Symlink ? null : true;
-        return listing.Entries.Any(e => e.Value.Kind == Flotilla.Git.Sources.GitTreeEntryKind.Symlink && (prefix + "Chart.yaml").StartsWith(e.Key + "/", StringComparison.Ordinal)) ? null : false;
+        if (Flotilla.Git.Sources.SnapshotListing.Prefix(relativePath) is not { } prefix) return null;
+        var chart = prefix + "Chart.yaml";
+        if (listing.Entries.TryGetValue(chart, out var entry)) return entry.Kind == Flotilla.Git.Sources.GitTreeEntryKind.Symlink ? null : true;
+        return listing.SymlinkAbove(chart) ? null : false;
     }
 
     /// <summary>True when <paramref name="relativePath"/> of the snapshot is a chart directory (holds <c>Chart.yaml</c>).</summary>

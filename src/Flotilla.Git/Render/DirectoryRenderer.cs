@@ -106,19 +106,12 @@ public sealed class DirectoryRenderer
     // The manifest files the walk would read, in its order; null when the listing cannot tell what the walk would do.
     private static List<(string Path, string ObjectId)>? ListedFiles(SnapshotListing listing, string relativePath)
     {
-        var segments = relativePath.Split('/');
-        if (relativePath.StartsWith('/') || segments.Contains("..")) return null;
-        var directory = string.Join('/', segments.Where(s => s is not ("" or ".")));
-        var prefix = directory.Length == 0 ? "" : directory + "/";
+        // A path that names a file, or passes through a symlink: the snapshot answers.
+        if (SnapshotListing.Prefix(relativePath) is not { } prefix || listing.Entries.ContainsKey(prefix.TrimEnd('/')) || listing.SymlinkAbove(prefix)) return null;
         var files = new List<(string[] Segments, string Path, string ObjectId)>();
         foreach (var (path, entry) in listing.Entries)
         {
-            if (!path.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                // The path names a file, or passes through a symlink: the snapshot answers.
-                if (path == directory || (entry.Kind == GitTreeEntryKind.Symlink && prefix.StartsWith(path + "/", StringComparison.Ordinal))) return null;
-                continue;
-            }
+            if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
             var below = path[prefix.Length..].Split('/');
             if (below.Any(s => s.StartsWith('.'))) continue; // the walk skips these names and all they hold
             if (entry.Kind == GitTreeEntryKind.Symlink || KustomizationFiles.Names.Contains(below[^1])) return null;

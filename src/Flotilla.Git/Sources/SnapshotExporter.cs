@@ -161,10 +161,10 @@ internal sealed class SnapshotExporter(GitCacheRepository repository, string sha
                     await using var file = Create(path, entry, FileOptions.Asynchronous);
                     if (kept?.Wants(size) == true)
                     {
-                        using var content = new MemoryStream((int)size);
-                        await reader.CopyObjectAsync(content, size, CancellationToken.None);
-                        await file.WriteAsync(content.GetBuffer().AsMemory(0, (int)size), CancellationToken.None);
-                        kept.Add(entry.Path, content.ToArray());
+                        var content = new byte[size];
+                        await reader.CopyObjectAsync(new MemoryStream(content), size, CancellationToken.None);
+                        await file.WriteAsync(content, CancellationToken.None);
+                        kept.Add(entry.Path, content);
                     }
                     else
                     {

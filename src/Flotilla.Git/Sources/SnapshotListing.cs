@@ -18,4 +18,20 @@ public sealed class SnapshotListing
 
     /// <summary>The bytes of every regular file the export wrote anew, by path.</summary>
     internal IReadOnlyDictionary<string, byte[]> Changed { get; }
+
+    /// <summary>
+    /// The directory a relative path names, as the prefix of the entries below it (<c>"a/b/"</c>, <c>""</c> for the root),
+    /// read as the renderers read a path (empty and <c>.</c> segments dropped); null for one that leaves the root.
+    /// </summary>
+    internal static string? Prefix(string? relativePath)
+    {
+        var segments = (relativePath ?? "").Split('/');
+        if (relativePath?.StartsWith('/') == true || segments.Contains("..")) return null;
+        var directory = string.Join('/', segments.Where(s => s is not ("" or ".")));
+        return directory.Length == 0 ? "" : directory + "/";
+    }
+
+    /// <summary>True when one of the directories above <paramref name="path"/> is a symlink in the commit: only the snapshot can follow it.</summary>
+    internal bool SymlinkAbove(string path) =>
+        Entries.Any(e => e.Value.Kind == GitTreeEntryKind.Symlink && path.StartsWith(e.Key + "/", StringComparison.Ordinal));
 }

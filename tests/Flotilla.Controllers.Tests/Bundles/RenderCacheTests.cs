@@ -28,8 +28,8 @@ public sealed class RenderCacheTests : IDisposable
         var exported = new TaskCompletionSource();
         var cache = Cache();
 
+        // A render that did not wait would read the still empty directory at once, within this call.
         var render = cache.RenderAsync(Artifact(exported.Task), "", CancellationToken.None);
-        await Task.Delay(50);
         Assert.False(render.IsCompleted);
         WriteConfigMap(); // what the export writes before it is done
         exported.SetResult();
