@@ -31,7 +31,7 @@ namespace Flotilla.Controllers.Bundles;
 /// that revision rendered with its own inputs.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
-    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> statusChanged, ClusterSyncOptions options, TimeProvider clock,
+    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> targetPublished, ClusterSyncOptions options, TimeProvider clock,
     BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
@@ -300,7 +300,7 @@ public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, S
             pairs.Forget(pair);
             pairs.Add(pair);
         }
-        statusChanged(target.BundleKey);
+        targetPublished(target.BundleKey);
     }
 
     /// <summary>The target with this generation's policy, keeping the previous revision, objects, overrides, rollout and intents.</summary>

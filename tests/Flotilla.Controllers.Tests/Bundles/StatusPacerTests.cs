@@ -99,4 +99,43 @@ public sealed class StatusPacerTests
         _clock.Advance(StatusPacer.Interval);
         Assert.Equal(StatusPace.Now, pacer.Next("ns/b", false));
     }
+
+    [Fact]
+    public void A_commit_whose_clusters_report_more_than_a_second_after_it_was_published_is_one_write_when_the_last_reports()
+    {
+        var pacer = Pacer();
+        pacer.Published("ns/b");
+        // Its clusters are busy: the new target alone waits for their results (it used to be written a second in, and the
+        // results then waited for the second after that write).
+        Assert.Equal(StatusPace.After(StatusPacer.ProgressWait), pacer.Next("ns/b", clustersBusy: true));
+        _clock.Advance(TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(TimeSpan.Zero, pacer.Changed("ns/b"));
+        Assert.Equal(StatusPace.After(StatusPacer.Interval), pacer.Next("ns/b", clustersBusy: true));
+        _clock.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: false));
+    }
+
+    [Fact]
+    public void A_new_target_waits_for_busy_clusters_at_most_five_seconds_and_results_at_most_a_second()
+    {
+        var pacer = Pacer();
+        pacer.Published("ns/b");
+        _clock.Advance(StatusPacer.ProgressWait);
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: true));
+
+        // A result 4.5 s into the next target's wait: written by the target's deadline, half a second later.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        pacer.Published("ns/b");
+        _clock.Advance(TimeSpan.FromMilliseconds(4500));
+        pacer.Changed("ns/b");
+        Assert.Equal(StatusPace.After(TimeSpan.FromMilliseconds(500)), pacer.Next("ns/b", clustersBusy: true));
+    }
+
+    [Fact]
+    public void A_new_target_with_no_cluster_busy_is_written_at_once()
+    {
+        var pacer = Pacer();
+        Assert.Equal(TimeSpan.Zero, pacer.Published("ns/b"));
+        Assert.Equal(StatusPace.Now, pacer.Next("ns/b", clustersBusy: false));
+    }
 }
