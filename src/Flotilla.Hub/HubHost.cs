@@ -113,8 +113,12 @@ public static partial class HubHost
         WorkQueue<string> sourceQueue, FleetView fleet, ClusterDiffs diffs, CancellationToken ct)
     {
         var clock = TimeProvider.System;
+        var hubApi = new DynamicClient(hub);
+        // Members' credentials are checked against a watch of their Secrets' versions, not read again every few seconds.
+        using var credentialVersions = new SecretVersions(hubApi);
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
-            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests);
+            new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests,
+            watched: credentialVersions);
         // What each member serves, for charts' .Capabilities (asked once per cluster and version, kept 10 minutes).
         var capabilities = new CapabilityCache(
             async (cluster, token) => await ClusterCapabilities.DiscoverAsync(await clients.GetAsync(cluster, token), token),
@@ -125,7 +129,6 @@ public static partial class HubHost
         using var statusQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var cleanupQueue = new WorkQueue<string>(clock, new ExponentialBackoff());
         using var helmQueue = new WorkQueue<string>(clock, new ExponentialBackoff { BaseDelay = TimeSpan.FromSeconds(2) });
-        var hubApi = new DynamicClient(hub);
         var clusterKind = new ApiResource(FlotillaApi.Group, FlotillaApi.Version, FlotillaApi.ClusterKind, FlotillaApi.ClusterPlural, false);
         var directory = new ClusterDirectory(new DynamicWatchSource(hubApi, clusterKind, null), clock);
         ObjectDiscovery Watch(string plural, string kind, bool namespaced, WorkQueue<string> queue, bool keepObjects = false) => new(

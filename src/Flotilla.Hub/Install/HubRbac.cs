@@ -25,12 +25,12 @@ public static class HubRbac
 
     /// <summary>
     /// Rules in <c>flotilla-system</c> (a Role): the leader Lease, and the credentials Secrets <c>cluster join</c> stores
-    /// there (read to reach members; deleted when a cluster's removal has finished).
+    /// there (read to reach members, their versions watched to see a rotation; deleted when a cluster's removal has finished).
     /// </summary>
     public static IReadOnlyList<V1PolicyRule> SystemRules { get; } =
     [
         Rule("coordination.k8s.io", ["leases"], "get", "create", "update"),
-        Rule("", ["secrets"], "get", "delete"),
+        Rule("", ["secrets"], "get", "list", "watch", "delete"),
     ];
 
     /// <summary>Rules in every other namespace named at install time (a Role each): reading Git and credential Secrets.</summary>

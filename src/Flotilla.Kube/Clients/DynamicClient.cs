@@ -166,15 +166,16 @@ public sealed class DynamicClient(Kubernetes client, int maxThrottleRetries = 5)
     }
 
     /// <summary>
-    /// Watches from <paramref name="resourceVersion"/> with bookmarks. Ends when the server closes the stream;
-    /// a 410 Gone (as an ERROR event or a status) throws <see cref="KubeApiException"/> with <see cref="HttpStatusCode.Gone"/>.
+    /// Watches from <paramref name="resourceVersion"/> with bookmarks, in namespace <paramref name="ns"/> (null: all). Ends when
+    /// the server closes the stream; a 410 Gone (as an ERROR event or a status) throws <see cref="KubeApiException"/> with
+    /// <see cref="HttpStatusCode.Gone"/>.
     /// </summary>
     public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(ApiResource resource, string? labelSelector,
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct, bool metadataOnly = false)
+        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct, bool metadataOnly = false, string? ns = null)
     {
         var query = $"?watch=1&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}"
             + (labelSelector is null ? "" : $"&labelSelector={Uri.EscapeDataString(labelSelector)}");
-        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(null) + query, null, metadataOnly ? MetadataOnly : null, write: false, ct, streaming: true);
+        using var response = await SendAsync(HttpMethod.Get, resource.CollectionPath(ns) + query, null, metadataOnly ? MetadataOnly : null, write: false, ct, streaming: true);
         if (!response.IsSuccessStatusCode)
             throw new KubeApiException($"watch {resource.Plural}", response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));

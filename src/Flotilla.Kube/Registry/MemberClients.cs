@@ -15,14 +15,16 @@ public sealed class InvalidCredentialsException(string message) : Exception(mess
 /// One API client per member for the process's life, rebuilt only when its credentials Secret changes
 /// (by resourceVersion), the Cluster's recorded allowances change, or an exec plugin's client certificate
 /// expires. Stored credentials are validated before a client is built, under <see cref="StoredCredentialPolicy"/>:
-/// what the cluster was joined with and this process consents to. A client checked more than <see cref="RecheckAfter"/>
+/// what the cluster was joined with and this process consents to. With <paramref name="watched"/> (the hub), a Secret
+/// whose namespace is watched is never read while its resourceVersion stays the one the client was built from, and a
+/// change is read by the first call after the watch saw it. Otherwise a client checked more than <see cref="RecheckAfter"/>
 /// ago is still handed out, and its Secret is read again in the background (once at a time per cluster): a change is
 /// picked up by the first call after that read, and a sync never waits on a read of the hub for the members it touches.
 /// A recheck that finds the Secret gone or refused drops the client, so the next call reads it again and says why. A
 /// Cluster that names other credentials is read at once.
 /// </summary>
 public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, StoredCredentialPolicy? policy = null,
-    TimeSpan? execTimeout = null, TimeProvider? clock = null, MemberRequestCounter? requests = null) : IDisposable
+    TimeSpan? execTimeout = null, TimeProvider? clock = null, MemberRequestCounter? requests = null, SecretVersions? watched = null) : IDisposable
 {
     /// <summary>How long a client checked against its Secret is used before the Secret is read again (in the background).</summary>
     public static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(10);
@@ -42,7 +44,11 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
             ?? throw new InvalidCredentialsException($"Cluster/{name} has no credentialsSecretRef");
         var source = $"{reference.Namespace}/{reference.Name}/{reference.Key}/{string.Join(",", cluster.Spec.CredentialAllowances ?? [])}";
         var now = _clock.GetUtcNow();
+        // Asked first, so the namespace's watch starts with the first client built from it.
+        string? version = null;
+        var known = watched is not null && watched.TryGet(reference.Namespace, reference.Name, out version);
         if (!_clients.TryGetValue(name, out var recent) || recent.Source != source || !Current(recent, now)) return await LoadAsync(cluster, reference, source, ct);
+        if (known) return version == recent.SecretVersion ? recent.Client : await LoadAsync(cluster, reference, source, ct);
         if (now - recent.CheckedAt >= RecheckAfter && !_rechecks.ContainsKey(name)) Recheck(cluster, reference, source, recent);
         return recent.Client;
     }
@@ -108,7 +114,7 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
             execTimeout ?? MemberClientFactory.DefaultExecTimeout, _clock, ct, requests?.Handler(name));
         // A replaced client is not disposed: long-running users (watches, the simulator) may still hold it,
         // and disposing it under them fails them with NullReferenceException. The GC reclaims it.
-        _clients[name] = new Entry(source, version, now, rebuildAfter, client);
+        _clients[name] = new Entry(source, version, secret.Metadata.ResourceVersion, now, rebuildAfter, client);
         return client;
     }
 
@@ -127,5 +133,5 @@ public sealed class MemberClients(IKubernetes hub, TimeSpan requestTimeout, Stor
         _clients.Clear();
     }
 
-    private sealed record Entry(string Source, string Version, DateTimeOffset CheckedAt, DateTimeOffset? RebuildAfter, Kubernetes Client);
+    private sealed record Entry(string Source, string Version, string SecretVersion, DateTimeOffset CheckedAt, DateTimeOffset? RebuildAfter, Kubernetes Client);
 }
