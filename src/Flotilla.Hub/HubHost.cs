@@ -153,7 +153,8 @@ public static partial class HubHost
         metrics.MemberConcurrencyLimits = () => members.ConcurrencyLimits;
         var pacer = new StatusPacer(clock);
         void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, pacer.Changed(bundle));
-        void TargetPublished(string bundle) => statusQueue.AddAfter(bundle, pacer.Published(bundle));
+        // A target that queued pairs (a commit, a spec change) waits for their first result; any other change is one now.
+        void TargetPublished(string bundle, bool pairsQueued) => statusQueue.AddAfter(bundle, pairsQueued ? pacer.Published(bundle) : pacer.Changed(bundle));
         // A pair's result counts for the status once its lease is back: asked for earlier, the write would find the
         // pair still busy and poll until it is not.
         pairQueue.Released += pair => StatusChanged(ClusterSyncKey.Split(pair).BundleKey);

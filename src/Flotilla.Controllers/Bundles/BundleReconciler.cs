@@ -31,7 +31,7 @@ namespace Flotilla.Controllers.Bundles;
 /// that revision rendered with its own inputs.
 /// </summary>
 public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, SourceArtifacts artifacts, RenderCache renders, ClusterDirectory directory,
-    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string> targetPublished, ClusterSyncOptions options, TimeProvider clock,
+    BundleTargets targets, SyncResults results, WorkQueue<string> pairs, Action<string, bool> statusChanged, ClusterSyncOptions options, TimeProvider clock,
     BundleRollouts rollouts, PlacementMemo placements, BundleDependencies dependencies, BundleCharts charts, HelmChartSources helmCharts) : IReconciler<string>
 {
     public const string Finalizer = FlotillaApi.CleanupFinalizer;
@@ -288,19 +288,24 @@ public sealed class BundleReconciler(IKubernetes hub, ObjectDiscovery bundles, S
             ? targets.Synced(previous.BundleKey)
             : (bundle.Status?.Placement?.Selected ?? bundle.Status?.Clusters?.Select(c => c.Name) ?? []).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Stores the target, queues the pairs it changes (their backoff starts over) and asks for a status write.</summary>
+    /// <summary>
+    /// Stores the target, queues the pairs it changes (their backoff starts over) and asks for a status write, saying
+    /// whether results are to come (pairs were queued).
+    /// </summary>
     private void Publish(BundleTarget? previous, BundleTarget target)
     {
         targets.Set(target);
         dependencies.Published(previous, target);
+        var queued = false;
         foreach (var cluster in target.Clusters.Keys)
         {
             if (!target.ChangedFor(previous, cluster) || target.Problem is not null) continue;
             var pair = ClusterSyncKey.Of(target.BundleKey, cluster);
             pairs.Forget(pair);
             pairs.Add(pair);
+            queued = true;
         }
-        targetPublished(target.BundleKey);
+        statusChanged(target.BundleKey, queued);
     }
 
     /// <summary>The target with this generation's policy, keeping the previous revision, objects, overrides, rollout and intents.</summary>

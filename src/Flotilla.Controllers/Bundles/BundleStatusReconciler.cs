@@ -26,6 +26,8 @@ public sealed class BundleStatusReconciler(IKubernetes hub, ObjectDiscovery bund
         var (ns, name) = ObjectKey.Split(key);
         var bundle = await bundles.GetAsync<BundleResource>(key, ct);
         if (bundle is null) return ReconcileResult.Success;
+        // Read again now the pace is cleared: a target published since the first read asked for a write the clearing forgot.
+        if (targets.Get(key) is { } latest) target = latest;
         var status = new BundleStatusBuilder(bundle, clock.GetUtcNow()).Build(target, results.Of(key));
         try
         {

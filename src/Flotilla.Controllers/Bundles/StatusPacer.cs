@@ -27,7 +27,7 @@ public sealed class StatusPacer(TimeProvider clock)
     /// <summary>Records a cluster's result for <paramref name="bundle"/>; how long until a write may be considered.</summary>
     public TimeSpan Changed(string bundle) => Record(bundle, result: true);
 
-    /// <summary>Records a new target for <paramref name="bundle"/> (its clusters queued); how long until a write may be considered.</summary>
+    /// <summary>Records a new target for <paramref name="bundle"/> that queued its clusters; how long until a write may be considered.</summary>
     public TimeSpan Published(string bundle) => Record(bundle, result: false);
 
     /// <summary>Whether to write now (the write is then recorded as made), wait, or do nothing (nothing changed since the last write).</summary>

@@ -16,9 +16,11 @@ public interface IWatchSource
 /// List, then watch with bookmarks; re-watch from the last seen version after a disconnect; re-list on
 /// 410 Gone (the version is too old). Every listed (type <c>LISTED</c>) or changed object is reported to <c>onChange</c>;
 /// <c>onListed</c>, when given, runs after each list's items were reported (a cache swaps in the complete list then).
+/// <paramref name="relistAfterFailure"/>: list again after every failure instead of watching on from the last version, for
+/// a watcher that stops trusting what it holds when the watch fails (it learns, by <c>onListed</c>, when to trust it again).
 /// </summary>
 public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay,
-    Func<Task>? onListed = null)
+    Func<Task>? onListed = null, bool relistAfterFailure = false)
 {
     /// <summary>How many times the loop listed (the first list plus every re-list after 410).</summary>
     public int Lists { get; private set; }
@@ -53,6 +55,7 @@ public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task
             catch (Exception e) when (e is HttpRequestException or KubeApiException or IOException)
             {
                 failures++;
+                if (relistAfterFailure) version = null;
                 await delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(failures, 5))), ct);
             }
         }

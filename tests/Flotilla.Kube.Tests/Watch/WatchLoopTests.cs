@@ -91,4 +91,17 @@ public sealed class WatchLoopTests
         Assert.Equal(["list@10", "watch@10", "watch@10", "watch@10"], source.Calls);
         Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays);
     }
+
+    [Fact]
+    public async Task A_loop_told_to_relist_after_a_failure_lists_again_and_reports_that_list()
+    {
+        using var stop = new CancellationTokenSource();
+        var source = new ScriptedSource(stop);
+        source.Watches.Enqueue(_ => throw new HttpRequestException("connection refused"));
+        var lists = 0;
+        var loop = new WatchLoop(source, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask, () => { lists++; return Task.CompletedTask; }, relistAfterFailure: true);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.RunAsync(stop.Token));
+        Assert.Equal(["list@10", "watch@10", "list@10", "watch@10"], source.Calls);
+        Assert.Equal(2, lists);
+    }
 }
