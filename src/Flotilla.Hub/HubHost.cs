@@ -152,9 +152,8 @@ public static partial class HubHost
         metrics.WatchedKinds = () => members.WatchedKinds;
         metrics.MemberConcurrencyLimits = () => members.ConcurrencyLimits;
         var pacer = new StatusPacer(clock);
-        void StatusChanged(string bundle) => statusQueue.AddAfter(bundle, pacer.Changed(bundle));
         // A target that queued pairs (a commit, a spec change) waits for their first result; any other change is one now.
-        void TargetPublished(string bundle, bool pairsQueued) => statusQueue.AddAfter(bundle, pairsQueued ? pacer.Published(bundle) : pacer.Changed(bundle));
+        void StatusChanged(string bundle, bool pairsQueued = false) => statusQueue.AddAfter(bundle, pairsQueued ? pacer.Published(bundle) : pacer.Changed(bundle));
         // A pair's result counts for the status once its lease is back: asked for earlier, the write would find the
         // pair still busy and poll until it is not.
         pairQueue.Released += pair => StatusChanged(ClusterSyncKey.Split(pair).BundleKey);
@@ -199,7 +198,7 @@ public static partial class HubHost
         // One set of Bundle Events for drift and notifications: one ten-minute memory of what was said, one log of refusals.
         var bundleEvents = new BundleEvents(hub, clock, loggers.CreateLogger<BundleEvents>());
         var dependencies = new BundleDependencies(targets, results, bundleQueue.Add, pairQueue.Add);
-        var bundles = new BundleReconciler(hub, bundleObjects, artifacts, renders, directory, targets, results, pairQueue, TargetPublished, options.Sync, clock,
+        var bundles = new BundleReconciler(hub, bundleObjects, artifacts, renders, directory, targets, results, pairQueue, StatusChanged, options.Sync, clock,
             new BundleRollouts(artifacts, renders, directory, results), new PlacementMemo(), dependencies,
             new BundleCharts(chartRenderer, new ChartRenders(chartRenderer), capabilities), new HelmChartSources(helmIndexes, helmClient));
         var pairs = new ClusterSyncReconciler(targets, directory, members, results, new DriftReporter(bundleEvents, clock), bundleQueue.Add, cleanupQueue.Add, metrics, clock,

@@ -75,10 +75,10 @@ public sealed class SecretVersions(Func<string, IWatchSource> watchOf) : IDispos
     {
         private readonly ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
         private Dictionary<string, string> _listing = new(StringComparer.Ordinal);
-        private volatile ConcurrentDictionary<string, string>? _known;
+        private volatile bool _up;
 
         /// <summary>The versions by name while the watch is up, else null.</summary>
-        public IReadOnlyDictionary<string, string>? Known => _known;
+        public IReadOnlyDictionary<string, string>? Known => _up ? _versions : null;
 
         public void Apply(string type, JsonObject obj)
         {
@@ -99,12 +99,12 @@ public sealed class SecretVersions(Func<string, IWatchSource> watchOf) : IDispos
             foreach (var name in _versions.Keys.Where(n => !_listing.ContainsKey(n))) _versions.TryRemove(name, out _);
             foreach (var (name, version) in _listing) _versions[name] = version;
             _listing = new(StringComparer.Ordinal);
-            _known = _versions;
+            _up = true;
         }
 
         public void Lost()
         {
-            _known = null;
+            _up = false;
             _listing = new(StringComparer.Ordinal);
         }
     }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Flotilla.Kube.Registry;
+using Flotilla.Kube.Tests.Simulation;
 using Flotilla.Kube.Watch;
 
 namespace Flotilla.Kube.Tests.Registry;
@@ -35,16 +36,6 @@ public sealed class SecretVersionsTests
         }
     }
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 15 s for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     private static (bool Known, string? Version) Ask(SecretVersions versions, string name) =>
         (versions.TryGet("flotilla-system", name, out var version), version);
 
@@ -54,15 +45,15 @@ public sealed class SecretVersionsTests
         var source = new ScriptedSecrets(([Secret("member-1", "1"), Secret("gone", "1")], "1"), ([Secret("member-1", "3")], "3"));
         using var versions = new SecretVersions(_ => source);
 
-        await Until(() => Ask(versions, "member-1") == (true, "1"), "the first list");
+        await Eventually.WaitAsync(() => Ask(versions, "member-1") == (true, "1"), "the first list");
         Assert.Equal((true, null), Ask(versions, "no-such-secret"));
         await source.Events.Writer.WriteAsync(("MODIFIED", Secret("member-1", "2")));
-        await Until(() => Ask(versions, "member-1") == (true, "2"), "the watch's event");
+        await Eventually.WaitAsync(() => Ask(versions, "member-1") == (true, "2"), "the watch's event");
 
         // The watch breaks: nothing is known (a rotation could be missed), until the namespace is listed again.
         await source.Events.Writer.WriteAsync(null);
-        await Until(() => !Ask(versions, "member-1").Known, "the failure");
-        await Until(() => Ask(versions, "member-1") == (true, "3"), "the list after the failure");
+        await Eventually.WaitAsync(() => !Ask(versions, "member-1").Known, "the failure");
+        await Eventually.WaitAsync(() => Ask(versions, "member-1") == (true, "3"), "the list after the failure");
         Assert.Equal((true, null), Ask(versions, "gone")); // deleted while the watch was down
     }
 
