@@ -5,7 +5,7 @@ namespace Flotilla.Bench.Sync;
 
 /// <summary>
 /// How the dry-run+apply baseline learns a commit: the way the hub does, from the remote, with the git CLI. A
-/// <c>git fetch</c> of the branch into its own bare cache with the hub's flags (depth 1, no tags), <c>rev-parse</c> of
+/// <c>git fetch</c> of the branch into its own bare cache with the hub's flags (depth 1, no tags, no automatic maintenance), <c>rev-parse</c> of
 /// what arrived, then — leaner than the hub, which renders the whole commit and compares it with the live objects —
 /// only the files <c>git diff-tree</c> names as added or modified since the last commit it took, read in one
 /// <c>git cat-file --batch</c> and parsed. So the baseline starts where Flotilla starts (a commit on a remote) and does
@@ -20,7 +20,7 @@ public sealed class GitChanges(string url, string cache)
     public async Task<List<JsonObject>> TakeAsync()
     {
         if (!Directory.Exists(cache)) await Shell.RunAsync("git", "init", "--bare", "--quiet", "--", cache);
-        await Shell.RunAsync("git", "--git-dir=" + cache, "fetch", "--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--", url, $"+refs/heads/main:{Ref}");
+        await Shell.RunAsync("git", "--git-dir=" + cache, "fetch", "--depth", "1", "--no-tags", "--quiet", "--no-write-fetch-head", "--no-auto-maintenance", "--", url, $"+refs/heads/main:{Ref}");
         var commit = (await GitTextAsync("rev-parse", "--verify", Ref + "^{commit}")).Trim();
         var listing = _taken is null
             ? await GitTextAsync("ls-tree", "-r", "-z", "--name-only", commit)

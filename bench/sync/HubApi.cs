@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flotilla.Kube.Api;
@@ -26,12 +28,37 @@ public sealed class HubApi(Kubernetes hub, int port)
         throw new TimeoutException("hub never became leader");
     }
 
-    /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's requests fetch).</summary>
-    public Task CreateSourceAsync(string url) => Apply("gitrepositories", new JsonObject
+    // The key the bench signs its pushes with (the GitRepository's Secret holds it, as a Git host's webhook would).
+    private static readonly byte[] WebhookKey = RandomNumberGenerator.GetBytes(20);
+
+    /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's pushes fetch) and its webhook Secret.</summary>
+    public async Task CreateSourceAsync(string url)
     {
-        ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
-        ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h" },
-    });
+        await hub.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "bench-hook", NamespaceProperty = "default" },
+            Data = new Dictionary<string, byte[]> { ["webhookSecret"] = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey)) },
+        }, "default");
+        await Apply("gitrepositories", new JsonObject
+        {
+            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h", ["secretRef"] = new JsonObject { ["name"] = "bench-hook" } },
+        });
+    }
+
+    /// <summary>
+    /// A push notification for GitRepository <c>bench</c>, signed as a Git host signs it (<c>POST /hooks/git/…</c>):
+    /// how a commit reaches the hub in production. It must be accepted (202), or the run would time nothing.
+    /// </summary>
+    public async Task PushAsync()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main"}""");
+        var key = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/hooks/git/default/bench") { Content = new ByteArrayContent(body) };
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
+        using var response = await _http.SendAsync(request);
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted) throw new InvalidOperationException($"the hub answered the push with {(int)response.StatusCode}");
+    }
 
     /// <summary>A Bundle of <paramref name="path"/> in source <c>bench</c>, resynced hourly, on the clusters labelled <paramref name="selector"/> (all when null).</summary>
     public Task CreateBundleAsync(string name, string path, (string Key, string Value)? selector = null)
@@ -45,12 +72,6 @@ public sealed class HubApi(Kubernetes hub, int port)
             ["spec"] = spec,
         });
     }
-
-    public Task RequestAsync(string plural, string name) =>
-        hub.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["flotilla.io/reconcile-requested-at"] = DateTimeOffset.UtcNow.ToString("O") } },
-        }.ToJsonString(), V1Patch.PatchType.MergePatch), FlotillaApi.Group, FlotillaApi.Version, "default", plural, name);
 
     /// <summary>
     /// Changes the bundle's resync interval: a new generation, so every cluster resyncs the same revision now. (A

@@ -113,7 +113,7 @@ public sealed class Results(int members)
         Tool.Kubectl => "kubectl apply --server-side, sequential",
         Tool.Raw => "raw parallel SSA of every object",
         Tool.DryRunApply => "dry-run+apply of changed objects",
-        Tool.Flotilla => "flotilla, reconcile request → all Synced",
+        Tool.Flotilla => "flotilla, push webhook → all Synced",
     };
 
     public static string Name(Scenario scenario) => scenario switch

@@ -92,7 +92,7 @@ public static class SyncBenchmark
                             await fleet.Hub.Api.CreateSourceAsync(repo.Url);
                             await fleet.Hub.Api.CreateBundleAsync(Bundle, "objects");
                         }
-                        else await fleet.Hub.Api.RequestAsync("gitrepositories", "bench");
+                        else await fleet.Hub.Api.PushAsync();
                         await fleet.Hub.Api.WaitSyncedAsync(Bundle, revision, names.Count);
                     }),
                 };

@@ -66,9 +66,12 @@ public static partial class HubHost
         });
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
-        app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
-            GitWebhook.HandleAsync(http, hub, ns, name, sourceQueue, http.RequestAborted));
         var fleet = new FleetView();
+        // Secrets asked for on every fetch and push are read again only when their watch shows a new version.
+        using var secretVersions = new SecretVersions(new DynamicClient(hub));
+        var secrets = new HubSecrets(hub, secretVersions);
+        app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
+            GitWebhook.HandleAsync(http, hub, fleet, secrets, ns, name, sourceQueue, http.RequestAborted));
         metrics.RenderMore = text => FleetMetrics.Render(fleet, text);
         var diffs = new ClusterDiffs();
         DashboardHost.Map(app, hub, fleet, TimeProvider.System, diffs);
@@ -85,7 +88,7 @@ public static partial class HubHost
         {
             metrics.IsLeader = true;
             Leading(log, options.Identity);
-            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, diffs, leading); }
+            try { await RunControllersAsync(hub, options, metrics, loggers, sourceQueue, fleet, diffs, secretVersions, secrets, leading); }
             finally { metrics.IsLeader = false; }
         }, stopping.Token);
         try
@@ -110,12 +113,11 @@ public static partial class HubHost
     private static readonly TimeSpan WindDown = TimeSpan.FromSeconds(7);
 
     private static async Task RunControllersAsync(Kubernetes hub, HubOptions options, HubMetrics metrics, ILoggerFactory loggers,
-        WorkQueue<string> sourceQueue, FleetView fleet, ClusterDiffs diffs, CancellationToken ct)
+        WorkQueue<string> sourceQueue, FleetView fleet, ClusterDiffs diffs, SecretVersions credentialVersions, HubSecrets secrets, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         var hubApi = new DynamicClient(hub);
         // Members' credentials are checked against a watch of their Secrets' versions, not read again every few seconds.
-        using var credentialVersions = new SecretVersions(hubApi);
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
             new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests,
             watched: credentialVersions);
@@ -206,7 +208,7 @@ public static partial class HubHost
         var controllers = new[]
         {
             Controller("cluster-health", healthQueue, new ClusterHealthReconciler(hub, clients, options.Health, clock, metrics, clusterObjects.GetAsync<ClusterResource>), options.Health.MaxConcurrency, options.Health.ProbeTimeout * 3, loggers, metrics),
-            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, gitRepositories, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
+            Controller("gitrepository", sourceQueue, new GitRepositoryReconciler(hub, secrets, gitRepositories, fetcher, artifacts, clock, metrics), 4, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("helmrepository", helmQueue, new HelmRepositoryReconciler(hub, helmClient, helmIndexes, clock, metrics), 2, TimeSpan.FromMinutes(3), loggers, metrics),
             Controller("bundle", bundleQueue, bundles, 4, TimeSpan.FromMinutes(2), loggers, metrics),
             Controller("cluster-sync", pairQueue, pairs, options.Sync.Workers, options.Sync.DefaultTimeout * 10, loggers, metrics),

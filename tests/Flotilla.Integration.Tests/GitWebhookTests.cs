@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Flotilla.Bench.Sync;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
 
@@ -54,9 +55,29 @@ public sealed class GitWebhookTests(FleetFixture fleet)
         return (repo, secret);
     }
 
-    private async Task<GitRepositoryStatus?> StatusAsync(string name) =>
-        KubeJson.As<GitRepositoryResource>(await fleet.Hub.CustomObjects.GetNamespacedCustomObjectAsync(
+    // The test's own GETs of a GitRepository, told apart from the hub's in the hub API server's counts.
+    private int _statusReads;
+
+    private async Task<GitRepositoryStatus?> StatusAsync(string name)
+    {
+        Interlocked.Increment(ref _statusReads);
+        return KubeJson.As<GitRepositoryResource>(await fleet.Hub.CustomObjects.GetNamespacedCustomObjectAsync(
             FlotillaApi.Group, FlotillaApi.Version, Ns, GitRepositoryResource.Plural, name)).Status;
+    }
+
+    /// <summary>
+    /// Reads of one GitRepository and GETs of Secrets (in JSON: the hub cluster's own controllers read Secrets as
+    /// protobuf) the hub API server has counted. Kubernetes 1.20 counts a GET of one custom object as a LIST in its
+    /// namespace; the hub's watches list across namespaces.
+    /// </summary>
+    private async Task<(double Repositories, double Secrets)> HubReadsAsync(MemberMetrics hubApiServer)
+    {
+        var page = await hubApiServer.PageAsync(fleet.State.Hub.Name);
+        const string Requests = "apiserver_request_total", Get = "verb=\"GET\"", Json = "contentType=\"application/json\"";
+        const string Repositories = "resource=\"gitrepositories\"", InNamespace = "scope=\"namespace\"", NoSubresource = "subresource=\"\"";
+        return (MetricsPage.Sum(page, Requests, Repositories, InNamespace, NoSubresource, Get) + MetricsPage.Sum(page, Requests, Repositories, InNamespace, NoSubresource, "verb=\"LIST\""),
+            MetricsPage.Sum(page, Requests, "resource=\"secrets\"", Get, Json));
+    }
 
     private async Task<HttpStatusCode> PostAsync(string name, byte[] body, string? signature)
     {
@@ -99,6 +120,39 @@ public sealed class GitWebhookTests(FleetFixture fleet)
         Assert.Equal(before!.Revision, afterRefused!.Revision);
         Assert.Equal(before.LastAttemptAt, afterRefused.LastAttemptAt);
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync("no-such-repository", body, Signature(secret, body)));
+    }
+
+    [Fact]
+    public async Task Pushes_read_neither_the_repository_nor_its_secret_from_the_hub_api_server_until_the_key_is_rotated()
+    {
+        var (repo, secret) = await SourceAsync("quiet");
+        var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main"}""");
+        using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
+        var before = await HubReadsAsync(hubApiServer);
+        var ownBefore = _statusReads;
+        // Each push is checked against the Secret's webhook key, and each fetch it starts reads the Secret's credentials.
+        for (var i = 0; i < 3; i++)
+        {
+            var next = repo.Commit(new Dictionary<string, string> { ["app/a.yaml"] = $"kind: ConfigMap # push {i}\n" });
+            Assert.Equal(HttpStatusCode.Accepted, await PostAsync("quiet", body, Signature(secret, body)));
+            await Eventually.WaitAsync(async () => (await StatusAsync("quiet"))?.Revision == next, Deadline, $"push {i} fetched");
+        }
+        var after = await HubReadsAsync(hubApiServer);
+        var hubRepositoryReads = after.Repositories - before.Repositories - (_statusReads - ownBefore);
+        Console.WriteLine($"3 pushes, 3 fetches: the hub read {hubRepositoryReads} GitRepositories and {after.Secrets - before.Secrets} Secrets");
+        Assert.Equal(0, hubRepositoryReads);
+        Assert.Equal(0, after.Secrets - before.Secrets);
+
+        // A rotated key is seen through the Secret's watch: the old key is refused from then on, the new one accepted.
+        var rotated = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        await fleet.Hub.CoreV1.PatchNamespacedSecretAsync(new V1Patch(new JsonObject
+        {
+            ["data"] = new JsonObject { ["webhookSecret"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(rotated)) },
+        }.ToJsonString(), V1Patch.PatchType.MergePatch), "quiet-hook", Ns);
+        await Eventually.WaitAsync(async () => await PostAsync("quiet", body, Signature(secret, body)) == HttpStatusCode.Unauthorized, Deadline, "the old key refused");
+        var last = repo.Commit(new Dictionary<string, string> { ["app/a.yaml"] = "kind: ConfigMap # rotated\n" });
+        Assert.Equal(HttpStatusCode.Accepted, await PostAsync("quiet", body, Signature(rotated, body)));
+        await Eventually.WaitAsync(async () => (await StatusAsync("quiet"))?.Revision == last, Deadline, "fetched after a push with the new key");
     }
 
     [Theory]

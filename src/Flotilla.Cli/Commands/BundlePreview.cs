@@ -7,6 +7,7 @@ using Flotilla.Core.Overrides;
 using Flotilla.Git.Render;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
+using Flotilla.Kube.Registry;
 using k8s;
 
 namespace Flotilla.Cli.Commands;
@@ -56,7 +57,7 @@ public static class BundlePreview
     public static async Task<GitFetchResult> FetchAsync(IKubernetes hub, BundleResource bundle, GitRef? at, CancellationToken ct)
     {
         var repository = await FlotillaObjects.GetAsync<GitRepositoryResource>(hub, bundle.Metadata.NamespaceProperty, GitRepositoryResource.Plural, bundle.Spec.SourceRef.Name, ct);
-        var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
+        var spec = await GitSourceSpecs.FromAsync(new HubSecrets(hub), repository, ct);
         return await new GitFetcher(new GitFetcherOptions { WorkDirectory = GitWorkDirectory, AllowLocal = true }, TimeProvider.System)
             .FetchAsync(at is null ? spec : spec with { Ref = at }, ct);
     }

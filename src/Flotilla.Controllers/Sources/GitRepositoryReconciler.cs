@@ -2,6 +2,7 @@ using Flotilla.Controllers.Runtime;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
 using Flotilla.Kube.Clients;
+using Flotilla.Kube.Registry;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -14,7 +15,7 @@ namespace Flotilla.Controllers.Sources;
 /// recorded once it is fetched, checked and listed; if writing the rest of its snapshot then fails (a full disk), the
 /// revision stays and the snapshot is written again by the retry, while what reads the directory waits.
 /// </summary>
-public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery repositories, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
+public sealed class GitRepositoryReconciler(IKubernetes hub, HubSecrets secrets, ObjectDiscovery repositories, IGitFetcher fetcher, SourceArtifacts artifacts, TimeProvider clock, HubMetrics metrics)
     : IReconciler<string>
 {
     /// <summary>Fetch interval when the spec gives none.</summary>
@@ -38,7 +39,7 @@ public sealed class GitRepositoryReconciler(IKubernetes hub, ObjectDiscovery rep
         ReconcileResult result;
         try
         {
-            var spec = await GitSourceSpecs.FromAsync(hub, repository, ct);
+            var spec = await GitSourceSpecs.FromAsync(secrets, repository, ct);
             // Bundles are told of the commit once it is listed: plain manifests render from the listing while the rest of
             // the snapshot is linked, which this reconcile waits for (a failed export is a failed fetch, retried).
             var fetched = await fetcher.FetchListedAsync(spec, ct);

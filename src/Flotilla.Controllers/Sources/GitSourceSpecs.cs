@@ -1,7 +1,7 @@
 using System.Text;
 using Flotilla.Git.Sources;
 using Flotilla.Kube.Api;
-using k8s;
+using Flotilla.Kube.Registry;
 
 namespace Flotilla.Controllers.Sources;
 
@@ -13,11 +13,11 @@ namespace Flotilla.Controllers.Sources;
 /// </summary>
 public static class GitSourceSpecs
 {
-    public static async Task<GitSourceSpec> FromAsync(IKubernetes hub, GitRepositoryResource repository, CancellationToken ct)
+    public static async Task<GitSourceSpec> FromAsync(HubSecrets secrets, GitRepositoryResource repository, CancellationToken ct)
     {
         var spec = new GitSourceSpec(repository.Spec.Url) { Ref = RefOf(repository.Spec.Ref) };
         if (repository.Spec.SecretRef is not { Name.Length: > 0 } reference) return spec;
-        var secret = await hub.CoreV1.ReadNamespacedSecretAsync(reference.Name, repository.Metadata.NamespaceProperty, cancellationToken: ct);
+        var secret = await secrets.ReadAsync(repository.Metadata.NamespaceProperty, reference.Name, ct);
         string? Value(string k) => secret.Data?.TryGetValue(k, out var v) == true ? Encoding.UTF8.GetString(v) : null;
         var certificateAuthority = Value("ca.crt") ?? Value("caFile");
         return spec with { Credentials = Credentials(reference.Name, Value, certificateAuthority is not null), CertificateAuthority = certificateAuthority };

@@ -51,6 +51,8 @@ public sealed class FleetView
 
     public BundleView? Bundle(string ns, string name) => _bundles.GetValueOrDefault(ObjectKey.Of(ns, name));
 
+    public GitRepositoryResource? Source(string ns, string name) => _sources.GetValueOrDefault(ObjectKey.Of(ns, name));
+
     /// <summary>The kept Events, newest first.</summary>
     public IReadOnlyList<Corev1Event> Events =>
         [.. _events.Values.OrderByDescending(EventTime).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal)];
