@@ -19,12 +19,15 @@ public sealed class BenchFleet : IAsyncDisposable
     public HubProcess Hub { get; private set; } = null!;
     public MemberMetrics Metrics { get; private set; } = null!;
     public Settle Settle { get; private set; } = null!;
+
+    /// <summary>Every API server of the fleet, the hub's too (for their garbage collection before each run).</summary>
+    public MemberMetrics ApiServers { get; private set; } = null!;
     public IReadOnlyList<string> Members => [.. State.Members.Select(m => m.Name)];
 
     public static async Task<BenchFleet> UpAsync(int members)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"flotilla-bench-{Environment.ProcessId}");
-        var fleet = new BenchFleet(dir, new LocalFleetLauncher(Path.Combine(dir, "fleet"), TextWriter.Null));
+        var fleet = new BenchFleet(dir, new LocalFleetLauncher(Path.Combine(dir, "fleet"), TextWriter.Null) { Profiling = true });
         try
         {
             fleet.Bin = await KubeBinaries.EnsureAsync(CancellationToken.None);
@@ -35,7 +38,8 @@ public sealed class BenchFleet : IAsyncDisposable
             Console.WriteLine($"hub logs: {logs}");
             fleet.Hub = new HubProcess(fleet.State, dir, logs);
             fleet.Metrics = new MemberMetrics(fleet.State);
-            fleet.Settle = new Settle(fleet.Processes);
+            fleet.ApiServers = new MemberMetrics(fleet.State, withHub: true);
+            fleet.Settle = new Settle(fleet.Processes, fleet.ApiServers.CollectGarbageAsync);
             return fleet;
         }
         catch
@@ -59,6 +63,7 @@ public sealed class BenchFleet : IAsyncDisposable
     {
         if (Hub is not null) await Hub.DisposeAsync();
         Metrics?.Dispose();
+        ApiServers?.Dispose();
         await _launcher.DownAsync(purge: true, CancellationToken.None);
         if (Directory.Exists(Dir)) Directory.Delete(Dir, recursive: true);
     }

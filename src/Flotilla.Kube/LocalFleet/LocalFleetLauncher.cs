@@ -19,6 +19,12 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
     public string Directory { get; } = Path.GetFullPath(directory);
 
     /// <summary>
+    /// Whether the API servers serve Go's <c>/debug/pprof</c> (to their admin only; off by default): bench/sync has them
+    /// collect their garbage before each timed run.
+    /// </summary>
+    public bool Profiling { get; init; }
+
+    /// <summary>
     /// The hub API server's audit log: every request a ServiceAccount makes (Metadata level), so a test can check that
     /// the hub run under its ServiceAccount was never refused. Nothing else is logged (other users: level None).
     /// </summary>
@@ -199,7 +205,7 @@ public sealed class LocalFleetLauncher(string directory, TextWriter log)
             "--service-account-key-file", saPub, "--service-account-signing-key-file", saKey,
             "--service-account-issuer", $"https://{name}.flotilla.local",
             "--service-cluster-ip-range", "10.96.0.0/16", "--allow-privileged=true",
-            "--cert-dir", dir, "--profiling=false", "--event-ttl", "1h",
+            "--cert-dir", dir, $"--profiling={(Profiling ? "true" : "false")}", "--event-ttl", "1h",
         ], Path.Combine(logs, $"{name}-apiserver.log"), 0);
         var cmKubeconfig = Path.Combine(dir, "controller-manager.kubeconfig");
         LocalCertificateAuthority.WritePrivate(cmKubeconfig,
