@@ -31,20 +31,19 @@ public sealed class HubApi(Kubernetes hub, int port)
     // The key the bench signs its pushes with (the GitRepository's Secret holds it, as a Git host's webhook would).
     private static readonly byte[] WebhookKey = RandomNumberGenerator.GetBytes(20);
 
-    /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's pushes fetch) and its webhook Secret.</summary>
-    public async Task CreateSourceAsync(string url)
+    /// <summary>The Secret of GitRepository <c>bench</c>: the key its pushes are signed with (before the source, outside the clock).</summary>
+    public Task CreateWebhookSecretAsync() => hub.CoreV1.CreateNamespacedSecretAsync(new V1Secret
     {
-        await hub.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = "bench-hook", NamespaceProperty = "default" },
-            Data = new Dictionary<string, byte[]> { ["webhookSecret"] = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey)) },
-        }, "default");
-        await Apply("gitrepositories", new JsonObject
-        {
-            ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
-            ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h", ["secretRef"] = new JsonObject { ["name"] = "bench-hook" } },
-        });
-    }
+        Metadata = new V1ObjectMeta { Name = "bench-hook", NamespaceProperty = "default" },
+        Data = new Dictionary<string, byte[]> { ["webhookSecret"] = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey)) },
+    }, "default");
+
+    /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's pushes fetch), with the Secret <see cref="CreateWebhookSecretAsync"/> made.</summary>
+    public Task CreateSourceAsync(string url) => Apply("gitrepositories", new JsonObject
+    {
+        ["apiVersion"] = FlotillaApi.ApiVersion, ["kind"] = "GitRepository", ["metadata"] = new JsonObject { ["name"] = "bench", ["namespace"] = "default" },
+        ["spec"] = new JsonObject { ["url"] = url, ["interval"] = "1h", ["secretRef"] = new JsonObject { ["name"] = "bench-hook" } },
+    });
 
     /// <summary>
     /// A push notification for GitRepository <c>bench</c>, signed as a Git host signs it (<c>POST /hooks/git/…</c>):

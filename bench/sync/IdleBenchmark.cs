@@ -32,6 +32,7 @@ public static class IdleBenchmark
         var folders = Enumerable.Range(1, bundles).ToDictionary(b => $"b-{b:00}", b => (IEnumerable<JsonObject>)ConfigMaps($"idle-{b:00}", perBundle));
         var revision = repo.Commit(folders);
         await fleet.Hub.StartAsync();
+        await fleet.Hub.Api.CreateWebhookSecretAsync();
         await fleet.Hub.Api.CreateSourceAsync(repo.Url);
         foreach (var folder in folders.Keys) await fleet.Hub.Api.CreateBundleAsync(folder, folder, (Placement, "on"));
 

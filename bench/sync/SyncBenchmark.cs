@@ -83,6 +83,7 @@ public static class SyncBenchmark
                     Tool.Flotilla => new Timed(async () =>
                     {
                         revision = repo.Commit(Manifests.Generate("bench-flotilla", objects, versionOf));
+                        if (scenario == Scenario.First) await fleet.Hub.Api.CreateWebhookSecretAsync();
                         if (scenario != Scenario.First && await fleet.Hub.Api.SyncedAtAsync(Bundle, revision))
                             throw new InvalidOperationException("the hub synced the commit before it was asked to: this run would time nothing");
                     }, async () =>

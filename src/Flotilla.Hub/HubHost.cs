@@ -67,8 +67,10 @@ public static partial class HubHost
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/leader", () => Results.Json(new { identity = options.Identity, leader = metrics.IsLeader }));
         var fleet = new FleetView();
-        // Secrets asked for on every fetch and push are read again only when their watch shows a new version.
-        using var secretVersions = new SecretVersions(new DynamicClient(hub));
+        // Secrets asked for again and again (members' credentials on every use, a GitRepository's on every fetch and
+        // push) are read again only when their watch shows a new version. In a cluster the hub may list and watch
+        // Secrets in its own namespace only: elsewhere it reads them, and asks for no watch its RBAC would refuse.
+        using var secretVersions = new SecretVersions(new DynamicClient(hub), options.InCluster ? ns => ns == FlotillaApi.SystemNamespace : null);
         var secrets = new HubSecrets(hub, secretVersions);
         app.MapPost("/hooks/git/{ns}/{name}", (HttpContext http, string ns, string name) =>
             GitWebhook.HandleAsync(http, hub, fleet, secrets, ns, name, sourceQueue, http.RequestAborted));
@@ -117,7 +119,6 @@ public static partial class HubHost
     {
         var clock = TimeProvider.System;
         var hubApi = new DynamicClient(hub);
-        // Members' credentials are checked against a watch of their Secrets' versions, not read again every few seconds.
         using var clients = new MemberClients(hub, options.Health.ProbeTimeout * 2,
             new StoredCredentialPolicy(options.CredentialAllowances, "flotilla hub run"), options.ExecPluginTimeout, requests: metrics.MemberRequests,
             watched: credentialVersions);

@@ -127,6 +127,10 @@ public sealed class GitWebhookTests(FleetFixture fleet)
     {
         var (repo, secret) = await SourceAsync("quiet");
         var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main"}""");
+        // One push first: the watch of the namespace's Secrets starts with the first fetch and may still be listing.
+        var warm = repo.Commit(new Dictionary<string, string> { ["app/a.yaml"] = "kind: ConfigMap # warm\n" });
+        Assert.Equal(HttpStatusCode.Accepted, await PostAsync("quiet", body, Signature(secret, body)));
+        await Eventually.WaitAsync(async () => (await StatusAsync("quiet"))?.Revision == warm, Deadline, "the first push fetched");
         using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
         var before = await HubReadsAsync(hubApiServer);
         var ownBefore = _statusReads;

@@ -70,8 +70,12 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
     [Fact]
     public async Task The_hub_under_its_installed_service_account_leads_syncs_survives_a_token_rotation_and_is_never_forbidden()
     {
-        // 1. The manifests, applied as a user does (the PodDisruptionBudget in the version Kubernetes 1.20 serves).
-        var install = await CliRunner.RunAsync(AdminEnv, "hub", "install", "--controller", "--image", Image);
+        // 1. The manifests, applied as a user does (the PodDisruptionBudget in the version Kubernetes 1.20 serves), with
+        // the namespace of the GitRepository's Secret (step 4) as one whose Secrets the hub may read.
+        const string ns = "incluster";
+        var hub = new HubObjects(_admin, ns);
+        await hub.EnsureNamespaceAsync();
+        var install = await CliRunner.RunAsync(AdminEnv, "hub", "install", "--controller", "--image", Image, "--secret-namespace", ns);
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.Contains("poddisruptionbudget/flotilla-hub serverside-applied", install.Stdout);
         await AssertManifestsAreOnTheHubAsync();
@@ -95,13 +99,16 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
         await WaitReadyAsync(portB, "ok: not leader (leader is in-cluster-a)");
         Assert.False(a.HasExited || b.HasExited);
 
-        // 4. It syncs: a GitRepository and a Bundle reach the member.
-        const string ns = "incluster";
-        var hub = new HubObjects(_admin, ns);
-        await hub.EnsureNamespaceAsync();
+        // 4. It syncs: a GitRepository and a Bundle reach the member. The GitRepository has a Secret (a webhook key) in a
+        // namespace where the hub may only get Secrets: it reads it on each fetch and asks for no watch there.
+        await _admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "repo-hook" },
+            Data = new Dictionary<string, byte[]> { ["webhookSecret"] = "in-cluster"u8.ToArray() },
+        }, ns);
         var repo = new GitFixtureRepo(_dir, "repo");
         var v1 = repo.Commit(Files(ns, "v1"));
-        await hub.SourceAsync("repo", repo.Url);
+        await hub.SourceAsync("repo", repo.Url, "repo-hook");
         await hub.BundleAsync("app", "repo", "app");
         // Warn-mode drift makes the hub write an Event, so the Events grant is exercised too.
         await hub.BundleAsync("watched", "repo", "watched", sync: new JsonObject { ["drift"] = "Warn" });
@@ -166,6 +173,9 @@ public sealed partial class HubInClusterTests : IAsyncLifetime
         Assert.Contains(audit, e => e["verb"]?.GetValue<string>() == "patch" && e["objectRef"]?["subresource"]?.GetValue<string>() == "status");
         Assert.Contains(audit, e => e["verb"]?.GetValue<string>() == "update" && e["objectRef"]?["resource"]?.GetValue<string>() == "leases");
         Assert.Contains(audit, e => e["verb"]?.GetValue<string>() == "create" && e["objectRef"]?["resource"]?.GetValue<string>() == "events");
+        // The GitRepository's Secret was read where the hub may only get Secrets (and, by the check below, not watched there).
+        Assert.Contains(audit, e => e["verb"]?.GetValue<string>() == "get" && e["objectRef"]?["resource"]?.GetValue<string>() == "secrets"
+            && e["objectRef"]?["namespace"]?.GetValue<string>() == "incluster");
         var refused = audit.Where(e => e["responseStatus"]?["code"]?.GetValue<int>() == 403).Select(e => e.ToJsonString()).ToList();
         Assert.True(refused.Count == 0, $"{refused.Count} requests of the hub's ServiceAccount were forbidden:\n{string.Join('\n', refused.Take(10))}");
     }

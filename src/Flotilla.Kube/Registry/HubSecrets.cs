@@ -19,9 +19,11 @@ public sealed class HubSecrets(IKubernetes hub, SecretVersions? versions = null)
     public async Task<V1Secret> ReadAsync(string ns, string name, CancellationToken ct)
     {
         var key = (ns, name);
-        if (versions is not null && versions.TryGet(ns, name, out var version) && version is not null
-            && _read.TryGetValue(key, out var known) && known.Metadata.ResourceVersion == version)
-            return known;
+        if (versions is not null && versions.TryGet(ns, name, out var version))
+        {
+            if (version is null) _read.TryRemove(key, out _); // gone, as far as the watch knows: its data goes now
+            else if (_read.TryGetValue(key, out var known) && known.Metadata.ResourceVersion == version) return known;
+        }
         try
         {
             var secret = await hub.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct);

@@ -17,7 +17,8 @@ public interface IWatchSource
 /// 410 Gone (the version is too old). Every listed (type <c>LISTED</c>) or changed object is reported to <c>onChange</c>;
 /// <c>onListed</c>, when given, runs after each list's items were reported (a cache swaps in the complete list then).
 /// <paramref name="relistAfterFailure"/>: list again after every failure instead of watching on from the last version, for
-/// a watcher that stops trusting what it holds when the watch fails (it learns, by <c>onListed</c>, when to trust it again).
+/// a watcher that stops trusting what it holds when the watch fails (it learns of a failure, a 410 included, by
+/// <c>delay</c>, and by <c>onListed</c> when to trust it again).
 /// </summary>
 public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task> onChange, Func<TimeSpan, CancellationToken, Task> delay,
     Func<Task>? onListed = null, bool relistAfterFailure = false)
@@ -51,6 +52,8 @@ public sealed class WatchLoop(IWatchSource source, Func<string, JsonObject, Task
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Gone)
             {
                 version = null; // too old: list again
+                // A watcher that stops trusting what it holds on a failure is told of this one too, with no wait.
+                if (relistAfterFailure) await delay(TimeSpan.Zero, ct);
             }
             catch (Exception e) when (e is HttpRequestException or KubeApiException or IOException)
             {

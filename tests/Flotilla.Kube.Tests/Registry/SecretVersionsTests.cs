@@ -1,6 +1,8 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Flotilla.Kube.Clients;
 using Flotilla.Kube.Registry;
 using Flotilla.Kube.Tests.Simulation;
 using Flotilla.Kube.Watch;
@@ -55,6 +57,41 @@ public sealed class SecretVersionsTests
         await Eventually.WaitAsync(() => !Ask(versions, "member-1").Known, "the failure");
         await Eventually.WaitAsync(() => Ask(versions, "member-1") == (true, "3"), "the list after the failure");
         Assert.Equal((true, null), Ask(versions, "gone")); // deleted while the watch was down
+    }
+
+    /// <summary>Every list fails with <paramref name="failure"/>.</summary>
+    private sealed class FailingSecrets(Exception failure) : IWatchSource
+    {
+        public Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken ct) => throw failure;
+
+        public IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(string resourceVersion, CancellationToken ct) => throw failure;
+    }
+
+    /// <summary>The first wait the namespace's watch asks for after its list failed with <paramref name="failure"/> (later waits never end).</summary>
+    private static async Task<TimeSpan> FirstWaitAfterAsync(Exception failure)
+    {
+        var asked = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var versions = new SecretVersions(_ => new FailingSecrets(failure),
+            delay: (wait, token) => { asked.TrySetResult(wait); return Task.Delay(Timeout.Infinite, token); });
+        Assert.Equal((false, null), Ask(versions, "member-1"));
+        return await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_namespace_whose_list_is_refused_is_listed_again_only_after_ten_minutes_and_other_failures_soon()
+    {
+        Assert.Equal(SecretVersions.ForbiddenRetry, await FirstWaitAfterAsync(new KubeApiException("list secrets", HttpStatusCode.Forbidden, "{}")));
+        Assert.Equal(TimeSpan.FromMinutes(10), SecretVersions.ForbiddenRetry);
+        Assert.Equal(TimeSpan.FromSeconds(2), await FirstWaitAfterAsync(new HttpRequestException("connection refused")));
+    }
+
+    [Fact]
+    public void A_namespace_the_hub_may_not_watch_is_never_listed()
+    {
+        var watches = 0;
+        using var versions = new SecretVersions(_ => { watches++; return new ScriptedSecrets(([Secret("member-1", "1")], "1")); }, watchable: ns => ns != "flotilla-system");
+        Assert.Equal((false, null), Ask(versions, "member-1"));
+        Assert.Equal(0, watches);
     }
 
     [Fact]

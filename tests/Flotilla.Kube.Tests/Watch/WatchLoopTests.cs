@@ -104,4 +104,17 @@ public sealed class WatchLoopTests
         Assert.Equal(["list@10", "watch@10", "list@10", "watch@10"], source.Calls);
         Assert.Equal(2, lists);
     }
+
+    [Fact]
+    public async Task A_loop_told_to_relist_after_a_failure_is_told_of_a_410_too_with_no_wait()
+    {
+        using var stop = new CancellationTokenSource();
+        var source = new ScriptedSource(stop);
+        source.Watches.Enqueue(_ => throw new KubeApiException("watch secrets", HttpStatusCode.Gone, """{"message":"too old resource version"}"""));
+        var delays = new List<TimeSpan>();
+        var loop = new WatchLoop(source, (_, _) => Task.CompletedTask, (d, _) => { delays.Add(d); return Task.CompletedTask; }, relistAfterFailure: true);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.RunAsync(stop.Token));
+        Assert.Equal(["list@10", "watch@10", "list@10", "watch@10"], source.Calls);
+        Assert.Equal([TimeSpan.Zero], delays);
+    }
 }
