@@ -29,13 +29,13 @@ public sealed class HubApi(Kubernetes hub, int port)
     }
 
     // The key the bench signs its pushes with (the GitRepository's Secret holds it, as a Git host's webhook would).
-    private static readonly byte[] WebhookKey = RandomNumberGenerator.GetBytes(20);
+    private static readonly string WebhookKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
     /// <summary>The Secret of GitRepository <c>bench</c>: the key its pushes are signed with (before the source, outside the clock).</summary>
     public Task CreateWebhookSecretAsync() => hub.CoreV1.CreateNamespacedSecretAsync(new V1Secret
     {
         Metadata = new V1ObjectMeta { Name = "bench-hook", NamespaceProperty = "default" },
-        Data = new Dictionary<string, byte[]> { ["webhookSecret"] = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey)) },
+        Data = new Dictionary<string, byte[]> { ["webhookSecret"] = Encoding.UTF8.GetBytes(WebhookKey) },
     }, "default");
 
     /// <summary>The GitRepository <c>bench</c> (checked hourly, so only the bench's pushes fetch), with the Secret <see cref="CreateWebhookSecretAsync"/> made.</summary>
@@ -52,9 +52,8 @@ public sealed class HubApi(Kubernetes hub, int port)
     public async Task PushAsync()
     {
         var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main"}""");
-        var key = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(WebhookKey));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/hooks/git/default/bench") { Content = new ByteArrayContent(body) };
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookKey), body)));
         using var response = await _http.SendAsync(request);
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted) throw new InvalidOperationException($"the hub answered the push with {(int)response.StatusCode}");
     }

@@ -53,10 +53,9 @@ public static class IdleBenchmark
         var hubPid = fleet.Hub.Pid!.Value;
         var cpuBefore = CpuUsage.Ticks(hubPid)!.Value;
         // The hub's own API server too: what the hub writes and reads there while nothing changes.
-        using var hubApiServer = new MemberMetrics(fleet.State, withHub: true);
-        var hubBefore = await hubApiServer.ReadAsync(fleet.State.Hub.Name);
+        var hubBefore = await fleet.ApiServers.ReadAsync(fleet.State.Hub.Name);
         var idle = await CountAsync(fleet, window);
-        var onHub = (await hubApiServer.ReadAsync(fleet.State.Hub.Name)).Since(hubBefore);
+        var onHub = (await fleet.ApiServers.ReadAsync(fleet.State.Hub.Name)).Since(hubBefore);
         var cpu = (CpuUsage.Ticks(hubPid)!.Value - cpuBefore) / 100.0;
 
         var minutes = window.TotalMinutes;
